@@ -1,0 +1,162 @@
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks SgNarrower.
+.DESCRIPTION
+    Build      builds the module layout into out/SgNarrower, which Import-Module takes as it is.
+    Test       builds, runs the xunit tests, then the Pester tests against the built module in a child pwsh,
+               and prints one closing line 'N passed, N failed'. Exits non-zero on any failure.
+    Demo       builds and scans the shipped sample export: what a newcomer sees without AWS.
+    Benchmark  builds and measures API calls and time for scans, exports and revokes against the local endpoints.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Benchmark')]
+    [string] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+    # Pester tests to run (a file or folder under tests/Pester); all of them by default.
+    [string] $PesterPath = (Join-Path $PSScriptRoot 'tests/Pester')
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'SgNarrower'
+
+function Invoke-Native {
+    param([string] $What, [scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+
+function Get-NuGetPackageRoot {
+    $line = & dotnet nuget locals global-packages --list
+    if ($LASTEXITCODE -ne 0) { throw 'Could not find the NuGet package folder.' }
+    return ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+function Invoke-Build {
+    Write-Host "Building SgNarrower ($Configuration)" -ForegroundColor Cyan
+    $staging = Join-Path $out 'staging'
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    if (Test-Path $staging) { Remove-Item $staging -Recurse -Force }
+    Invoke-Native 'Publishing the cmdlet assembly' { dotnet publish (Join-Path $root 'src/SgNarrower/SgNarrower.csproj') -c $Configuration -o (Join-Path $staging 'module') --nologo -v quiet }
+    Invoke-Native 'Publishing the AWS layer' { dotnet publish (Join-Path $root 'src/SgNarrower.Aws/SgNarrower.Aws.csproj') -c $Configuration -o (Join-Path $staging 'aws') --nologo -v quiet }
+
+    New-Item -ItemType Directory -Path (Join-Path $moduleOut 'Dependencies') -Force | Out-Null
+    foreach ($file in 'SgNarrower.dll', 'SgNarrower.Core.dll') {
+        Copy-Item (Join-Path $staging "module/$file") $moduleOut
+    }
+    Copy-Item (Join-Path $root 'SgNarrower.psd1') $moduleOut
+    Copy-Item (Join-Path $root 'src/SgNarrower/SgNarrower.Format.ps1xml') $moduleOut
+    # The AWS layer and everything it needs, apart from the shared core, which lives beside the module.
+    Get-ChildItem (Join-Path $staging 'aws') -Filter *.dll |
+        Where-Object Name -ne 'SgNarrower.Core.dll' |
+        Copy-Item -Destination (Join-Path $moduleOut 'Dependencies')
+    & (Join-Path $root 'tools/New-ModuleHelp.ps1') -ModulePath $moduleOut -HelpSource (Join-Path $root 'src/SgNarrower/help')
+    Write-Host "Built $moduleOut" -ForegroundColor Green
+}
+
+function Start-Restore {
+    # Test-only packages (Pester, an older AWSSDK.Core) and the S3-compatible server.
+    Invoke-Native 'Restoring test tools' { dotnet restore (Join-Path $root 'tests/tools/TestTools.csproj') --nologo -v quiet }
+    $s3 = Join-Path $root 'tests/s3'
+    if (-not (Test-Path (Join-Path $s3 'node_modules/s3rver'))) {
+        Push-Location $s3
+        try { Invoke-Native 'Installing s3rver (npm ci)' { npm ci --no-audit --no-fund --loglevel=error } }
+        finally { Pop-Location }
+    }
+}
+
+function Invoke-Tests {
+    Invoke-Build
+    Start-Restore
+    $results = Join-Path $out 'TestResults'
+    New-Item -ItemType Directory -Path $results -Force | Out-Null
+    # Nothing in the tests may reach a real AWS endpoint or instance metadata.
+    $env:AWS_EC2_METADATA_DISABLED = 'true'
+
+    Write-Host 'xunit: core and AWS adapter' -ForegroundColor Cyan
+    $trx = Join-Path $results 'xunit.trx'
+    if (Test-Path $trx) { Remove-Item $trx }
+    & dotnet test (Join-Path $root 'tests/SgNarrower.Tests/SgNarrower.Tests.csproj') -c $Configuration --nologo `
+        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    $xunitExit = $LASTEXITCODE
+    $xPassed = 0; $xFailed = 0
+    if (Test-Path $trx) {
+        $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+        $xPassed = [int]$counters.passed
+        $xFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    }
+    if ($xunitExit -ne 0 -and $xFailed -eq 0) { $xFailed = 1 }   # a build or host failure counts as a failure
+
+    Write-Host 'Pester: the built module in a child pwsh' -ForegroundColor Cyan
+    $pester = Join-Path (Get-NuGetPackageRoot) 'pester/5.7.1/tools/Pester.psd1'
+    $summary = Join-Path $results 'pester-summary.json'
+    if (Test-Path $summary) { Remove-Item $summary }
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester'
+`$c = New-PesterConfiguration
+`$c.Run.Path = '$PesterPath'
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Detailed'
+`$c.TestResult.Enabled = `$true
+`$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
+`$r = Invoke-Pester -Configuration `$c
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$summary'
+"@
+    Push-Location $root
+    try { & dotnet tool run pwsh -- -NoProfile -NonInteractive -Command $script }
+    finally { Pop-Location }
+    $pPassed = 0; $pFailed = 1
+    if (Test-Path $summary) {
+        $s = Get-Content $summary -Raw | ConvertFrom-Json
+        $pPassed = [int]$s.Passed; $pFailed = [int]$s.Failed
+    }
+
+    $passed = $xPassed + $pPassed
+    $failed = $xFailed + $pFailed
+    Write-Host "xunit: $xPassed passed, $xFailed failed; Pester: $pPassed passed, $pFailed failed"
+    Write-Output "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $sample = Join-Path $root 'samples/security-groups.json'
+    Push-Location $root
+    try {
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -Command @"
+Import-Module '$moduleOut'
+Write-Host 'Every ingress rule open to the world in $sample :' -ForegroundColor Cyan
+Get-OpenIngressRule -Path '$sample' -Region us-east-1 | Out-Host
+Write-Host 'Only Security Hub EC2.19 high-risk ports:' -ForegroundColor Cyan
+Get-OpenIngressRule -Path '$sample' -Region us-east-1 -PortPolicy HighRiskPorts | Out-Host
+"@
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    }
+    finally { Pop-Location }
+}
+
+function Invoke-Benchmark {
+    Invoke-Build
+    Start-Restore
+    $env:AWS_EC2_METADATA_DISABLED = 'true'
+    Push-Location $root
+    try {
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-Benchmarks.ps1') -ModulePath $moduleOut
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    }
+    finally { Pop-Location }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Tests }
+    'Demo' { Invoke-Demo }
+    'Benchmark' { Invoke-Benchmark }
+}

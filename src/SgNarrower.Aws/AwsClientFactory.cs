@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+using SgNarrower.Aws;
+
+namespace SgNarrower.AwsSdk
+{
+    /// <summary>Builds sessions: credentials resolved once, one client per region and service.</summary>
+    public sealed class AwsClientFactory : IAwsClientFactory
+    {
+        public IAwsSession CreateSession(AwsConnection connection)
+        {
+            var credentials = ResolveCredentials(connection, out string? profileRegion);
+            return new AwsSession(connection, credentials, profileRegion);
+        }
+
+        public IReadOnlyList<string> KnownRegions =>
+            RegionEndpoint.EnumerableAllRegions.Select(r => r.SystemName).OrderBy(n => n, StringComparer.Ordinal).ToList();
+
+        public IReadOnlyList<string> ListProfiles(string? profileLocation)
+        {
+            try
+            {
+                return new CredentialProfileStoreChain(string.IsNullOrEmpty(profileLocation) ? null : profileLocation)
+                    .ListProfiles().Select(p => p.Name).Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal).ToList();
+            }
+            catch (Exception)
+            {
+                return Array.Empty<string>();
+            }
+        }
+
+        private static AWSCredentials ResolveCredentials(AwsConnection c, out string? profileRegion)
+        {
+            profileRegion = null;
+            if (!string.IsNullOrEmpty(c.AccessKey) || !string.IsNullOrEmpty(c.SecretKey))
+            {
+                if (string.IsNullOrEmpty(c.AccessKey) || string.IsNullOrEmpty(c.SecretKey))
+                    throw new AwsSetupException("IncompleteCredentials", "-AccessKey and -SecretKey go together: give both, or neither to use a profile or the default chain.");
+                return string.IsNullOrEmpty(c.SessionToken)
+                    ? new BasicAWSCredentials(c.AccessKey, c.SecretKey)
+                    : (AWSCredentials)new SessionAWSCredentials(c.AccessKey, c.SecretKey, c.SessionToken);
+            }
+
+            if (!string.IsNullOrEmpty(c.ProfileName) || !string.IsNullOrEmpty(c.ProfileLocation))
+            {
+                var name = string.IsNullOrEmpty(c.ProfileName) ? "default" : c.ProfileName!;
+                var chain = new CredentialProfileStoreChain(string.IsNullOrEmpty(c.ProfileLocation) ? null : c.ProfileLocation);
+                if (!chain.TryGetProfile(name, out var profile) || !chain.TryGetAWSCredentials(name, out var fromProfile))
+                {
+                    var where = string.IsNullOrEmpty(c.ProfileLocation) ? "the shared credentials and config files" : c.ProfileLocation;
+                    throw new AwsSetupException("ProfileNotFound",
+                        $"No AWS profile named '{name}' was found in {where}. Check the name with 'aws configure list-profiles', or leave -ProfileName out to use the default chain.");
+                }
+                profileRegion = profile.Region?.SystemName;
+                return fromProfile;
+            }
+
+            try
+            {
+                return DefaultAWSCredentialsIdentityResolver.GetCredentials(null)
+                    ?? throw new AmazonClientException("The default chain returned nothing.");
+            }
+            catch (AmazonClientException e)
+            {
+                throw new AwsSetupException("NoCredentials",
+                    "No AWS credentials were found. Pass -ProfileName (or -AccessKey and -SecretKey), set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where an instance or task role is available. " + e.Message, e);
+            }
+        }
+
+        private static readonly Regex RegionPattern = new Regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant);
+
+        internal static void ValidateRegion(string region)
+        {
+            if (string.IsNullOrWhiteSpace(region))
+                throw new AwsSetupException("UnknownRegion", "The region is empty. Give a region name such as us-east-1.");
+            bool known = RegionEndpoint.EnumerableAllRegions.Any(r => string.Equals(r.SystemName, region, StringComparison.Ordinal));
+            if (!known && !RegionPattern.IsMatch(region))
+                throw new AwsSetupException("UnknownRegion",
+                    $"'{region}' is not an AWS region name. Use a name such as us-east-1 or eu-west-2 ('Get-AWSRegion' or 'aws ec2 describe-regions' lists them).");
+        }
+
+        private sealed class AwsSession : IAwsSession
+        {
+            private readonly AwsConnection _connection;
+            private readonly AWSCredentials _credentials;
+            private readonly ConcurrentDictionary<string, Ec2Api> _ec2 = new ConcurrentDictionary<string, Ec2Api>(StringComparer.Ordinal);
+
+            public AwsSession(AwsConnection connection, AWSCredentials credentials, string? profileRegion)
+            {
+                _connection = connection;
+                _credentials = credentials;
+                DefaultRegion = profileRegion ?? ResolveDefaultRegion();
+            }
+
+            public string? DefaultRegion { get; }
+
+            public IEc2Api Ec2(string region)
+            {
+                ValidateRegion(region);
+                return _ec2.GetOrAdd(region, r => new Ec2Api(r, _credentials, SdkConfig.Ec2(r, _connection.EndpointUrl)));
+            }
+
+            public void Dispose()
+            {
+                foreach (var c in _ec2.Values) c.Dispose();
+                _ec2.Clear();
+            }
+
+            private static string? ResolveDefaultRegion()
+            {
+                var env = Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION");
+                if (!string.IsNullOrWhiteSpace(env)) return env!.Trim();
+                try
+                {
+                    var profileName = Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default";
+                    if (new CredentialProfileStoreChain().TryGetProfile(profileName, out var profile) && profile.Region != null)
+                        return profile.Region.SystemName;
+                }
+                catch (Exception)
+                {
+                    // An unreadable config file means no default region; the caller asks for -Region.
+                }
+                return null;
+            }
+        }
+    }
+
+    internal static class SdkConfig
+    {
+        /// <summary>Standard retry mode with more attempts: throttling (RequestLimitExceeded) backs off and retries.</summary>
+        public const int MaxAttempts = 8;
+
+        public static Amazon.EC2.AmazonEC2Config Ec2(string region, string? endpointUrl)
+        {
+            var config = new Amazon.EC2.AmazonEC2Config { RetryMode = RequestRetryMode.Standard, MaxErrorRetry = MaxAttempts - 1 };
+            Apply(config, region, endpointUrl);
+            return config;
+        }
+
+        public static void Apply(Amazon.Runtime.ClientConfig config, string region, string? endpointUrl)
+        {
+            if (string.IsNullOrEmpty(endpointUrl))
+            {
+                config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+            }
+            else
+            {
+                if (!Uri.TryCreate(endpointUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+                    throw new AwsSetupException("InvalidEndpointUrl", $"-EndpointUrl '{endpointUrl}' is not an http or https URL.");
+                config.ServiceURL = endpointUrl;
+                config.AuthenticationRegion = region;
+            }
+        }
+    }
+}

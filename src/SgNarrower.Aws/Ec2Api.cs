@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using SgNarrower.Aws;
+
+namespace SgNarrower.AwsSdk
+{
+    /// <summary>EC2 through the SDK, translated to and from our own types.</summary>
+    internal sealed class Ec2Api : IEc2Api, IDisposable
+    {
+        private readonly AmazonEC2Client _client;
+
+        public Ec2Api(string region, AWSCredentials credentials, AmazonEC2Config config)
+        {
+            Region = region;
+            _client = new AmazonEC2Client(credentials, config);
+        }
+
+        public string Region { get; }
+
+        public Page<SecurityGroupSnapshot> DescribeSecurityGroups(GroupQuery query, string? nextToken)
+        {
+            // GroupIds cannot be combined with MaxResults, so groups are scoped with the group-id filter, which pages.
+            var request = new DescribeSecurityGroupsRequest { MaxResults = query.PageSize, NextToken = nextToken, Filters = new List<Filter>() };
+            if (query.GroupIds.Count > 0) request.Filters.Add(new Filter("group-id", query.GroupIds.ToList()));
+            if (query.VpcIds.Count > 0) request.Filters.Add(new Filter("vpc-id", query.VpcIds.ToList()));
+            var response = Call("DescribeSecurityGroups", () => _client.DescribeSecurityGroupsAsync(request));
+            var groups = (response.SecurityGroups ?? new List<SecurityGroup>()).Select(ToSnapshot).ToList();
+            return new Page<SecurityGroupSnapshot>(groups, response.NextToken);
+        }
+
+        public Page<SecurityGroupRuleInfo> DescribeSecurityGroupRules(IReadOnlyList<string> groupIds, int pageSize, string? nextToken)
+        {
+            var request = new DescribeSecurityGroupRulesRequest
+            {
+                MaxResults = pageSize,
+                NextToken = nextToken,
+                Filters = new List<Filter> { new Filter("group-id", groupIds.ToList()) },
+            };
+            var response = Call("DescribeSecurityGroupRules", () => _client.DescribeSecurityGroupRulesAsync(request));
+            var rules = (response.SecurityGroupRules ?? new List<SecurityGroupRule>()).Select(ToRuleInfo).ToList();
+            return new Page<SecurityGroupRuleInfo>(rules, response.NextToken);
+        }
+
+        public void Dispose() => _client.Dispose();
+
+        private static T Call<T>(string action, Func<Task<T>> call) => SdkCalls.Run("ec2", action, call);
+
+        internal static SecurityGroupSnapshot ToSnapshot(SecurityGroup g) => new SecurityGroupSnapshot
+        {
+            GroupId = g.GroupId ?? "",
+            GroupName = g.GroupName,
+            OwnerId = g.OwnerId,
+            VpcId = g.VpcId,
+            Description = g.Description,
+            Tags = ToTags(g.Tags),
+            IpPermissions = (g.IpPermissions ?? new List<IpPermission>()).Where(p => p != null).Select(p => new IpPermissionSnapshot
+            {
+                IpProtocol = p.IpProtocol ?? "-1",
+                FromPort = p.FromPort,
+                ToPort = p.ToPort,
+                Ipv4Ranges = (p.Ipv4Ranges ?? new List<IpRange>()).Where(r => r?.CidrIp != null).Select(r => new CidrSource(r.CidrIp, r.Description)).ToList(),
+                Ipv6Ranges = (p.Ipv6Ranges ?? new List<Ipv6Range>()).Where(r => r?.CidrIpv6 != null).Select(r => new CidrSource(r.CidrIpv6, r.Description)).ToList(),
+                ReferencedGroupIds = (p.UserIdGroupPairs ?? new List<UserIdGroupPair>()).Where(u => u?.GroupId != null).Select(u => u.GroupId).ToList(),
+                PrefixListIds = (p.PrefixListIds ?? new List<PrefixListId>()).Where(x => x?.Id != null).Select(x => x.Id).ToList(),
+            }).ToList(),
+        };
+
+        internal static SecurityGroupRuleInfo ToRuleInfo(SecurityGroupRule r) => new SecurityGroupRuleInfo
+        {
+            SecurityGroupRuleId = r.SecurityGroupRuleId ?? "",
+            GroupId = r.GroupId ?? "",
+            GroupOwnerId = r.GroupOwnerId,
+            IsEgress = r.IsEgress ?? false,
+            IpProtocol = r.IpProtocol ?? "-1",
+            FromPort = r.FromPort ?? -1,
+            ToPort = r.ToPort ?? -1,
+            CidrIpv4 = r.CidrIpv4,
+            CidrIpv6 = r.CidrIpv6,
+            PrefixListId = r.PrefixListId,
+            ReferencedGroupId = r.ReferencedGroupInfo?.GroupId,
+            Description = r.Description,
+            Tags = ToTags(r.Tags),
+        };
+
+        private static Dictionary<string, string> ToTags(List<Tag>? tags)
+        {
+            var result = new Dictionary<string, string>();
+            foreach (var t in tags ?? new List<Tag>())
+                if (t?.Key != null) result[t.Key] = t.Value ?? "";
+            return result;
+        }
+    }
+
+    internal static class SdkCalls
+    {
+        /// <summary>Runs one SDK call synchronously (cmdlets are synchronous) and turns its failures into ours.</summary>
+        public static T Run<T>(string service, string action, Func<Task<T>> call)
+        {
+            try
+            {
+                return call().ConfigureAwait(false).GetAwaiter().GetResult();
+            }
+            catch (AmazonServiceException e) when (!string.IsNullOrEmpty(e.ErrorCode))
+            {
+                throw new AwsServiceException(service, action, e.ErrorCode, e.Message, (int)e.StatusCode, e);
+            }
+            catch (AmazonServiceException e) when (e.InnerException is System.Net.Http.HttpRequestException || e.StatusCode == 0)
+            {
+                throw new AwsServiceException(service, action, "ConnectionFailure", Innermost(e), 0, e);
+            }
+            catch (AmazonServiceException e)
+            {
+                throw new AwsServiceException(service, action, "HttpStatus" + (int)e.StatusCode, e.Message, (int)e.StatusCode, e);
+            }
+            catch (Exception e) when (e is System.Net.Http.HttpRequestException || e is System.Net.WebException ||
+                                      e is System.Net.Sockets.SocketException || e is TaskCanceledException || e is System.IO.IOException)
+            {
+                throw new AwsServiceException(service, action, "ConnectionFailure", Innermost(e), 0, e);
+            }
+            catch (AmazonClientException e)
+            {
+                throw new AwsServiceException(service, action, "ClientError", Innermost(e), 0, e);
+            }
+        }
+
+        private static string Innermost(Exception e)
+        {
+            while (e.InnerException != null) e = e.InnerException;
+            return e.Message;
+        }
+    }
+}

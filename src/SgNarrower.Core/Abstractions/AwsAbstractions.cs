@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+
+namespace SgNarrower.Aws
+{
+    /// <summary>How to reach AWS: the AWS.Tools-style options a cmdlet takes.</summary>
+    public sealed class AwsConnection
+    {
+        public string? ProfileName { get; set; }
+        public string? ProfileLocation { get; set; }
+        public string? AccessKey { get; set; }
+        public string? SecretKey { get; set; }
+        public string? SessionToken { get; set; }
+        /// <summary>A service URL to use instead of AWS's (VPC endpoints, S3-compatible stores, tests).</summary>
+        public string? EndpointUrl { get; set; }
+    }
+
+    /// <summary>The seam between the module and the AWS SDK; implemented in SgNarrower.Aws, loaded in its own context.</summary>
+    public interface IAwsClientFactory
+    {
+        /// <summary>Resolves credentials once for a command; throws <see cref="AwsSetupException"/> when there are none.</summary>
+        IAwsSession CreateSession(AwsConnection connection);
+
+        /// <summary>Region names the SDK knows, for tab completion.</summary>
+        IReadOnlyList<string> KnownRegions { get; }
+
+        /// <summary>Profile names in the shared files (or the given file), for tab completion.</summary>
+        IReadOnlyList<string> ListProfiles(string? profileLocation);
+    }
+
+    /// <summary>Credentials resolved once, and clients built once per region for the life of one command.</summary>
+    public interface IAwsSession : IDisposable
+    {
+        /// <summary>The region from the default chain (AWS_REGION, profile), or null when none is configured.</summary>
+        string? DefaultRegion { get; }
+        IEc2Api Ec2(string region);
+    }
+
+    public sealed class Page<T>
+    {
+        public Page(IReadOnlyList<T> items, string? nextToken)
+        {
+            Items = items;
+            NextToken = string.IsNullOrEmpty(nextToken) ? null : nextToken;
+        }
+        public IReadOnlyList<T> Items { get; }
+        public string? NextToken { get; }
+    }
+
+    public sealed class GroupQuery
+    {
+        public IReadOnlyList<string> GroupIds { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> VpcIds { get; set; } = Array.Empty<string>();
+        public int PageSize { get; set; } = 1000;
+    }
+
+    /// <summary>The EC2 calls SgNarrower makes, in its own types.</summary>
+    public interface IEc2Api
+    {
+        string Region { get; }
+        /// <summary>One page of DescribeSecurityGroups (scoped by filters, so that paging works with group ids too).</summary>
+        Page<SecurityGroupSnapshot> DescribeSecurityGroups(GroupQuery query, string? nextToken);
+        /// <summary>One page of DescribeSecurityGroupRules for the given groups (at most 200 ids per call).</summary>
+        Page<SecurityGroupRuleInfo> DescribeSecurityGroupRules(IReadOnlyList<string> groupIds, int pageSize, string? nextToken);
+    }
+
+    /// <summary>A setup problem found before any work: no credentials, a missing profile, an unknown region.</summary>
+    public sealed class AwsSetupException : Exception
+    {
+        public AwsSetupException(string errorId, string message, Exception? inner = null) : base(message, inner) { ErrorId = errorId; }
+        public string ErrorId { get; }
+    }
+
+    /// <summary>An error from an AWS service call, in our terms.</summary>
+    public sealed class AwsServiceException : Exception
+    {
+        public AwsServiceException(string service, string action, string errorCode, string message, int statusCode, Exception? inner = null)
+            : base(message, inner)
+        {
+            Service = service;
+            Action = action;
+            ErrorCode = errorCode;
+            StatusCode = statusCode;
+        }
+        /// <summary>"ec2" or "s3": the IAM service prefix.</summary>
+        public string Service { get; }
+        /// <summary>The API action, e.g. DescribeSecurityGroups.</summary>
+        public string Action { get; }
+        /// <summary>AWS's error code, e.g. UnauthorizedOperation, or "ConnectionFailure" when no answer came.</summary>
+        public string ErrorCode { get; }
+        public int StatusCode { get; }
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+
+namespace SgNarrower.Aws
+{
+    public enum FailureKind { AccessDenied, NotFound, Throttled, InvalidArgument, Connection, Authentication, Conflict, ServiceError }
+
+    /// <summary>A failure turned into a stable error id, a kind, and a message that says what to do.</summary>
+    public sealed class FailureInfo
+    {
+        public FailureInfo(string errorId, FailureKind kind, string message) { ErrorId = errorId; Kind = kind; Message = message; }
+        public string ErrorId { get; }
+        public FailureKind Kind { get; }
+        public string Message { get; }
+    }
+
+    public static class AwsErrors
+    {
+        /// <summary>Classifies an AWS error; <paramref name="subject"/> names what was being worked on, e.g. "region us-east-1".</summary>
+        public static FailureInfo Describe(AwsServiceException e, string subject)
+        {
+            string iamAction = $"{e.Service}:{e.Action}";
+            switch (e.ErrorCode)
+            {
+                case "UnauthorizedOperation":
+                case "AccessDenied":
+                case "AccessDeniedException":
+                    return new FailureInfo("AccessDenied", FailureKind.AccessDenied,
+                        $"Access denied calling {e.Action} for {subject}: the caller needs the IAM action {iamAction}. Grant it (or use a profile that has it) and run again. AWS said: {e.Message}");
+                case "AuthFailure":
+                case "InvalidClientTokenId":
+                case "SignatureDoesNotMatch":
+                case "InvalidAccessKeyId":
+                case "ExpiredToken":
+                case "RequestExpired":
+                    return new FailureInfo("AuthenticationFailed", FailureKind.Authentication,
+                        $"AWS did not accept the credentials calling {e.Action} for {subject} ({e.ErrorCode}): check the access key, secret key, session token or profile. AWS said: {e.Message}");
+                case "RequestLimitExceeded":
+                case "Throttling":
+                case "SlowDown":
+                    return new FailureInfo("Throttled", FailureKind.Throttled,
+                        $"AWS throttled {e.Action} for {subject} and retries did not get through ({e.ErrorCode}). Nothing was lost; run again later or scope the run to fewer groups.");
+                case "ConnectionFailure":
+                    return new FailureInfo("EndpointUnreachable", FailureKind.Connection,
+                        $"Could not reach the {e.Service.ToUpperInvariant()} endpoint for {subject}: {e.Message} Check the region, -EndpointUrl and the network.");
+                case "InvalidGroup.NotFound":
+                case "InvalidGroupId.NotFound":
+                case "InvalidGroupId.Malformed":
+                case "NoSuchBucket":
+                case "NoSuchKey":
+                    return new FailureInfo(e.ErrorCode, FailureKind.NotFound, $"{e.Action} for {subject}: {e.Message}");
+                default:
+                    return new FailureInfo("AwsError." + e.ErrorCode, e.StatusCode >= 500 ? FailureKind.ServiceError : FailureKind.InvalidArgument,
+                        $"{e.Action} failed for {subject} ({e.ErrorCode}, HTTP {e.StatusCode}): {e.Message}");
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SgNarrower
+{
+    /// <summary>An IPv4 or IPv6 CIDR block, normalised to its network address.</summary>
+    public readonly struct Cidr : IEquatable<Cidr>
+    {
+        private readonly byte[] _network;
+
+        private Cidr(byte[] network, int prefixLength)
+        {
+            _network = network;
+            PrefixLength = prefixLength;
+        }
+
+        public int PrefixLength { get; }
+        public bool IsIpv6 => _network.Length == 16;
+
+        public static bool TryParse(string? text, out Cidr cidr)
+        {
+            cidr = default;
+            if (string.IsNullOrWhiteSpace(text)) return false;
+            var parts = text!.Trim().Split('/');
+            if (parts.Length != 2) return false;
+            if (!IPAddress.TryParse(parts[0], out var address)) return false;
+            if (address.AddressFamily != AddressFamily.InterNetwork && address.AddressFamily != AddressFamily.InterNetworkV6) return false;
+            if (address.AddressFamily == AddressFamily.InterNetwork && parts[0].Split('.').Length != 4) return false;
+            int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+            if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int prefix) || prefix > max) return false;
+            var bytes = address.GetAddressBytes();
+            for (int bit = prefix; bit < max; bit++) bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+            cidr = new Cidr(bytes, prefix);
+            return true;
+        }
+
+        public static Cidr Parse(string text) =>
+            TryParse(text, out var c) ? c : throw new FormatException($"'{text}' is not an IPv4 or IPv6 CIDR block (like 203.0.113.0/24 or 2001:db8::/32).");
+
+        /// <summary>True for 0.0.0.0/0 and ::/0.</summary>
+        public bool IsWorld => PrefixLength == 0;
+
+        public bool Equals(Cidr other)
+        {
+            if (PrefixLength != other.PrefixLength || _network.Length != other._network.Length) return false;
+            for (int i = 0; i < _network.Length; i++) if (_network[i] != other._network[i]) return false;
+            return true;
+        }
+
+        public override bool Equals(object? obj) => obj is Cidr c && Equals(c);
+
+        public override int GetHashCode()
+        {
+            int h = PrefixLength;
+            foreach (var b in _network) h = h * 31 + b;
+            return h;
+        }
+
+        public override string ToString() => new IPAddress(_network).ToString() + "/" + PrefixLength.ToString(CultureInfo.InvariantCulture);
+    }
+}

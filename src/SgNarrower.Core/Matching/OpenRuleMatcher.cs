@@ -1,0 +1,95 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SgNarrower
+{
+    /// <summary>Decides, rule by rule, what is open to the world and matters under a policy.</summary>
+    public sealed class OpenRuleMatcher
+    {
+        private readonly OpenRulePolicy _policy;
+
+        public OpenRuleMatcher(OpenRulePolicy policy) { _policy = policy; }
+
+        public OpenRulePolicy Policy => _policy;
+
+        /// <summary>True where the CIDR counts as open: the world, broad enough, or named by the user.</summary>
+        public bool IsOpenSource(string? cidrText)
+        {
+            if (!Cidr.TryParse(cidrText, out var cidr)) return false;
+            if (cidr.IsWorld) return true;
+            var broad = cidr.IsIpv6 ? _policy.BroadIpv6PrefixLength : _policy.BroadIpv4PrefixLength;
+            if (broad is int max && cidr.PrefixLength <= max) return true;
+            return _policy.ExtraCidrs.Contains(cidr);
+        }
+
+        /// <summary>True where the rule's protocol and ports matter under the port policy.</summary>
+        public bool MattersForPorts(string ipProtocol, int fromPort, int toPort)
+        {
+            var kind = Protocols.Classify(ipProtocol);
+            if (Protocols.HasPorts(kind) && fromPort < 0) { fromPort = 0; toPort = 65535; }
+
+            var interest = kind == ProtocolKind.Tcp ? _policy.TcpPortsOfInterest
+                         : kind == ProtocolKind.Udp ? _policy.UdpPortsOfInterest : null;
+            bool hasPortFilter = _policy.TcpPortsOfInterest != null || _policy.UdpPortsOfInterest != null;
+            if (hasPortFilter && kind != ProtocolKind.All)
+            {
+                // A port filter asks about ports: only TCP/UDP ranges (and all traffic) can expose them.
+                if (interest == null || !interest.Intersects(fromPort, toPort)) return false;
+            }
+
+            bool authorizedMode = _policy.AuthorizedTcpPorts != null || _policy.AuthorizedUdpPorts != null;
+            if (authorizedMode)
+            {
+                var authorized = kind == ProtocolKind.Tcp ? _policy.AuthorizedTcpPorts
+                               : kind == ProtocolKind.Udp ? _policy.AuthorizedUdpPorts : null;
+                // All traffic, ICMP and other protocols expose something that is not an authorized port.
+                if (authorized != null && authorized.Covers(fromPort, toPort)) return false;
+            }
+            return true;
+        }
+
+        public bool IsGroupExempt(string groupId, IReadOnlyDictionary<string, string>? groupTags) =>
+            _policy.ExcludeGroupIds.Contains(groupId) || _policy.ExcludeGroupTags.Any(t => t.Matches(groupTags));
+
+        public bool IsRuleExempt(IReadOnlyDictionary<string, string>? ruleTags) =>
+            _policy.ExcludeRuleTags.Any(t => t.Matches(ruleTags));
+
+        /// <summary>
+        /// The open rules of one group, one per world-open source, before rule ids and rule tags are known.
+        /// Group references and prefix lists carry no CIDR and are never reported.
+        /// </summary>
+        public IEnumerable<OpenIngressRule> Match(SecurityGroupSnapshot group, string? region)
+        {
+            if (IsGroupExempt(group.GroupId, group.Tags)) yield break;
+            foreach (var permission in group.IpPermissions ?? new List<IpPermissionSnapshot>())
+            {
+                if (permission == null) continue;
+                var (from, to) = Protocols.CanonicalPorts(permission.IpProtocol, permission.FromPort, permission.ToPort);
+                if (!MattersForPorts(permission.IpProtocol, from, to)) continue;
+                foreach (var range in permission.Ipv4Ranges ?? new List<CidrSource>())
+                    if (range != null && IsOpenSource(range.Cidr))
+                        yield return Build(group, region, permission, from, to, range, ipv6: false);
+                foreach (var range in permission.Ipv6Ranges ?? new List<CidrSource>())
+                    if (range != null && IsOpenSource(range.Cidr))
+                        yield return Build(group, region, permission, from, to, range, ipv6: true);
+            }
+        }
+
+        private static OpenIngressRule Build(SecurityGroupSnapshot group, string? region, IpPermissionSnapshot permission,
+            int from, int to, CidrSource range, bool ipv6) => new OpenIngressRule
+        {
+            Region = region,
+            OwnerId = group.OwnerId,
+            VpcId = group.VpcId,
+            GroupId = group.GroupId,
+            GroupName = group.GroupName,
+            IpProtocol = permission.IpProtocol,
+            FromPort = from,
+            ToPort = to,
+            CidrIpv4 = ipv6 ? null : range.Cidr,
+            CidrIpv6 = ipv6 ? range.Cidr : null,
+            Description = range.Description,
+            GroupTags = new Dictionary<string, string>(group.Tags ?? new Dictionary<string, string>()),
+        };
+    }
+}

@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+
+namespace SgNarrower
+{
+    /// <summary>
+    /// One ingress rule open to the world: one source of one permission. Property names follow EC2's
+    /// SecurityGroupRule so that the next cmdlet binds them by name (and so does Import-Csv of a record).
+    /// </summary>
+    public sealed class OpenIngressRule
+    {
+        public string? Region { get; set; }
+        public string? OwnerId { get; set; }
+        public string? VpcId { get; set; }
+        public string GroupId { get; set; } = "";
+        public string? GroupName { get; set; }
+        /// <summary>The rule's id (sgr-...); null for offline scans, whose JSON carries no rule ids.</summary>
+        public string? SecurityGroupRuleId { get; set; }
+        /// <summary>As EC2 reports it: tcp, udp, icmp, icmpv6, -1 (all traffic) or a protocol number.</summary>
+        public string IpProtocol { get; set; } = "-1";
+        /// <summary>-1 where EC2 has none (all traffic, protocols without ports; for ICMP the type).</summary>
+        public int FromPort { get; set; } = -1;
+        /// <summary>-1 where EC2 has none (for ICMP the code).</summary>
+        public int ToPort { get; set; } = -1;
+        public string? CidrIpv4 { get; set; }
+        public string? CidrIpv6 { get; set; }
+        public string? Description { get; set; }
+        /// <summary>The rule's own tags.</summary>
+        public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+        /// <summary>The security group's tags.</summary>
+        public Dictionary<string, string> GroupTags { get; set; } = new Dictionary<string, string>();
+
+        /// <summary>Whichever of CidrIpv4 and CidrIpv6 is set.</summary>
+        public string? Cidr => CidrIpv4 ?? CidrIpv6;
+
+        /// <summary>The ports in words a person reads: "22", "8000-8080", "all", "type 8", "type 3 code 4".</summary>
+        public string Ports => PortText.Describe(IpProtocol, FromPort, ToPort);
+
+        public override string ToString() => RuleText.Describe(GroupId, IpProtocol, FromPort, ToPort, Cidr);
+    }
+
+    /// <summary>How a rule is named in messages, prompts and -WhatIf lines.</summary>
+    public static class RuleText
+    {
+        public static string Describe(string groupId, string ipProtocol, int fromPort, int toPort, string? cidr)
+        {
+            var proto = Protocols.DisplayName(ipProtocol);
+            var ports = PortText.Describe(ipProtocol, fromPort, toPort);
+            return ports == "all" && proto == "all traffic"
+                ? $"{groupId}: all traffic from {cidr}"
+                : $"{groupId}: {proto} {ports} from {cidr}";
+        }
+    }
+
+    public static class PortText
+    {
+        public static string Describe(string ipProtocol, int fromPort, int toPort)
+        {
+            var kind = Protocols.Classify(ipProtocol);
+            switch (kind)
+            {
+                case ProtocolKind.Tcp:
+                case ProtocolKind.Udp:
+                    if (fromPort == -1 || (fromPort == 0 && toPort == 65535)) return "all";
+                    return fromPort == toPort ? fromPort.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{fromPort}-{toPort}";
+                case ProtocolKind.Icmp:
+                case ProtocolKind.Icmpv6:
+                    if (fromPort == -1) return "all";
+                    return toPort == -1 ? $"type {fromPort}" : $"type {fromPort} code {toPort}";
+                default:
+                    return "all";
+            }
+        }
+    }
+}

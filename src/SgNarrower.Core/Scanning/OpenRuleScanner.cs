@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SgNarrower.Aws;
+
+namespace SgNarrower.Scanning
+{
+    public sealed class ScanScope
+    {
+        public IReadOnlyList<string> GroupIds { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> VpcIds { get; set; } = Array.Empty<string>();
+        /// <summary>Items per page for both describes; EC2 allows 5 to 1000.</summary>
+        public int PageSize { get; set; } = 1000;
+    }
+
+    public sealed class ScanProgress
+    {
+        public string Region { get; set; } = "";
+        public int GroupsScanned { get; set; }
+        public int Pages { get; set; }
+        public int OpenRules { get; set; }
+    }
+
+    /// <summary>
+    /// Finds open rules in one region with as few calls as EC2 allows: one paginated sweep of
+    /// DescribeSecurityGroups (names, VPCs, tags, permissions), then DescribeSecurityGroupRules only for the
+    /// groups of that page that have open rules, to learn each rule's id and tags. Streams page by page.
+    /// </summary>
+    public sealed class OpenRuleScanner
+    {
+        /// <summary>EC2 takes at most 200 values in one filter.</summary>
+        public const int MaxFilterValues = 200;
+
+        private readonly OpenRuleMatcher _matcher;
+        private readonly Action<string>? _verbose;
+        private readonly Action<ScanProgress>? _progress;
+
+        public OpenRuleScanner(OpenRuleMatcher matcher, Action<string>? verbose = null, Action<ScanProgress>? progress = null)
+        {
+            _matcher = matcher;
+            _verbose = verbose;
+            _progress = progress;
+        }
+
+        /// <summary>Group ids asked for in the last scan that EC2 did not return.</summary>
+        public IReadOnlyList<string> MissingGroupIds { get; private set; } = Array.Empty<string>();
+
+        public IEnumerable<OpenIngressRule> ScanRegion(IEc2Api api, ScanScope scope)
+        {
+            if (scope.PageSize < 5 || scope.PageSize > 1000) throw new ArgumentOutOfRangeException(nameof(scope), "EC2 page sizes are 5 to 1000.");
+            MissingGroupIds = Array.Empty<string>();
+            var progress = new ScanProgress { Region = api.Region };
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var requested = scope.GroupIds.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var idChunks = requested.Count == 0 ? new List<IReadOnlyList<string>> { Array.Empty<string>() } : Chunk(requested, MaxFilterValues);
+
+            foreach (var ids in idChunks)
+            {
+                var query = new GroupQuery { GroupIds = ids, VpcIds = scope.VpcIds, PageSize = scope.PageSize };
+                string? token = null;
+                do
+                {
+                    _verbose?.Invoke($"{api.Region}: DescribeSecurityGroups (page {progress.Pages + 1}{Scope(query)})");
+                    var page = api.DescribeSecurityGroups(query, token);
+                    token = page.NextToken;
+                    progress.Pages++;
+                    progress.GroupsScanned += page.Items.Count;
+                    foreach (var g in page.Items) seen.Add(g.GroupId);
+
+                    var candidates = page.Items.SelectMany(g => _matcher.Match(g, api.Region)).ToList();
+                    if (candidates.Count > 0)
+                    {
+                        AttachRuleIds(api, candidates, scope.PageSize);
+                        foreach (var rule in candidates)
+                        {
+                            if (_matcher.IsRuleExempt(rule.Tags)) continue;
+                            progress.OpenRules++;
+                            yield return rule;
+                        }
+                    }
+                    _progress?.Invoke(progress);
+                } while (token != null);
+            }
+            MissingGroupIds = requested.Where(id => !seen.Contains(id)).ToList();
+        }
+
+        /// <summary>Joins the candidates with DescribeSecurityGroupRules rows on group, protocol, ports and CIDR.</summary>
+        private void AttachRuleIds(IEc2Api api, List<OpenIngressRule> candidates, int pageSize)
+        {
+            var groupIds = candidates.Select(c => c.GroupId).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var byKey = new Dictionary<string, SecurityGroupRuleInfo>(StringComparer.Ordinal);
+            foreach (var chunk in Chunk(groupIds, MaxFilterValues))
+            {
+                string? token = null;
+                do
+                {
+                    _verbose?.Invoke($"{api.Region}: DescribeSecurityGroupRules for {chunk.Count} group(s) with open rules");
+                    var page = api.DescribeSecurityGroupRules(chunk, pageSize, token);
+                    token = page.NextToken;
+                    foreach (var r in page.Items)
+                    {
+                        if (r.IsEgress) continue;
+                        var cidr = r.CidrIpv4 ?? r.CidrIpv6;
+                        if (cidr == null) continue;
+                        byKey[RuleKey(r.GroupId, r.IpProtocol, r.FromPort, r.ToPort, cidr)] = r;
+                    }
+                } while (token != null);
+            }
+            foreach (var c in candidates)
+            {
+                if (byKey.TryGetValue(RuleKey(c.GroupId, c.IpProtocol, c.FromPort, c.ToPort, c.Cidr!), out var info))
+                {
+                    c.SecurityGroupRuleId = info.SecurityGroupRuleId;
+                    c.Tags = new Dictionary<string, string>(info.Tags ?? new Dictionary<string, string>());
+                }
+            }
+        }
+
+        /// <summary>The identity of an ingress rule: EC2 allows no two rules with the same group, protocol, ports and source.</summary>
+        public static string RuleKey(string groupId, string ipProtocol, int fromPort, int toPort, string cidr)
+        {
+            var (from, to) = Protocols.CanonicalPorts(ipProtocol, fromPort, toPort);
+            var source = Cidr.TryParse(cidr, out var c) ? c.ToString() : cidr.Trim().ToLowerInvariant();
+            return $"{groupId.ToLowerInvariant()}|{Protocols.Canonical(ipProtocol)}|{from}|{to}|{source}";
+        }
+
+        public static List<IReadOnlyList<string>> Chunk(IReadOnlyList<string> items, int size)
+        {
+            var chunks = new List<IReadOnlyList<string>>();
+            for (int i = 0; i < items.Count; i += size) chunks.Add(items.Skip(i).Take(size).ToList());
+            return chunks;
+        }
+
+        private static string Scope(GroupQuery q)
+        {
+            var parts = new List<string>();
+            if (q.GroupIds.Count > 0) parts.Add($"{q.GroupIds.Count} group id(s)");
+            if (q.VpcIds.Count > 0) parts.Add("VPC " + string.Join(", ", q.VpcIds));
+            return parts.Count == 0 ? "" : ", " + string.Join("; ", parts);
+        }
+    }
+}

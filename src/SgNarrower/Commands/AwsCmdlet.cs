@@ -1,0 +1,112 @@
+using System;
+using System.Management.Automation;
+using SgNarrower.Aws;
+using SgNarrower.Completers;
+using SgNarrower.Loading;
+
+namespace SgNarrower.Commands
+{
+    /// <summary>The AWS.Tools-style connection parameters every AWS-facing cmdlet shares, and error plumbing.</summary>
+    public abstract class AwsCmdlet : PSCmdlet
+    {
+        /// <summary>A named profile from the shared credentials/config files. A profile that does not exist is an error.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProfileNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? ProfileName { get; set; }
+
+        /// <summary>The credentials file to read profiles from, instead of the shared files.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ProfileLocation { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? AccessKey { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SecretKey { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SessionToken { get; set; }
+
+        /// <summary>A service URL to call instead of AWS's public endpoint (VPC endpoints, S3-compatible stores, tests).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? EndpointUrl { get; set; }
+
+        internal static readonly string[] ConnectionParameterNames =
+            { nameof(ProfileName), nameof(ProfileLocation), nameof(AccessKey), nameof(SecretKey), nameof(SessionToken), nameof(EndpointUrl) };
+
+        protected AwsConnection Connection => new AwsConnection
+        {
+            ProfileName = ProfileName,
+            ProfileLocation = ProfileLocation is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation),
+            AccessKey = AccessKey,
+            SecretKey = SecretKey,
+            SessionToken = SessionToken,
+            EndpointUrl = EndpointUrl,
+        };
+
+        /// <summary>Resolves credentials once for this command; setup problems stop the command before any work.</summary>
+        protected IAwsSession OpenSession()
+        {
+            try
+            {
+                return AwsLoader.Factory.CreateSession(Connection);
+            }
+            catch (AwsSetupException e)
+            {
+                ThrowTerminatingError(Errors.Setup(e));
+                throw; // not reached
+            }
+        }
+
+        /// <summary>The regions to work in: those given, else the default chain's; none is a setup error.</summary>
+        protected string ResolveRegion(IAwsSession session, string? region)
+        {
+            var r = string.IsNullOrWhiteSpace(region) ? session.DefaultRegion : region!.Trim();
+            if (string.IsNullOrWhiteSpace(r))
+                ThrowTerminatingError(Errors.Record("NoRegion", ErrorCategory.InvalidArgument,
+                    "No AWS region was given and none is configured. Pass -Region (for example -Region us-east-1) or set AWS_REGION.", null));
+            return r!;
+        }
+
+        protected void ThrowSetup(AwsSetupException e) => ThrowTerminatingError(Errors.Setup(e));
+    }
+
+    /// <summary>Error records with stable ids, the right category, and the thing concerned as target.</summary>
+    internal static class Errors
+    {
+        public static ErrorRecord Record(string errorId, ErrorCategory category, string message, object? target, Exception? inner = null) =>
+            new ErrorRecord(new InvalidOperationException(message, inner), errorId, category, target);
+
+        public static ErrorRecord Setup(AwsSetupException e) =>
+            new ErrorRecord(e, e.ErrorId, e.ErrorId switch
+            {
+                "NoCredentials" => ErrorCategory.AuthenticationError,
+                "ProfileNotFound" => ErrorCategory.ObjectNotFound,
+                _ => ErrorCategory.InvalidArgument,
+            }, null);
+
+        public static ErrorRecord Aws(AwsServiceException e, string subject, object? target)
+        {
+            var info = AwsErrors.Describe(e, subject);
+            return Record(info.ErrorId, Category(info.Kind), info.Message, target, e);
+        }
+
+        public static ErrorCategory Category(FailureKind kind) => kind switch
+        {
+            FailureKind.AccessDenied => ErrorCategory.PermissionDenied,
+            FailureKind.Authentication => ErrorCategory.AuthenticationError,
+            FailureKind.NotFound => ErrorCategory.ObjectNotFound,
+            FailureKind.Throttled => ErrorCategory.LimitsExceeded,
+            FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            FailureKind.Connection => ErrorCategory.ConnectionError,
+            FailureKind.Conflict => ErrorCategory.ResourceExists,
+            _ => ErrorCategory.NotSpecified,
+        };
+    }
+}

@@ -1,0 +1,75 @@
+@{
+    Synopsis    = 'Finds EC2 security-group ingress rules open to the world.'
+    Description = @'
+Get-OpenIngressRule writes one SgNarrower.OpenIngressRule object for each ingress rule - one source of one permission - whose source is open to the world: 0.0.0.0/0 or ::/0 by default, and optionally any CIDR at least as broad as a prefix length you give, or CIDRs you name. Every protocol counts: tcp, udp, icmp, icmpv6, all traffic (-1) and protocol numbers such as 50 (ESP). Group references and prefix lists are not CIDR sources and are not reported.
+
+Live, it reads security groups with paginated DescribeSecurityGroups calls (1000 groups a page) and, only for groups that have open rules, DescribeSecurityGroupRules calls to learn each rule's SecurityGroupRuleId and tags. Objects stream out as pages arrive. Offline, with -Path, it reads the JSON that 'aws ec2 describe-security-groups' prints, or that 'Get-EC2SecurityGroup | ConvertTo-Json -Depth 5' writes, and calls no AWS service.
+
+The output's property names (Region, GroupId, SecurityGroupRuleId, IpProtocol, FromPort, ToPort, CidrIpv4, CidrIpv6, ...) are those of EC2's SecurityGroupRule, so the objects pipe into Export-IngressAudit and Revoke-OpenIngressRule by property name.
+
+Required IAM actions: ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules.
+'@
+    Parameters  = @{
+        Region                = 'The regions to scan. Without it, the region of the default chain (AWS_REGION, the profile) is used. With -Path it only labels the rules read from the file. Tab completion lists region names.'
+        Path                  = 'One or more JSON files saved from ''aws ec2 describe-security-groups'' or ''Get-EC2SecurityGroup | ConvertTo-Json -Depth 5''. No AWS call is made. A file that is not valid JSON or not a security-group export is a terminating error that names the file.'
+        GroupId               = 'Scans only these security groups. A group that does not exist is reported as an error and the others go on. Binds from the pipeline by property name.'
+        VpcId                 = 'Scans only the security groups of these VPCs.'
+        PageSize              = 'Items per DescribeSecurityGroups and DescribeSecurityGroupRules page (5 to 1000). The default, 1000, makes the fewest calls.'
+        Port                  = 'Reports only rules whose port range exposes at least one of these TCP or UDP ports. All-traffic rules expose every port and are always reported; ICMP and other protocols have no ports and are not.'
+        PortPolicy            = 'A compliance preset. All (default): every open rule. HighRiskPorts: Security Hub EC2.19''s high-risk ports (tcp, udp and all traffic). RestrictedSsh: AWS Config restricted-ssh (TCP 22). RestrictedCommonPorts: AWS Config restricted-common-ports (TCP 20, 21, 3389, 3306, 4333). AuthorizedPortsOnly: Security Hub EC2.18 - only TCP 80 and 443 are authorized, every other open rule is reported. Combines with -Port and the authorized-port parameters.'
+        AuthorizedTcpPort     = 'TCP ports or ranges that may be open to the world (like AWS Config''s authorizedTcpPorts: 443, 1020-1025). A TCP rule whose every port is authorized is not reported; all-traffic, ICMP and other rules still are.'
+        AuthorizedUdpPort     = 'UDP ports or ranges that may be open to the world (like AWS Config''s authorizedUdpPorts). A UDP rule whose every port is authorized is not reported.'
+        BroadIpv4PrefixLength = 'Also counts IPv4 CIDRs of this prefix length or broader as open: 8 reports 10.0.0.0/8 and 0.0.0.0/1 as well as 0.0.0.0/0.'
+        BroadIpv6PrefixLength = 'Also counts IPv6 CIDRs of this prefix length or broader as open: 16 reports 2000::/3 and 2001::/16 as well as ::/0.'
+        IncludeCidr           = 'Further CIDRs that count as open, matched exactly (after normalisation), for example a partner range that should never be in a security group.'
+        ExcludeGroupId        = 'Security groups that are exempt: their rules are never reported.'
+        ExcludeGroupTag       = 'Security groups whose tags match are exempt. Each item is ''key'' (any value) or ''key=value''.'
+        ExcludeRuleTag        = 'Rules whose own tags match are exempt. Each item is ''key'' or ''key=value''. Rule tags are known only in live scans.'
+    }
+    Inputs      = @(
+        @{ Type = 'System.String'; Description = 'GroupId (live) or Path (offline), by property name: Get-EC2SecurityGroup output, or Get-ChildItem output for -Path.' }
+    )
+    Outputs     = @(
+        @{ Type = 'SgNarrower.OpenIngressRule'; Description = 'One object per open rule: Region, OwnerId, VpcId, GroupId, GroupName, SecurityGroupRuleId, IpProtocol, FromPort and ToPort (-1 where EC2 has none), CidrIpv4 or CidrIpv6, Description, Tags (the rule''s), GroupTags, and the read-only Cidr and Ports.' }
+    )
+    Notes       = @'
+Errors have stable ids: NoCredentials, ProfileNotFound, NoRegion, UnknownRegion (terminating, before any call); AccessDenied (naming the missing IAM action), AuthenticationFailed, Throttled, EndpointUnreachable (per region: other regions go on); SecurityGroupNotFound (per group); InvalidSecurityGroupFile, FileNotFound (terminating, naming the file); InvalidPolicy (terminating).
+Throttling (RequestLimitExceeded) is retried with backoff by the AWS SDK's standard retry mode.
+'@
+    Examples    = @(
+        @{
+            Title   = 'Scan the default region'
+            Code    = 'Get-OpenIngressRule'
+            Remarks = 'Lists every ingress rule open to 0.0.0.0/0 or ::/0 in the region of the default chain, as a table.'
+        }
+        @{
+            Title   = 'Scan several regions with a profile'
+            Code    = 'Get-OpenIngressRule -Region us-east-1, eu-west-1 -ProfileName audit -Verbose'
+            Remarks = 'Uses the ''audit'' profile; -Verbose shows each DescribeSecurityGroups and DescribeSecurityGroupRules call.'
+        }
+        @{
+            Title   = 'Only the high-risk ports of Security Hub EC2.19, in one VPC'
+            Code    = 'Get-OpenIngressRule -Region us-east-1 -VpcId vpc-0abc1234 -PortPolicy HighRiskPorts'
+            Remarks = 'Reports rules that expose SSH, RDP, databases and the other EC2.19 ports, and all-traffic rules.'
+        }
+        @{
+            Title   = 'Allow web ports, report everything else'
+            Code    = 'Get-OpenIngressRule -AuthorizedTcpPort 80, 443 -ExcludeGroupTag ''sgnarrower:exempt'''
+            Remarks = 'Like AWS Config''s vpc-sg-open-only-to-authorized-ports; groups tagged sgnarrower:exempt are skipped.'
+        }
+        @{
+            Title   = 'Scan a saved export, without AWS'
+            Code    = @'
+aws ec2 describe-security-groups > groups.json
+Get-OpenIngressRule -Path groups.json -Region us-east-1 -BroadIpv4PrefixLength 8
+'@
+            Remarks = 'Reads the CLI''s JSON; also counts IPv4 ranges of /8 or broader as open.'
+        }
+        @{
+            Title   = 'Find, record, then close'
+            Code    = 'Get-OpenIngressRule -Port 22, 3389 | Export-IngressAudit -BucketName audit-bucket | Revoke-OpenIngressRule -WhatIf'
+            Remarks = 'The objects bind to the next cmdlets by property name.'
+        }
+    )
+    Links       = @('Export-IngressAudit', 'Revoke-OpenIngressRule', 'Restore-IngressRule')
+}

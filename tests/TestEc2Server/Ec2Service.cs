@@ -1,0 +1,544 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+
+namespace SgNarrower.TestEc2;
+
+/// <summary>An EC2 error as the Query protocol returns it.</summary>
+public sealed class Ec2Error(int status, string code, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+}
+
+/// <summary>
+/// The state and the actions: security groups and their rules per region, with EC2's documented behaviour for
+/// paging, filters, rule identity, all-or-nothing revokes outside the default VPC, duplicates and quotas.
+/// </summary>
+public sealed class Ec2Service
+{
+    private const string Ns = "http://ec2.amazonaws.com/doc/2016-11-15/";
+    private readonly object _gate = new();
+    private Dictionary<string, List<GroupSpec>> _regions = new(StringComparer.Ordinal);
+    private readonly List<FaultSpec> _faults = new();
+    private readonly List<CallRecord> _calls = new();
+    private int _nextRuleId = 1;
+
+    public int RulesPerGroupLimit { get; set; } = 60;
+
+    public void Load(WorldSpec world)
+    {
+        lock (_gate)
+        {
+            _regions = new(StringComparer.Ordinal);
+            foreach (var (region, spec) in world.Regions)
+            {
+                foreach (var g in spec.Groups)
+                    foreach (var r in g.Rules)
+                        r.RuleId ??= NewRuleId();
+                _regions[region] = spec.Groups;
+            }
+            _calls.Clear();
+            _faults.Clear();
+        }
+    }
+
+    public WorldSpec Snapshot()
+    {
+        lock (_gate)
+        {
+            var w = new WorldSpec();
+            foreach (var (region, groups) in _regions) w.Regions[region] = new RegionSpec { Groups = groups };
+            return w;
+        }
+    }
+
+    public void AddFault(FaultSpec fault) { lock (_gate) _faults.Add(fault); }
+    public List<CallRecord> Calls() { lock (_gate) return _calls.ToList(); }
+    public void ResetCalls() { lock (_gate) _calls.Clear(); }
+
+    /// <summary>Removes rules behind the module's back (another admin, a race) by id.</summary>
+    public int DeleteRules(string region, IEnumerable<string> ruleIds)
+    {
+        lock (_gate)
+        {
+            var ids = ruleIds.ToHashSet(StringComparer.Ordinal);
+            int n = 0;
+            foreach (var g in Groups(region)) n += g.Rules.RemoveAll(r => ids.Contains(r.RuleId!));
+            return n;
+        }
+    }
+
+    public int DeleteGroup(string region, string groupId)
+    {
+        lock (_gate) return Groups(region).RemoveAll(g => g.GroupId == groupId);
+    }
+
+    public string Handle(string region, Dictionary<string, string> p)
+    {
+        var action = p.GetValueOrDefault("Action") ?? throw new Ec2Error(400, "MissingAction", "The request must contain the parameter Action.");
+        lock (_gate)
+        {
+            _calls.Add(new CallRecord { Action = action, Region = region, GroupId = p.GetValueOrDefault("GroupId"), Parameters = new(p) });
+            InjectFault(action, region, p.GetValueOrDefault("GroupId"));
+            return action switch
+            {
+                "DescribeSecurityGroups" => DescribeSecurityGroups(region, p),
+                "DescribeSecurityGroupRules" => DescribeSecurityGroupRules(region, p),
+                "RevokeSecurityGroupIngress" => RevokeIngress(region, p),
+                "AuthorizeSecurityGroupIngress" => AuthorizeIngress(region, p),
+                "ModifySecurityGroupRules" => ModifyRules(region, p),
+                _ => throw new Ec2Error(400, "InvalidAction", $"The action {action} is not valid for this web service."),
+            };
+        }
+    }
+
+    private void InjectFault(string action, string region, string? groupId)
+    {
+        var fault = _faults.FirstOrDefault(f => f.Action == action && (f.Region == null || f.Region == region) && (f.GroupId == null || f.GroupId == groupId) && f.Times != 0);
+        if (fault == null) return;
+        if (fault.Times > 0) fault.Times--;
+        throw new Ec2Error(fault.Status, fault.Code, fault.Message);
+    }
+
+    private List<GroupSpec> Groups(string region) =>
+        _regions.TryGetValue(region, out var g) ? g : _regions[region] = new List<GroupSpec>();
+
+    private string NewRuleId() => "sgr-" + (_nextRuleId++).ToString("x17", CultureInfo.InvariantCulture);
+
+    // ---------------------------------------------------------------- describes
+
+    private string DescribeSecurityGroups(string region, Dictionary<string, string> p)
+    {
+        var groupIds = List(p, "GroupId");
+        int? max = MaxResults(p);
+        if (max != null && groupIds.Count > 0)
+            throw new Ec2Error(400, "InvalidParameterCombination", "The parameter groupIdSet cannot be used with the parameter maxResults");
+        IEnumerable<GroupSpec> groups = Groups(region).OrderBy(g => g.GroupId, StringComparer.Ordinal);
+        foreach (var id in groupIds)
+            if (!Groups(region).Any(g => g.GroupId == id))
+                throw new Ec2Error(400, "InvalidGroup.NotFound", $"The security group '{id}' does not exist");
+        if (groupIds.Count > 0) groups = groups.Where(g => groupIds.Contains(g.GroupId));
+        foreach (var (name, values) in Filters(p))
+        {
+            groups = name switch
+            {
+                "group-id" => groups.Where(g => values.Contains(g.GroupId)),
+                "vpc-id" => groups.Where(g => g.VpcId != null && values.Contains(g.VpcId)),
+                "group-name" => groups.Where(g => g.GroupName != null && values.Contains(g.GroupName)),
+                _ when name.StartsWith("tag:", StringComparison.Ordinal) =>
+                    groups.Where(g => g.Tags.TryGetValue(name[4..], out var v) && values.Contains(v)),
+                _ => throw new Ec2Error(400, "InvalidParameterValue", $"The filter '{name}' is invalid"),
+            };
+        }
+        var (page, next) = Paginate(groups.ToList(), p, max);
+        var sb = new StringBuilder();
+        sb.Append("<securityGroupInfo>");
+        foreach (var g in page)
+        {
+            sb.Append("<item>");
+            El(sb, "ownerId", g.OwnerId);
+            El(sb, "groupId", g.GroupId);
+            El(sb, "groupName", g.GroupName);
+            El(sb, "groupDescription", g.Description ?? g.GroupName);
+            El(sb, "vpcId", g.VpcId);
+            El(sb, "securityGroupArn", $"arn:aws:ec2:{region}:{g.OwnerId}:security-group/{g.GroupId}");
+            sb.Append("<ipPermissions>");
+            AppendPermissions(sb, g.Rules.Where(r => !r.Egress));
+            sb.Append("</ipPermissions><ipPermissionsEgress>");
+            AppendPermissions(sb, g.Rules.Where(r => r.Egress));
+            sb.Append("</ipPermissionsEgress>");
+            AppendTags(sb, g.Tags);
+            sb.Append("</item>");
+        }
+        sb.Append("</securityGroupInfo>");
+        El(sb, "nextToken", next);
+        return Envelope("DescribeSecurityGroups", sb);
+    }
+
+    /// <summary>DescribeSecurityGroups groups rules into permissions by protocol and ports; ports are left out for -1.</summary>
+    private static void AppendPermissions(StringBuilder sb, IEnumerable<RuleSpec> rules)
+    {
+        foreach (var perm in rules.GroupBy(r => (r.IpProtocol, r.FromPort, r.ToPort)))
+        {
+            sb.Append("<item>");
+            El(sb, "ipProtocol", perm.Key.IpProtocol);
+            if (perm.Key.IpProtocol is "tcp" or "udp" or "icmp" or "icmpv6")
+            {
+                El(sb, "fromPort", perm.Key.FromPort.ToString(CultureInfo.InvariantCulture));
+                El(sb, "toPort", perm.Key.ToPort.ToString(CultureInfo.InvariantCulture));
+            }
+            sb.Append("<groups>");
+            foreach (var r in perm.Where(r => r.ReferencedGroupId != null))
+            {
+                sb.Append("<item>");
+                El(sb, "groupId", r.ReferencedGroupId);
+                El(sb, "userId", "123456789012");
+                El(sb, "description", r.Description);
+                sb.Append("</item>");
+            }
+            sb.Append("</groups><ipRanges>");
+            foreach (var r in perm.Where(r => r.CidrIpv4 != null))
+            {
+                sb.Append("<item>");
+                El(sb, "cidrIp", r.CidrIpv4);
+                El(sb, "description", r.Description);
+                sb.Append("</item>");
+            }
+            sb.Append("</ipRanges><ipv6Ranges>");
+            foreach (var r in perm.Where(r => r.CidrIpv6 != null))
+            {
+                sb.Append("<item>");
+                El(sb, "cidrIpv6", r.CidrIpv6);
+                El(sb, "description", r.Description);
+                sb.Append("</item>");
+            }
+            sb.Append("</ipv6Ranges><prefixListIds>");
+            foreach (var r in perm.Where(r => r.PrefixListId != null))
+            {
+                sb.Append("<item>");
+                El(sb, "prefixListId", r.PrefixListId);
+                El(sb, "description", r.Description);
+                sb.Append("</item>");
+            }
+            sb.Append("</prefixListIds></item>");
+        }
+    }
+
+    private string DescribeSecurityGroupRules(string region, Dictionary<string, string> p)
+    {
+        int? max = MaxResults(p);
+        var ruleIds = List(p, "SecurityGroupRuleId");
+        var rows = Groups(region).OrderBy(g => g.GroupId, StringComparer.Ordinal)
+            .SelectMany(g => g.Rules.Select(r => (Group: g, Rule: r)));
+        if (ruleIds.Count > 0)
+        {
+            foreach (var id in ruleIds)
+                if (!rows.Any(x => x.Rule.RuleId == id))
+                    throw new Ec2Error(400, "InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{id}' does not exist");
+            rows = rows.Where(x => ruleIds.Contains(x.Rule.RuleId!));
+        }
+        foreach (var (name, values) in Filters(p))
+        {
+            rows = name switch
+            {
+                "group-id" => rows.Where(x => values.Contains(x.Group.GroupId)),
+                "security-group-rule-id" => rows.Where(x => values.Contains(x.Rule.RuleId!)),
+                _ when name.StartsWith("tag:", StringComparison.Ordinal) =>
+                    rows.Where(x => x.Rule.Tags.TryGetValue(name[4..], out var v) && values.Contains(v)),
+                _ => throw new Ec2Error(400, "InvalidParameterValue", $"The filter '{name}' is invalid"),
+            };
+        }
+        var (page, next) = Paginate(rows.ToList(), p, max);
+        var sb = new StringBuilder("<securityGroupRuleSet>");
+        foreach (var (g, r) in page) AppendRule(sb, region, g, r, "item");
+        sb.Append("</securityGroupRuleSet>");
+        El(sb, "nextToken", next);
+        return Envelope("DescribeSecurityGroupRules", sb);
+    }
+
+    private static void AppendRule(StringBuilder sb, string region, GroupSpec g, RuleSpec r, string element)
+    {
+        sb.Append('<').Append(element).Append('>');
+        El(sb, "securityGroupRuleId", r.RuleId);
+        El(sb, "groupId", g.GroupId);
+        El(sb, "groupOwnerId", g.OwnerId);
+        El(sb, "isEgress", r.Egress ? "true" : "false");
+        El(sb, "ipProtocol", r.IpProtocol);
+        El(sb, "fromPort", r.FromPort.ToString(CultureInfo.InvariantCulture));
+        El(sb, "toPort", r.ToPort.ToString(CultureInfo.InvariantCulture));
+        El(sb, "cidrIpv4", r.CidrIpv4);
+        El(sb, "cidrIpv6", r.CidrIpv6);
+        El(sb, "prefixListId", r.PrefixListId);
+        if (r.ReferencedGroupId != null)
+        {
+            sb.Append("<referencedGroupInfo>");
+            El(sb, "groupId", r.ReferencedGroupId);
+            El(sb, "userId", g.OwnerId);
+            sb.Append("</referencedGroupInfo>");
+        }
+        El(sb, "description", r.Description);
+        AppendTags(sb, r.Tags);
+        El(sb, "securityGroupRuleArn", $"arn:aws:ec2:{region}:{g.OwnerId}:security-group-rule/{r.RuleId}");
+        sb.Append("</").Append(element).Append('>');
+    }
+
+    // ---------------------------------------------------------------- mutations
+
+    private GroupSpec FindGroup(string region, Dictionary<string, string> p)
+    {
+        var id = p.GetValueOrDefault("GroupId");
+        if (string.IsNullOrEmpty(id)) throw new Ec2Error(400, "MissingParameter", "The request must contain the parameter groupId");
+        return Groups(region).FirstOrDefault(g => g.GroupId == id)
+            ?? throw new Ec2Error(400, "InvalidGroup.NotFound", $"The security group '{id}' does not exist");
+    }
+
+    private string RevokeIngress(string region, Dictionary<string, string> p)
+    {
+        var group = FindGroup(region, p);
+        DryRun(p);
+        var ruleIds = List(p, "SecurityGroupRuleId");
+        var wanted = Permissions(p);
+        if (ruleIds.Count > 0 && wanted.Count > 0)
+            throw new Ec2Error(400, "InvalidParameterCombination", "You may specify either security group rule IDs or IP permissions, but not both.");
+        if (ruleIds.Count == 0 && wanted.Count == 0)
+            throw new Ec2Error(400, "MissingParameter", "No rules were specified to revoke.");
+
+        var toRemove = new List<RuleSpec>();
+        var unknown = new List<RuleSpec>();
+        foreach (var id in ruleIds)
+        {
+            var rule = group.Rules.FirstOrDefault(r => r.RuleId == id && !r.Egress);
+            if (rule == null)
+            {
+                if (!group.DefaultVpc)
+                    throw new Ec2Error(400, "InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{id}' does not exist");
+                continue;
+            }
+            toRemove.Add(rule);
+        }
+        foreach (var w in wanted)
+        {
+            var rule = group.Rules.FirstOrDefault(r => !r.Egress && r.Key == w.Key);
+            if (rule == null)
+            {
+                if (!group.DefaultVpc)
+                    throw new Ec2Error(400, "InvalidPermission.NotFound", "The specified rule does not exist in this security group.");
+                unknown.Add(w);
+                continue;
+            }
+            toRemove.Add(rule);
+        }
+        foreach (var r in toRemove) group.Rules.Remove(r);
+
+        var sb = new StringBuilder("<return>true</return>");
+        if (unknown.Count > 0)
+        {
+            sb.Append("<unknownIpPermissionSet>");
+            AppendPermissions(sb, unknown);
+            sb.Append("</unknownIpPermissionSet>");
+        }
+        sb.Append("<revokedSecurityGroupRuleSet>");
+        foreach (var r in toRemove)
+        {
+            sb.Append("<item>");
+            El(sb, "securityGroupRuleId", r.RuleId);
+            El(sb, "groupId", group.GroupId);
+            El(sb, "isEgress", "false");
+            El(sb, "ipProtocol", r.IpProtocol);
+            El(sb, "fromPort", r.FromPort.ToString(CultureInfo.InvariantCulture));
+            El(sb, "toPort", r.ToPort.ToString(CultureInfo.InvariantCulture));
+            El(sb, "cidrIpv4", r.CidrIpv4);
+            El(sb, "cidrIpv6", r.CidrIpv6);
+            El(sb, "prefixListId", r.PrefixListId);
+            El(sb, "referencedGroupId", r.ReferencedGroupId);
+            El(sb, "description", r.Description);
+            sb.Append("</item>");
+        }
+        sb.Append("</revokedSecurityGroupRuleSet>");
+        return Envelope("RevokeSecurityGroupIngress", sb);
+    }
+
+    private string AuthorizeIngress(string region, Dictionary<string, string> p)
+    {
+        var group = FindGroup(region, p);
+        DryRun(p);
+        var wanted = Permissions(p);
+        if (wanted.Count == 0) throw new Ec2Error(400, "MissingParameter", "No rules were specified to authorize.");
+        // All or nothing: a duplicate anywhere fails the call and adds nothing.
+        foreach (var w in wanted)
+        {
+            if (group.Rules.Any(r => !r.Egress && r.Key == w.Key))
+            {
+                var source = w.CidrIpv4 ?? w.CidrIpv6 ?? w.ReferencedGroupId ?? w.PrefixListId;
+                throw new Ec2Error(400, "InvalidPermission.Duplicate",
+                    $"the specified rule \"peer: {source}, {w.IpProtocol.ToUpperInvariant()}, from port: {w.FromPort}, to port: {w.ToPort}, ALLOW\" already exists");
+            }
+            if (wanted.Count(x => x.Key == w.Key) > 1)
+                throw new Ec2Error(400, "InvalidPermission.Duplicate", "The same rule is listed twice.");
+        }
+        int v4 = group.Rules.Count(r => !r.Egress && r.CidrIpv6 == null) + wanted.Count(w => w.CidrIpv6 == null);
+        int v6 = group.Rules.Count(r => !r.Egress && r.CidrIpv6 != null) + wanted.Count(w => w.CidrIpv6 != null);
+        if (v4 > RulesPerGroupLimit || v6 > RulesPerGroupLimit)
+            throw new Ec2Error(400, "RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.");
+        var tags = TagSpecifications(p);
+        var sb = new StringBuilder("<return>true</return><securityGroupRuleSet>");
+        foreach (var w in wanted)
+        {
+            w.RuleId = NewRuleId();
+            w.Tags = new Dictionary<string, string>(tags);
+            group.Rules.Add(w);
+            AppendRule(sb, region, group, w, "item");
+        }
+        sb.Append("</securityGroupRuleSet>");
+        return Envelope("AuthorizeSecurityGroupIngress", sb);
+    }
+
+    private string ModifyRules(string region, Dictionary<string, string> p)
+    {
+        var group = FindGroup(region, p);
+        DryRun(p);
+        for (int i = 1; p.ContainsKey($"SecurityGroupRule.{i}.SecurityGroupRuleId"); i++)
+        {
+            var id = p[$"SecurityGroupRule.{i}.SecurityGroupRuleId"];
+            var rule = group.Rules.FirstOrDefault(r => r.RuleId == id)
+                ?? throw new Ec2Error(400, "InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{id}' does not exist");
+            string pre = $"SecurityGroupRule.{i}.SecurityGroupRule.";
+            var updated = rule.Clone();
+            updated.IpProtocol = NormalizeProtocol(p.GetValueOrDefault(pre + "IpProtocol") ?? rule.IpProtocol);
+            updated.FromPort = Int(p.GetValueOrDefault(pre + "FromPort")) ?? -1;
+            updated.ToPort = Int(p.GetValueOrDefault(pre + "ToPort")) ?? -1;
+            updated.CidrIpv4 = p.GetValueOrDefault(pre + "CidrIpv4");
+            updated.CidrIpv6 = p.GetValueOrDefault(pre + "CidrIpv6");
+            updated.PrefixListId = p.GetValueOrDefault(pre + "PrefixListId");
+            updated.ReferencedGroupId = p.GetValueOrDefault(pre + "ReferencedGroupId");
+            updated.Description = p.GetValueOrDefault(pre + "Description");
+            if (updated.CidrIpv4 == null && updated.CidrIpv6 == null && updated.PrefixListId == null && updated.ReferencedGroupId == null)
+                throw new Ec2Error(400, "MissingParameter", "A rule needs a source: CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId.");
+            if (group.Rules.Any(r => r != rule && r.Key == updated.Key))
+                throw new Ec2Error(400, "InvalidPermission.Duplicate", "the specified rule already exists");
+            group.Rules[group.Rules.IndexOf(rule)] = updated;
+        }
+        return Envelope("ModifySecurityGroupRules", new StringBuilder("<return>true</return>"));
+    }
+
+    private static void DryRun(Dictionary<string, string> p)
+    {
+        if (string.Equals(p.GetValueOrDefault("DryRun"), "true", StringComparison.OrdinalIgnoreCase))
+            throw new Ec2Error(412, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
+    }
+
+    /// <summary>IpPermissions.N.* into one rule per source, as EC2 stores them.</summary>
+    private static List<RuleSpec> Permissions(Dictionary<string, string> p)
+    {
+        var rules = new List<RuleSpec>();
+        for (int i = 1; p.ContainsKey($"IpPermissions.{i}.IpProtocol"); i++)
+        {
+            string pre = $"IpPermissions.{i}.";
+            var proto = NormalizeProtocol(p[pre + "IpProtocol"]);
+            bool ported = proto is "tcp" or "udp" or "icmp" or "icmpv6";
+            int from = ported ? Int(p.GetValueOrDefault(pre + "FromPort")) ?? throw new Ec2Error(400, "InvalidParameterValue", "FromPort is required for " + proto) : -1;
+            int to = ported ? Int(p.GetValueOrDefault(pre + "ToPort")) ?? throw new Ec2Error(400, "InvalidParameterValue", "ToPort is required for " + proto) : -1;
+            if (proto is "tcp" or "udp" && (from < 0 || to > 65535 || from > to))
+                throw new Ec2Error(400, "InvalidParameterValue", $"Invalid port range {from}-{to}");
+            RuleSpec New(string? description) => new() { IpProtocol = proto, FromPort = from, ToPort = to, Description = description };
+            for (int j = 1; p.ContainsKey($"{pre}IpRanges.{j}.CidrIp"); j++)
+            {
+                var r = New(p.GetValueOrDefault($"{pre}IpRanges.{j}.Description"));
+                r.CidrIpv4 = p[$"{pre}IpRanges.{j}.CidrIp"];
+                rules.Add(r);
+            }
+            for (int j = 1; p.ContainsKey($"{pre}Ipv6Ranges.{j}.CidrIpv6"); j++)
+            {
+                var r = New(p.GetValueOrDefault($"{pre}Ipv6Ranges.{j}.Description"));
+                r.CidrIpv6 = p[$"{pre}Ipv6Ranges.{j}.CidrIpv6"];
+                rules.Add(r);
+            }
+            for (int j = 1; p.ContainsKey($"{pre}Groups.{j}.GroupId"); j++)
+            {
+                var r = New(p.GetValueOrDefault($"{pre}Groups.{j}.Description"));
+                r.ReferencedGroupId = p[$"{pre}Groups.{j}.GroupId"];
+                rules.Add(r);
+            }
+            for (int j = 1; p.ContainsKey($"{pre}PrefixListIds.{j}.PrefixListId"); j++)
+            {
+                var r = New(p.GetValueOrDefault($"{pre}PrefixListIds.{j}.Description"));
+                r.PrefixListId = p[$"{pre}PrefixListIds.{j}.PrefixListId"];
+                rules.Add(r);
+            }
+        }
+        return rules;
+    }
+
+    private static Dictionary<string, string> TagSpecifications(Dictionary<string, string> p)
+    {
+        var tags = new Dictionary<string, string>();
+        for (int i = 1; p.ContainsKey($"TagSpecification.{i}.ResourceType"); i++)
+            for (int j = 1; p.ContainsKey($"TagSpecification.{i}.Tag.{j}.Key"); j++)
+                tags[p[$"TagSpecification.{i}.Tag.{j}.Key"]] = p.GetValueOrDefault($"TagSpecification.{i}.Tag.{j}.Value") ?? "";
+        return tags;
+    }
+
+    private static string NormalizeProtocol(string proto) => proto.ToLowerInvariant() switch
+    {
+        "6" => "tcp",
+        "17" => "udp",
+        "1" => "icmp",
+        "58" => "icmpv6",
+        "all" => "-1",
+        var other => other,
+    };
+
+    // ---------------------------------------------------------------- plumbing
+
+    private static int? MaxResults(Dictionary<string, string> p)
+    {
+        if (!p.TryGetValue("MaxResults", out var s)) return null;
+        int n = Int(s) ?? throw new Ec2Error(400, "InvalidParameterValue", "MaxResults must be a number");
+        if (n < 5 || n > 1000)
+            throw new Ec2Error(400, "InvalidParameterValue", $"Value ( {n} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.");
+        return n;
+    }
+
+    /// <summary>Pages with an opaque token; without MaxResults everything comes back in one response.</summary>
+    private static (List<T> Page, string? Next) Paginate<T>(List<T> all, Dictionary<string, string> p, int? max)
+    {
+        int start = 0;
+        if (p.TryGetValue("NextToken", out var token) && token.Length > 0)
+        {
+            try { start = int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token))[5..], CultureInfo.InvariantCulture); }
+            catch (Exception) { throw new Ec2Error(400, "InvalidNextToken", "The token is not valid."); }
+        }
+        if (max == null) return (all.Skip(start).ToList(), null);
+        var page = all.Skip(start).Take(max.Value).ToList();
+        int end = start + page.Count;
+        return (page, end < all.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes("page:" + end)) : null);
+    }
+
+    private static List<string> List(Dictionary<string, string> p, string prefix)
+    {
+        var values = new List<string>();
+        for (int i = 1; p.TryGetValue($"{prefix}.{i}", out var v); i++) values.Add(v);
+        return values;
+    }
+
+    private static List<(string Name, HashSet<string> Values)> Filters(Dictionary<string, string> p)
+    {
+        var filters = new List<(string, HashSet<string>)>();
+        for (int i = 1; p.TryGetValue($"Filter.{i}.Name", out var name); i++)
+        {
+            var values = List(p, $"Filter.{i}.Value").ToHashSet(StringComparer.Ordinal);
+            if (values.Count > 200) throw new Ec2Error(400, "FilterLimitExceeded", "The maximum number of filter values specified on a single call is 200");
+            filters.Add((name, values));
+        }
+        return filters;
+    }
+
+    private static int? Int(string? s) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) ? n : null;
+
+    private static void El(StringBuilder sb, string name, string? value)
+    {
+        if (value == null) return;
+        sb.Append('<').Append(name).Append('>').Append(SecurityElement.Escape(value)).Append("</").Append(name).Append('>');
+    }
+
+    private static void AppendTags(StringBuilder sb, Dictionary<string, string> tags)
+    {
+        sb.Append("<tagSet>");
+        foreach (var (k, v) in tags)
+        {
+            sb.Append("<item>");
+            El(sb, "key", k);
+            El(sb, "value", v);
+            sb.Append("</item>");
+        }
+        sb.Append("</tagSet>");
+    }
+
+    private static string Envelope(string action, StringBuilder body) =>
+        $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{Ns}\"><requestId>{Guid.NewGuid()}</requestId>{body}</{action}Response>";
+
+    public static string ErrorXml(Ec2Error e) =>
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + SecurityElement.Escape(e.Code) +
+        "</Code><Message>" + SecurityElement.Escape(e.Message) + "</Message></Error></Errors><RequestID>" + Guid.NewGuid() + "</RequestID></Response>";
+}

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace SgNarrower.TestEc2;
+
+/// <summary>
+/// Serves <see cref="Ec2Service"/> on 127.0.0.1 over the EC2 Query protocol: form-encoded POSTs in, XML out,
+/// errors in EC2's &lt;Response&gt;&lt;Errors&gt; shape. Requests must carry a SigV4 Authorization header; its
+/// credential scope names the region. Paths under /_control/ let tests set the world, inject faults and read calls.
+/// </summary>
+public sealed class Ec2TestServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    public Ec2TestServer(int port = 0)
+    {
+        Port = port == 0 ? FreePort() : port;
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+    }
+
+    public int Port { get; }
+    public string Url => $"http://127.0.0.1:{Port}/";
+    public Ec2Service Service { get; } = new();
+
+    public Ec2TestServer Start()
+    {
+        _listener.Start();
+        _loop = Task.Run(AcceptLoop);
+        return this;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try { _listener.Stop(); } catch (ObjectDisposedException) { }
+        _listener.Close();
+    }
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private async Task AcceptLoop()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext ctx;
+            try { ctx = await _listener.GetContextAsync(); }
+            catch (Exception) when (_stop.IsCancellationRequested || !_listener.IsListening) { return; }
+            catch (HttpListenerException) { continue; }
+            _ = Task.Run(() => Serve(ctx));
+        }
+    }
+
+    private static readonly Regex Scope = new(@"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request", RegexOptions.Compiled);
+
+    private void Serve(HttpListenerContext ctx)
+    {
+        int status = 200;
+        string body, contentType = "text/xml;charset=UTF-8";
+        try
+        {
+            string text;
+            using (var reader = new StreamReader(ctx.Request.InputStream, Encoding.UTF8)) text = reader.ReadToEnd();
+            var path = ctx.Request.Url!.AbsolutePath;
+            if (path.StartsWith("/_control/", StringComparison.Ordinal))
+            {
+                contentType = "application/json";
+                body = Control(ctx.Request.HttpMethod, path, text);
+            }
+            else
+            {
+                var auth = ctx.Request.Headers["Authorization"] ?? "";
+                var m = Scope.Match(auth);
+                if (!auth.StartsWith("AWS4-HMAC-SHA256", StringComparison.Ordinal) || !m.Success)
+                    throw new Ec2Error(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
+                var form = ParseForm(text);
+                foreach (var key in ctx.Request.QueryString.AllKeys)
+                    if (key != null) form[key] = ctx.Request.QueryString[key]!;
+                body = Service.Handle(m.Groups[1].Value, form);
+            }
+        }
+        catch (Ec2Error e)
+        {
+            status = e.Status;
+            body = Ec2Service.ErrorXml(e);
+        }
+        catch (Exception e)
+        {
+            status = 500;
+            body = Ec2Service.ErrorXml(new Ec2Error(500, "InternalError", e.Message));
+        }
+        try
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            ctx.Response.StatusCode = status;
+            ctx.Response.ContentType = contentType;
+            ctx.Response.ContentLength64 = bytes.Length;
+            ctx.Response.OutputStream.Write(bytes);
+            ctx.Response.Close();
+        }
+        catch (Exception)
+        {
+            // The client went away; nothing to tell it.
+        }
+    }
+
+    private string Control(string method, string path, string body)
+    {
+        switch (method, path)
+        {
+            case ("POST", "/_control/world"):
+                Service.Load(JsonSerializer.Deserialize<WorldSpec>(body, Json.Options) ?? new WorldSpec());
+                return "{}";
+            case ("GET", "/_control/world"):
+                return JsonSerializer.Serialize(Service.Snapshot(), Json.Options);
+            case ("GET", "/_control/calls"):
+                return JsonSerializer.Serialize(Service.Calls(), Json.Options);
+            case ("POST", "/_control/calls/reset"):
+                Service.ResetCalls();
+                return "{}";
+            case ("POST", "/_control/faults"):
+                Service.AddFault(JsonSerializer.Deserialize<FaultSpec>(body, Json.Options)!);
+                return "{}";
+            case ("POST", "/_control/delete-rules"):
+            {
+                var req = JsonSerializer.Deserialize<DeleteRulesRequest>(body, Json.Options)!;
+                return JsonSerializer.Serialize(new { deleted = Service.DeleteRules(req.Region, req.RuleIds) });
+            }
+            case ("POST", "/_control/delete-group"):
+            {
+                var req = JsonSerializer.Deserialize<DeleteGroupRequest>(body, Json.Options)!;
+                return JsonSerializer.Serialize(new { deleted = Service.DeleteGroup(req.Region, req.GroupId) });
+            }
+            default:
+                throw new Ec2Error(404, "NotFound", $"No control endpoint {method} {path}");
+        }
+    }
+
+    private sealed record DeleteRulesRequest(string Region, List<string> RuleIds);
+    private sealed record DeleteGroupRequest(string Region, string GroupId);
+
+    public static Dictionary<string, string> ParseForm(string body)
+    {
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = pair.IndexOf('=');
+            var key = Uri.UnescapeDataString((eq < 0 ? pair : pair[..eq]).Replace('+', ' '));
+            var value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
+            form[key] = value;
+        }
+        return form;
+    }
+}

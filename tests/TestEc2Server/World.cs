@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SgNarrower.TestEc2;
+
+/// <summary>A world of security groups by region, as the tests describe it (JSON over the control API).</summary>
+public sealed class WorldSpec
+{
+    public Dictionary<string, RegionSpec> Regions { get; set; } = new();
+}
+
+public sealed class RegionSpec
+{
+    public List<GroupSpec> Groups { get; set; } = new();
+}
+
+public sealed class GroupSpec
+{
+    public string GroupId { get; set; } = "";
+    public string? GroupName { get; set; }
+    public string? Description { get; set; }
+    public string? VpcId { get; set; }
+    public string OwnerId { get; set; } = "123456789012";
+    /// <summary>In the default VPC, revoking unknown rules is not an error: they come back as unknown.</summary>
+    public bool DefaultVpc { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+    public List<RuleSpec> Rules { get; set; } = new();
+}
+
+public sealed class RuleSpec
+{
+    public string? RuleId { get; set; }
+    public bool Egress { get; set; }
+    public string IpProtocol { get; set; } = "-1";
+    public int FromPort { get; set; } = -1;
+    public int ToPort { get; set; } = -1;
+    public string? CidrIpv4 { get; set; }
+    public string? CidrIpv6 { get; set; }
+    public string? PrefixListId { get; set; }
+    public string? ReferencedGroupId { get; set; }
+    public string? Description { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+
+    public RuleSpec Clone() => (RuleSpec)MemberwiseClone();
+
+    /// <summary>EC2 allows no two rules with the same direction, protocol, ports and source.</summary>
+    public string Key => $"{Egress}|{IpProtocol}|{FromPort}|{ToPort}|{CidrIpv4}|{CidrIpv6}|{PrefixListId}|{ReferencedGroupId}";
+}
+
+/// <summary>A fault to inject: the next <see cref="Times"/> calls of an action (optionally for one group) fail.</summary>
+public sealed class FaultSpec
+{
+    public string Action { get; set; } = "";
+    public string? Region { get; set; }
+    public string? GroupId { get; set; }
+    public string Code { get; set; } = "InternalError";
+    public string Message { get; set; } = "Injected fault";
+    public int Status { get; set; } = 500;
+    /// <summary>How many calls fail; -1 for all of them.</summary>
+    public int Times { get; set; } = 1;
+}
+
+public sealed class CallRecord
+{
+    public string Action { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string? GroupId { get; set; }
+    public Dictionary<string, string> Parameters { get; set; } = new();
+}
+
+public static class Json
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = false,
+    };
+}
