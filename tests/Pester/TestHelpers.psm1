@@ -1,0 +1,112 @@
+# Shared by the Pester tests: where the built module is, and the servers on 127.0.0.1 the tests start.
+Set-StrictMode -Version 3.0
+$script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+
+function Get-RepoRoot { $script:Root }
+
+function Get-BuiltModulePath {
+    $path = Join-Path $script:Root 'out/SgNarrower/SgNarrower.psd1'
+    if (-not (Test-Path $path)) { throw "The module is not built: run ./build.ps1 -Task Build first ($path)." }
+    $path
+}
+
+function Set-TestAwsEnvironment {
+    # Credentials for signing only: the endpoints are ours, on 127.0.0.1. Metadata lookups are off.
+    $env:AWS_ACCESS_KEY_ID = 'AKIDSGNARROWERTEST'
+    $env:AWS_SECRET_ACCESS_KEY = 'sgnarrower-test-secret'
+    $env:AWS_EC2_METADATA_DISABLED = 'true'
+    Remove-Item Env:AWS_SESSION_TOKEN, Env:AWS_PROFILE -ErrorAction Ignore
+}
+
+function Start-TestEc2 {
+    $dll = Join-Path $script:Root 'tests/TestEc2Server/bin/Release/net10.0/TestEc2Server.dll'
+    if (-not (Test-Path $dll)) {
+        & dotnet build (Join-Path $script:Root 'tests/TestEc2Server/TestEc2Server.csproj') -c Release --nologo -v quiet | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw 'Could not build the test EC2 server.' }
+    }
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet', "`"$dll`"")
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $line = $process.StandardOutput.ReadLine()
+    if ($line -notmatch '^LISTENING (http://127\.0\.0\.1:\d+/)$') { $process.Kill(); throw "The test EC2 server did not start: $line" }
+    [pscustomobject]@{ Url = $Matches[1]; Process = $process }
+}
+
+function Stop-TestEc2 {
+    param($Server)
+    if ($Server -and -not $Server.Process.HasExited) {
+        $Server.Process.StandardInput.Close()
+        if (-not $Server.Process.WaitForExit(5000)) { $Server.Process.Kill() }
+    }
+}
+
+function Set-TestWorld {
+    param($Server, [hashtable] $World)
+    Invoke-RestMethod -Method Post -Uri "$($Server.Url)_control/world" -Body ($World | ConvertTo-Json -Depth 20) -ContentType 'application/json' | Out-Null
+}
+
+function Get-TestWorld {
+    param($Server)
+    Invoke-RestMethod -Uri "$($Server.Url)_control/world"
+}
+
+function Get-TestCalls {
+    param($Server, [string] $Action)
+    # Invoke-RestMethod writes a JSON array as one object; enumerate it.
+    $calls = @(Invoke-RestMethod -Uri "$($Server.Url)_control/calls" | ForEach-Object { $_ })
+    if ($Action) { $calls = @($calls | Where-Object action -eq $Action) }
+    , $calls
+}
+
+function Reset-TestCalls {
+    param($Server)
+    Invoke-RestMethod -Method Post -Uri "$($Server.Url)_control/calls/reset" | Out-Null
+}
+
+function Add-TestFault {
+    param($Server, [string] $Action, [string] $Code, [int] $Status = 400, [int] $Times = -1, [string] $GroupId, [string] $Region, [string] $Message = 'Injected fault')
+    $body = @{ action = $Action; code = $Code; status = $Status; times = $Times; message = $Message }
+    if ($GroupId) { $body.groupId = $GroupId }
+    if ($Region) { $body.region = $Region }
+    Invoke-RestMethod -Method Post -Uri "$($Server.Url)_control/faults" -Body ($body | ConvertTo-Json) -ContentType 'application/json' | Out-Null
+}
+
+function Remove-TestRule {
+    param($Server, [string] $Region = 'us-east-1', [string[]] $RuleId)
+    Invoke-RestMethod -Method Post -Uri "$($Server.Url)_control/delete-rules" -Body (@{ region = $Region; ruleIds = @($RuleId) } | ConvertTo-Json) -ContentType 'application/json' | Out-Null
+}
+
+function Remove-TestGroup {
+    param($Server, [string] $Region = 'us-east-1', [string] $GroupId)
+    Invoke-RestMethod -Method Post -Uri "$($Server.Url)_control/delete-group" -Body (@{ region = $Region; groupId = $GroupId } | ConvertTo-Json) -ContentType 'application/json' | Out-Null
+}
+
+function New-TestGroup {
+    param([string] $GroupId, [string] $Name = $GroupId, [string] $VpcId = 'vpc-1', [hashtable] $Tags = @{}, [object[]] $Rules = @(), [switch] $DefaultVpc)
+    @{ groupId = $GroupId; groupName = $Name; vpcId = $VpcId; tags = $Tags; rules = @($Rules); defaultVpc = [bool]$DefaultVpc }
+}
+
+function New-TestRule {
+    param([string] $Protocol = 'tcp', [int] $From = -1, [int] $To = -1, [string] $Cidr, [string] $Description, [string] $RuleId, [hashtable] $Tags = @{}, [string] $ReferencedGroupId, [switch] $Egress)
+    $r = @{ ipProtocol = $Protocol; fromPort = $From; toPort = $To; tags = $Tags; egress = [bool]$Egress }
+    if ($Cidr -and $Cidr.Contains(':')) { $r.cidrIpv6 = $Cidr } elseif ($Cidr) { $r.cidrIpv4 = $Cidr }
+    if ($Description) { $r.description = $Description }
+    if ($RuleId) { $r.ruleId = $RuleId }
+    if ($ReferencedGroupId) { $r.referencedGroupId = $ReferencedGroupId }
+    $r
+}
+
+function Invoke-ChildPwsh {
+    # Runs a script in a fresh pwsh (same local tool as the tests) and returns its output lines.
+    param([string] $Script)
+    Push-Location $script:Root
+    try {
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
+    }
+    finally { Pop-Location }
+}
+
+Export-ModuleMember -Function *
