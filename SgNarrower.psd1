@@ -12,6 +12,7 @@
     FormatsToProcess     = @('SgNarrower.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-OpenIngressRule'
+        'Export-IngressAudit'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -91,6 +91,7 @@ namespace SgNarrower.AwsSdk
             private readonly AwsConnection _connection;
             private readonly AWSCredentials _credentials;
             private readonly ConcurrentDictionary<string, Ec2Api> _ec2 = new ConcurrentDictionary<string, Ec2Api>(StringComparer.Ordinal);
+            private readonly ConcurrentDictionary<string, S3Api> _s3 = new ConcurrentDictionary<string, S3Api>(StringComparer.Ordinal);
 
             public AwsSession(AwsConnection connection, AWSCredentials credentials, string? profileRegion)
             {
@@ -107,10 +108,18 @@ namespace SgNarrower.AwsSdk
                 return _ec2.GetOrAdd(region, r => new Ec2Api(r, _credentials, SdkConfig.Ec2(r, _connection.EndpointUrl)));
             }
 
+            public IS3Api S3(string region)
+            {
+                ValidateRegion(region);
+                return _s3.GetOrAdd(region, r => new S3Api(r, _credentials, _connection.EndpointUrl));
+            }
+
             public void Dispose()
             {
                 foreach (var c in _ec2.Values) c.Dispose();
+                foreach (var c in _s3.Values) c.Dispose();
                 _ec2.Clear();
+                _s3.Clear();
             }
 
             private static string? ResolveDefaultRegion()

@@ -109,4 +109,53 @@ function Invoke-ChildPwsh {
     finally { Pop-Location }
 }
 
+
+function Start-TestS3 {
+    # s3rver from npm, on 127.0.0.1 on a free port, with an 'audit' bucket; data in a fresh folder.
+    $bin = Join-Path $script:Root 'tests/s3/node_modules/s3rver/bin/s3rver.js'
+    if (-not (Test-Path $bin)) { throw 's3rver is not installed: run ./build.ps1 -Task Test (it runs npm ci in tests/s3).' }
+    $data = Join-Path ([IO.Path]::GetTempPath()) ("sgn-s3-" + [guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Path $data | Out-Null
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('node')
+    foreach ($a in $bin, '-d', $data, '-a', '127.0.0.1', '-p', '0', '--configure-bucket', 'audit') { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    $url = $null
+    while (-not $url -and [DateTime]::UtcNow -lt $deadline) {
+        $line = $process.StandardOutput.ReadLine()
+        if ($null -eq $line) { break }
+        if ($line -match 'listening on (127\.0\.0\.1):(\d+)') { $url = "http://127.0.0.1:$($Matches[2])" }
+    }
+    if (-not $url) { $process.Kill(); throw 's3rver did not start.' }
+    # Keep draining its log so that it never blocks on a full pipe.
+    $null = $process.StandardOutput.ReadToEndAsync()
+    $null = $process.StandardError.ReadToEndAsync()
+    [pscustomobject]@{ Url = $url; Process = $process; Data = $data; AccessKey = 'S3RVER'; SecretKey = 'S3RVER' }
+}
+
+function Stop-TestS3 {
+    param($Server)
+    if ($Server) {
+        if (-not $Server.Process.HasExited) { $Server.Process.Kill(); $Server.Process.WaitForExit(5000) | Out-Null }
+        Remove-Item $Server.Data -Recurse -Force -ErrorAction Ignore
+    }
+}
+
+function Get-TestS3Object {
+    # A plain HTTP GET of the stored object, independent of the module: the bytes as stored.
+    param($Server, [string] $Bucket, [string] $Key)
+    $escaped = ($Key -split '/' | ForEach-Object { [uri]::EscapeDataString($_) }) -join '/'
+    $client = [System.Net.Http.HttpClient]::new()
+    try { , $client.GetByteArrayAsync("$($Server.Url)/$Bucket/$escaped").GetAwaiter().GetResult() }
+    finally { $client.Dispose() }
+}
+
+function Set-TestS3Fault {
+    param($Server, [string] $Code, [int] $Status)
+    Invoke-RestMethod -Method Post -Uri "$($Server.Url)_control/s3-fault" -Body (@{ code = $Code; status = $Status; message = "Injected $Code" } | ConvertTo-Json) -ContentType 'application/json' | Out-Null
+}
+
 Export-ModuleMember -Function *

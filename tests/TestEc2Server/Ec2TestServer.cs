@@ -84,6 +84,18 @@ public sealed class Ec2TestServer : IDisposable
                 var m = Scope.Match(auth);
                 if (!auth.StartsWith("AWS4-HMAC-SHA256", StringComparison.Ordinal) || !m.Success)
                     throw new Ec2Error(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
+                if (m.Groups[2].Value == "s3")
+                {
+                    // A stand-in S3 that fails as the tests ask (AccessDenied, 500s): the real store is s3rver.
+                    var fault = S3Fault ?? new Ec2Error(501, "NotImplemented", "This endpoint only answers S3 with injected faults.");
+                    status = fault.Status;
+                    body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + fault.Code + "</Code><Message>" + fault.Message +
+                           "</Message><RequestId>" + Guid.NewGuid() + "</RequestId></Error>";
+                    contentType = "application/xml";
+                    lock (Service) S3Requests++;
+                    Respond(ctx, status, body, contentType);
+                    return;
+                }
                 var form = ParseForm(text);
                 foreach (var key in ctx.Request.QueryString.AllKeys)
                     if (key != null) form[key] = ctx.Request.QueryString[key]!;
@@ -100,6 +112,14 @@ public sealed class Ec2TestServer : IDisposable
             status = 500;
             body = Ec2Service.ErrorXml(new Ec2Error(500, "InternalError", e.Message));
         }
+        Respond(ctx, status, body, contentType);
+    }
+
+    public Ec2Error? S3Fault { get; set; }
+    public int S3Requests { get; private set; }
+
+    private static void Respond(HttpListenerContext ctx, int status, string body, string contentType)
+    {
         try
         {
             var bytes = Encoding.UTF8.GetBytes(body);
@@ -126,6 +146,14 @@ public sealed class Ec2TestServer : IDisposable
                 return JsonSerializer.Serialize(Service.Snapshot(), Json.Options);
             case ("GET", "/_control/calls"):
                 return JsonSerializer.Serialize(Service.Calls(), Json.Options);
+            case ("POST", "/_control/s3-fault"):
+            {
+                var f = JsonSerializer.Deserialize<FaultSpec>(body, Json.Options)!;
+                S3Fault = new Ec2Error(f.Status, f.Code, f.Message);
+                return "{}";
+            }
+            case ("GET", "/_control/s3-requests"):
+                return JsonSerializer.Serialize(new { count = S3Requests });
             case ("POST", "/_control/calls/reset"):
                 Service.ResetCalls();
                 return "{}";

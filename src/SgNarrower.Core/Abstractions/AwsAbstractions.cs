@@ -34,6 +34,36 @@ namespace SgNarrower.Aws
         /// <summary>The region from the default chain (AWS_REGION, profile), or null when none is configured.</summary>
         string? DefaultRegion { get; }
         IEc2Api Ec2(string region);
+        IS3Api S3(string region);
+    }
+
+    public sealed class PutObjectSpec
+    {
+        public string Bucket { get; set; } = "";
+        public string Key { get; set; } = "";
+        public byte[] Body { get; set; } = Array.Empty<byte>();
+        public string ContentType { get; set; } = "application/octet-stream";
+        /// <summary>AES256, aws:kms, or null for none.</summary>
+        public string? ServerSideEncryption { get; set; }
+        public string? KmsKeyId { get; set; }
+        public string? ExpectedBucketOwner { get; set; }
+        /// <summary>Send If-None-Match: * so that an existing object is never overwritten.</summary>
+        public bool IfNoneMatch { get; set; } = true;
+    }
+
+    public sealed class PutObjectResult
+    {
+        public string? ETag { get; set; }
+        public string? VersionId { get; set; }
+    }
+
+    /// <summary>The S3 calls SgNarrower makes.</summary>
+    public interface IS3Api
+    {
+        string Region { get; }
+        /// <summary>Writes one whole object with checksums (Content-MD5 and SHA-256), unchunked.</summary>
+        PutObjectResult PutObject(PutObjectSpec spec);
+        byte[] GetObject(string bucket, string key, string? expectedBucketOwner);
     }
 
     public sealed class Page<T>

@@ -42,6 +42,9 @@ namespace SgNarrower.Aws
                 case "ConnectionFailure":
                     return new FailureInfo("EndpointUnreachable", FailureKind.Connection,
                         $"Could not reach the {e.Service.ToUpperInvariant()} endpoint for {subject}: {e.Message} Check the region, -EndpointUrl and the network.");
+                case "PreconditionFailed":
+                    return new FailureInfo("AuditRecordExists", FailureKind.Conflict,
+                        $"{e.Action} for {subject}: an object with that key already exists, and an audit record is never overwritten. Leave -Key out for a new key per run, or choose another key.");
                 case "InvalidGroup.NotFound":
                 case "InvalidGroupId.NotFound":
                 case "InvalidGroupId.Malformed":

@@ -29,6 +29,11 @@ namespace SgNarrower
         /// <summary>The security group's tags.</summary>
         public Dictionary<string, string> GroupTags { get; set; } = new Dictionary<string, string>();
 
+        /// <summary>Where the rule was recorded before any change (s3://bucket/key or a file path); set by Export-IngressAudit.</summary>
+        public string? AuditUri { get; set; }
+        /// <summary>The run id of the record the rule is in.</summary>
+        public string? AuditRunId { get; set; }
+
         /// <summary>Whichever of CidrIpv4 and CidrIpv6 is set.</summary>
         public string? Cidr => CidrIpv4 ?? CidrIpv6;
 

@@ -1,0 +1,205 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using SgNarrower.Json;
+
+namespace SgNarrower.Audit
+{
+    public enum AuditFormat { JsonLines, Csv }
+
+    /// <summary>
+    /// The audit record: one line (JSON Lines) or row (CSV) per rule, self-contained, so that a rule can be put back
+    /// from its line alone. Field names are the rule's property names, so a record read back with ConvertFrom-Json or
+    /// Import-Csv binds to the cmdlets by property name. An empty run is one line of RecordType "Run" with RuleCount 0.
+    /// </summary>
+    public static class AuditRecordFormat
+    {
+        public const int CurrentVersion = 1;
+        public const string RuleRecord = "Rule";
+        public const string RunRecord = "Run";
+
+        public static readonly string[] Columns =
+        {
+            "RecordType", "FormatVersion", "RunId", "RecordedAt", "Tool", "OwnerId", "Region", "VpcId", "GroupId", "GroupName",
+            "SecurityGroupRuleId", "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "Description", "Tags", "GroupTags",
+            "Status", "Error",
+        };
+
+        public static string FileExtension(AuditFormat format) => format == AuditFormat.Csv ? "csv" : "jsonl";
+        public static string ContentType(AuditFormat format) => format == AuditFormat.Csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
+
+        /// <summary>The whole record as UTF-8 bytes (no BOM), in one piece so that it is written and checksummed whole.</summary>
+        public static byte[] Write(IReadOnlyList<AuditEntry> entries, AuditRunInfo run, AuditFormat format)
+        {
+            var rows = entries.Count == 0
+                ? new List<List<KeyValuePair<string, object?>>> { RunRow(run) }
+                : entries.Select(e => RuleRow(e, run)).ToList();
+            var sb = new StringBuilder();
+            if (format == AuditFormat.Csv)
+            {
+                sb.Append(string.Join(",", Columns)).Append("\r\n");
+                foreach (var row in rows)
+                {
+                    var map = row.ToDictionary(kv => kv.Key, kv => kv.Value);
+                    sb.Append(string.Join(",", Columns.Select(c => Csv.Quote(CsvValue(map.TryGetValue(c, out var v) ? v : null))))).Append("\r\n");
+                }
+            }
+            else
+            {
+                foreach (var row in rows) sb.Append(JsonWriter.Write(row)).Append('\n');
+            }
+            return new UTF8Encoding(false).GetBytes(sb.ToString());
+        }
+
+        private static List<KeyValuePair<string, object?>> Common(string type, AuditRunInfo run) => new List<KeyValuePair<string, object?>>
+        {
+            new KeyValuePair<string, object?>("RecordType", type),
+            new KeyValuePair<string, object?>("FormatVersion", CurrentVersion),
+            new KeyValuePair<string, object?>("RunId", run.RunId),
+            new KeyValuePair<string, object?>("RecordedAt", run.RecordedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)),
+            new KeyValuePair<string, object?>("Tool", run.Tool),
+        };
+
+        private static List<KeyValuePair<string, object?>> RunRow(AuditRunInfo run)
+        {
+            var row = Common(RunRecord, run);
+            row.Add(new KeyValuePair<string, object?>("RuleCount", 0));
+            return row;
+        }
+
+        private static List<KeyValuePair<string, object?>> RuleRow(AuditEntry e, AuditRunInfo run)
+        {
+            var r = e.Rule;
+            var row = Common(RuleRecord, run);
+            void Add(string k, object? v) => row.Add(new KeyValuePair<string, object?>(k, v));
+            Add("OwnerId", r.OwnerId);
+            Add("Region", r.Region);
+            Add("VpcId", r.VpcId);
+            Add("GroupId", r.GroupId);
+            Add("GroupName", r.GroupName);
+            Add("SecurityGroupRuleId", r.SecurityGroupRuleId);
+            Add("IpProtocol", r.IpProtocol);
+            Add("FromPort", r.FromPort);
+            Add("ToPort", r.ToPort);
+            Add("CidrIpv4", r.CidrIpv4);
+            Add("CidrIpv6", r.CidrIpv6);
+            Add("Description", r.Description);
+            Add("Tags", r.Tags ?? new Dictionary<string, string>());
+            Add("GroupTags", r.GroupTags ?? new Dictionary<string, string>());
+            if (e.Status != null) Add("Status", e.Status);
+            if (e.Error != null) Add("Error", e.Error);
+            return row;
+        }
+
+        private static string CsvValue(object? v) => v switch
+        {
+            null => "",
+            string s => s,
+            int i => i.ToString(CultureInfo.InvariantCulture),
+            IEnumerable<KeyValuePair<string, string>> map => JsonWriter.Write(map),
+            _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
+        };
+    }
+
+    /// <summary>One rule to record, with the status of a change where the input was a change result.</summary>
+    public sealed class AuditEntry
+    {
+        public AuditEntry(OpenIngressRule rule, string? status = null, string? error = null)
+        {
+            Rule = rule;
+            Status = status;
+            Error = error;
+        }
+        public OpenIngressRule Rule { get; }
+        public string? Status { get; }
+        public string? Error { get; }
+    }
+
+    public sealed class AuditRunInfo
+    {
+        public AuditRunInfo(string runId, DateTime recordedAt, string tool)
+        {
+            RunId = runId;
+            RecordedAt = recordedAt;
+            Tool = tool;
+        }
+        public string RunId { get; }
+        public DateTime RecordedAt { get; }
+        public string Tool { get; }
+
+        public static AuditRunInfo New(string tool)
+        {
+            var now = DateTime.UtcNow;
+            return new AuditRunInfo(now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 12), now, tool);
+        }
+
+        /// <summary>The default object key (or file name): dated, unique per run, never an earlier run's.</summary>
+        public string DefaultKey(string? keyPrefix, AuditFormat format)
+        {
+            var prefix = keyPrefix ?? "sgnarrower-audit/";
+            if (prefix.Length > 0 && !prefix.EndsWith("/", StringComparison.Ordinal)) prefix += "/";
+            return $"{prefix}{RecordedAt:yyyy}/{RecordedAt:MM}/{RecordedAt:dd}/{FileName(format)}";
+        }
+
+        public string FileName(AuditFormat format) => $"ingress-audit-{RunId}.{AuditRecordFormat.FileExtension(format)}";
+    }
+
+    /// <summary>RFC 4180 CSV: quote where needed, and read back.</summary>
+    public static class Csv
+    {
+        public static string Quote(string value)
+        {
+            if (value.IndexOfAny(new[] { ',', '"', '\r', '\n' }) < 0 && value.Trim() == value) return value;
+            return "\"" + value.Replace("\"", "\"\"") + "\"";
+        }
+
+        /// <summary>Rows of fields with the line number each row starts on; throws FormatException for a broken quote.</summary>
+        public static List<(int Line, List<string> Fields)> Read(string text)
+        {
+            var rows = new List<(int, List<string>)>();
+            var fields = new List<string>();
+            var field = new StringBuilder();
+            bool quoted = false, any = false;
+            int line = 1, rowLine = 1;
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (i == 0 && c == '\uFEFF') continue;
+                if (quoted)
+                {
+                    if (c == '"')
+                    {
+                        if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
+                        else quoted = false;
+                    }
+                    else
+                    {
+                        if (c == '\n') line++;
+                        field.Append(c);
+                    }
+                    continue;
+                }
+                switch (c)
+                {
+                    case '"': quoted = true; any = true; break;
+                    case ',': fields.Add(field.ToString()); field.Clear(); any = true; break;
+                    case '\r': break;
+                    case '\n':
+                        if (any || field.Length > 0) { fields.Add(field.ToString()); rows.Add((rowLine, fields)); }
+                        fields = new List<string>();
+                        field.Clear();
+                        any = false;
+                        line++;
+                        rowLine = line;
+                        break;
+                    default: field.Append(c); any = true; break;
+                }
+            }
+            if (quoted) throw new FormatException($"line {rowLine}: a quoted field is not closed");
+            if (any || field.Length > 0) { fields.Add(field.ToString()); rows.Add((rowLine, fields)); }
+            return rows;
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Security.Cryptography;
+using SgNarrower.Audit;
+using SgNarrower.Aws;
+using SgNarrower.Completers;
+
+namespace SgNarrower.Commands
+{
+    /// <summary>Records rules durably (S3 and/or a local file) and only then passes them on, stamped with the record.</summary>
+    [Cmdlet(VerbsData.Export, "IngressAudit", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(OpenIngressRule), typeof(IngressAuditSummary))]
+    public sealed class ExportIngressAuditCommand : AwsCmdlet
+    {
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? BucketName { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Key { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public string? KeyPrefix { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Region { get; set; }
+
+        [Parameter]
+        [ValidateSet("AES256", "aws:kms", "None")]
+        public string? ServerSideEncryption { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KmsKeyId { get; set; }
+
+        [Parameter]
+        [ValidatePattern("^[0-9]{12}$")]
+        public string? ExpectedBucketOwner { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        public AuditFormat Format { get; set; } = AuditFormat.JsonLines;
+
+        [Parameter]
+        public SwitchParameter Summary { get; set; }
+
+        private readonly List<(PSObject Input, AuditEntry Entry)> _items = new List<(PSObject, AuditEntry)>();
+        private IAwsSession? _session;
+        private IS3Api? _s3;
+
+        protected override void BeginProcessing()
+        {
+            if (BucketName == null && Path == null)
+                ThrowTerminatingError(Errors.Record("NoDestination", ErrorCategory.InvalidArgument,
+                    "Say where to record: -BucketName (S3), -Path (a local file or folder), or both.", null));
+            if (BucketName == null && (Key != null || KeyPrefix != null || KmsKeyId != null || ExpectedBucketOwner != null || ServerSideEncryption != null))
+                ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
+                    "-Key, -KeyPrefix, -ServerSideEncryption, -KmsKeyId and -ExpectedBucketOwner go with -BucketName.", null));
+            if (Key != null && KeyPrefix != null)
+                ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
+                    "Give -Key (the whole object key) or -KeyPrefix (a prefix for the per-run key), not both.", null));
+            if (KmsKeyId != null && ServerSideEncryption != null && ServerSideEncryption != "aws:kms")
+                ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
+                    "-KmsKeyId encrypts with aws:kms; it does not go with -ServerSideEncryption " + ServerSideEncryption + ".", null));
+            if (BucketName != null)
+            {
+                // Setup problems (credentials, region) stop the command before anything is read or passed on.
+                _session = OpenSession();
+                try { _s3 = _session.S3(ResolveRegion(_session, Region)); }
+                catch (AwsSetupException e) { ThrowSetup(e); }
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject == null) return;
+            try
+            {
+                _items.Add((InputObject, PipelineInput.ToEntry(InputObject)));
+            }
+            catch (FormatException e)
+            {
+                // Not recorded, so not passed on either: nothing downstream can change it.
+                WriteError(Errors.Record("InvalidRuleObject", ErrorCategory.InvalidData,
+                    $"This input is not a rule SgNarrower can record ({e.Message}); it is not recorded and not passed on.", InputObject, e));
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            try { Record(); }
+            finally { _session?.Dispose(); }
+        }
+
+        private void Record()
+        {
+            var run = AuditRunInfo.New("SgNarrower/" + ModuleInfo.Version);
+            var bytes = AuditRecordFormat.Write(_items.Select(i => i.Entry).ToList(), run, Format);
+            string? filePath = null;
+            if (Path != null)
+            {
+                filePath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+                if (Directory.Exists(filePath)) filePath = System.IO.Path.Combine(filePath, run.FileName(Format));
+            }
+            var key = BucketName == null ? null : Key ?? run.DefaultKey(KeyPrefix, Format);
+            var targets = new List<string>();
+            if (BucketName != null) targets.Add($"s3://{BucketName}/{key}");
+            if (filePath != null) targets.Add(filePath);
+            var target = string.Join(" and ", targets);
+
+            if (!ShouldProcess(target, $"Write the audit record of {_items.Count} rule(s)"))
+            {
+                // Nothing written, so nothing passed on claims to be recorded.
+                if (!Summary) foreach (var (input, _) in _items) WriteObject(input);
+                return;
+            }
+
+            var summary = new IngressAuditSummary
+            {
+                RunId = run.RunId, RecordedAt = run.RecordedAt, RuleCount = _items.Count, Format = Format.ToString(),
+                Sha256 = Hex(bytes),
+            };
+            if (filePath != null)
+            {
+                try
+                {
+                    AuditFile.WriteAtomically(filePath, bytes, Force);
+                    summary.Path = filePath;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    ThrowTerminatingError(Errors.Record(e is UnauthorizedAccessException ? "AuditFileAccessDenied" : "AuditFileNotWritten",
+                        ErrorCategory.WriteError, $"The audit record was not written to '{filePath}': {e.Message} Nothing was passed on.", filePath, e));
+                }
+            }
+            if (_s3 != null)
+            {
+                try
+                {
+                    var result = _s3.PutObject(new PutObjectSpec
+                    {
+                        Bucket = BucketName!, Key = key!, Body = bytes, ContentType = AuditRecordFormat.ContentType(Format),
+                        ServerSideEncryption = KmsKeyId != null ? "aws:kms" : ServerSideEncryption == "None" ? null : ServerSideEncryption ?? "AES256",
+                        KmsKeyId = KmsKeyId, ExpectedBucketOwner = ExpectedBucketOwner, IfNoneMatch = true,
+                    });
+                    summary.BucketName = BucketName;
+                    summary.Key = key;
+                    summary.ETag = result.ETag;
+                    summary.VersionId = result.VersionId;
+                }
+                catch (AwsServiceException e)
+                {
+                    var info = AwsErrors.Describe(e, $"s3://{BucketName}/{key}");
+                    var id = e.ErrorCode == "NoSuchBucket" ? "AuditBucketNotFound" : info.ErrorId;
+                    var local = summary.Path != null ? $" The local record at '{summary.Path}' was written and stays." : "";
+                    ThrowTerminatingError(Errors.Record(id, Errors.Category(info.Kind),
+                        $"The audit record was not stored in S3, so nothing was passed on. {info.Message}{local}", $"s3://{BucketName}/{key}", e));
+                }
+            }
+
+            WriteInformation(new HostInformationMessage { Message = summary.ToString() + ".", NoNewLine = false }, new[] { "PSHOST", "SgNarrower" });
+            var uri = summary.S3Uri ?? summary.Path;
+            if (Summary)
+            {
+                WriteObject(summary);
+                return;
+            }
+            foreach (var (input, entry) in _items)
+            {
+                if (input.BaseObject is OpenIngressRule rule)
+                {
+                    rule.AuditUri = uri;
+                    rule.AuditRunId = run.RunId;
+                    WriteObject(rule);
+                }
+                else
+                {
+                    // Rows and other objects pass on as they came, with the record's place added.
+                    SetNote(input, "AuditUri", uri);
+                    SetNote(input, "AuditRunId", run.RunId);
+                    WriteObject(input);
+                }
+            }
+        }
+
+        private static void SetNote(PSObject obj, string name, object? value)
+        {
+            var existing = obj.Properties[name];
+            if (existing != null && existing.IsSettable) existing.Value = value;
+            else if (existing == null) obj.Properties.Add(new PSNoteProperty(name, value));
+        }
+
+        private static string Hex(byte[] bytes)
+        {
+            using var sha = SHA256.Create();
+            return string.Concat(sha.ComputeHash(bytes).Select(b => b.ToString("x2")));
+        }
+    }
+
+    internal static class ModuleInfo
+    {
+        public static string Version
+        {
+            get
+            {
+                var v = typeof(ModuleInfo).Assembly.GetName().Version;
+                return v == null ? "0.0.0" : $"{v.Major}.{v.Minor}.{v.Build}";
+            }
+        }
+    }
+}
