@@ -13,6 +13,8 @@
     CmdletsToExport      = @(
         'Get-OpenIngressRule'
         'Export-IngressAudit'
+        'Revoke-OpenIngressRule'
+        'Restore-IngressRule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

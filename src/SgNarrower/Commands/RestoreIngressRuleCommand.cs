@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text;
+using SgNarrower.Audit;
+using SgNarrower.Aws;
+
+namespace SgNarrower.Commands
+{
+    /// <summary>Puts rules back exactly as recorded: from a local record, an S3 object, or result objects.</summary>
+    [Cmdlet(VerbsData.Restore, "IngressRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PipelineSet)]
+    [OutputType(typeof(IngressRuleChange))]
+    public sealed class RestoreIngressRuleCommand : ChangeCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string S3Set = "S3";
+        private const string UriSet = "Uri";
+        private const string PipelineSet = "Pipeline";
+
+        [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        [Parameter(ParameterSetName = S3Set, Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string? BucketName { get; set; }
+
+        [Parameter(ParameterSetName = S3Set, Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string? Key { get; set; }
+
+        [Parameter(ParameterSetName = UriSet, Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string? Uri { get; set; }
+
+        [Parameter(ParameterSetName = S3Set)]
+        [Parameter(ParameterSetName = UriSet)]
+        [ValidatePattern("^[0-9]{12}$")]
+        public string? ExpectedBucketOwner { get; set; }
+
+        [Parameter(ParameterSetName = PipelineSet, ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        [Parameter]
+        public SwitchParameter KeepReplacement { get; set; }
+
+        private static readonly HashSet<string> NotChangedBySgNarrower =
+            new HashSet<string>(new[] { "AlreadyAbsent", "Failed", "Skipped" }, StringComparer.OrdinalIgnoreCase);
+
+        private readonly List<AuditEntry> _entries = new List<AuditEntry>();
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject == null) return;
+            try { _entries.Add(PipelineInput.ToEntry(InputObject)); }
+            catch (FormatException e)
+            {
+                ThrowTerminatingError(Errors.Record("InvalidRuleObject", ErrorCategory.InvalidData,
+                    $"An input object is not a rule that can be put back ({e.Message}). Nothing was granted.", InputObject, e));
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            IAwsSession? session = null;
+            try
+            {
+                if (ParameterSetName != PipelineSet) _entries.AddRange(ReadRecord(ref session));
+                if (_entries.Count == 0) return;
+
+                var toRestore = new List<OpenIngressRule>();
+                foreach (var entry in _entries)
+                {
+                    var rule = entry.Rule;
+                    if (entry.Status != null && NotChangedBySgNarrower.Contains(entry.Status))
+                    {
+                        WriteObject(new IngressRuleChange(rule, "Restore") { Status = ChangeStatus.Skipped, Error = $"The record says {entry.Status}: SgNarrower did not remove this rule, so it does not put it back." });
+                        continue;
+                    }
+                    var missing = rule.Cidr == null ? "it has no CidrIpv4 or CidrIpv6" : RuleInput.MissingForChange(rule);
+                    if (missing != null)
+                    {
+                        ThrowTerminatingError(Errors.Record("InvalidRuleObject", ErrorCategory.InvalidData,
+                            $"Cannot put back a rule of {rule.GroupId}: {missing}. Nothing was granted.", rule, null));
+                    }
+                    if (Approve(rule.ToString(), "Grant back as recorded")) toRestore.Add(rule);
+                    else WriteObject(new IngressRuleChange(rule, "Restore") { Status = ChangeStatus.Skipped });
+                }
+                if (toRestore.Count == 0) return;
+                session ??= OpenSession();
+                var runId = AuditRunInfo.New("SgNarrower/" + ModuleInfo.Version).RunId;
+                RunByGroup(session, toRestore, "Restoring ingress rules",
+                    (changes, groupId, rules) => changes.Restore(groupId, rules, KeepReplacement, runId));
+            }
+            finally
+            {
+                session?.Dispose();
+            }
+        }
+
+        /// <summary>Reads the whole record before anything is granted; a record that cannot be read whole grants nothing.</summary>
+        private List<AuditEntry> ReadRecord(ref IAwsSession? session)
+        {
+            string text, source;
+            string? bucket = BucketName, key = Key;
+            if (ParameterSetName == UriSet)
+            {
+                if (Uri!.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+                {
+                    var rest = Uri.Substring(5);
+                    int slash = rest.IndexOf('/');
+                    if (slash <= 0 || slash == rest.Length - 1)
+                        ThrowTerminatingError(Errors.Record("InvalidUri", ErrorCategory.InvalidArgument, $"'{Uri}' is not s3://bucket/key.", Uri));
+                    bucket = rest.Substring(0, slash);
+                    key = rest.Substring(slash + 1);
+                }
+                else
+                {
+                    Path = Uri;
+                }
+            }
+            if (bucket != null && key != null)
+            {
+                source = $"s3://{bucket}/{key}";
+                session = OpenSession();
+                try
+                {
+                    var s3 = session.S3(ResolveRegion(session, Region));
+                    text = new UTF8Encoding(false).GetString(s3.GetObject(bucket, key, ExpectedBucketOwner));
+                }
+                catch (AwsSetupException e) { ThrowSetup(e); return new List<AuditEntry>(); }
+                catch (AwsServiceException e)
+                {
+                    ThrowTerminatingError(Errors.Aws(e, source, source));
+                    return new List<AuditEntry>();
+                }
+            }
+            else
+            {
+                source = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path!);
+                try { text = File.ReadAllText(source); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    ThrowTerminatingError(Errors.Record("AuditRecordUnreadable", ErrorCategory.ReadError, $"Cannot read the record '{source}': {e.Message}", source, e));
+                    return new List<AuditEntry>();
+                }
+            }
+            try
+            {
+                var entries = AuditRecordReader.Read(text);
+                WriteVerbose($"{source}: {entries.Count} rule(s)");
+                return entries;
+            }
+            catch (AuditRecordException e)
+            {
+                ThrowTerminatingError(Errors.Record("InvalidAuditRecord", ErrorCategory.InvalidData,
+                    $"The record '{source}' cannot be read whole, so nothing was granted: {e.Message}", source, e));
+                return new List<AuditEntry>();
+            }
+        }
+    }
+}

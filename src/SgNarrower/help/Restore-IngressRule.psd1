@@ -1,0 +1,48 @@
+@{
+    Synopsis    = 'Puts ingress rules back exactly as they were recorded.'
+    Description = @'
+Restore-IngressRule reads a record written by Export-IngressAudit or Revoke-OpenIngressRule's journal - a local file (-Path), an S3 object (-BucketName and -Key, or an s3:// -Uri) - or takes rules and results from the pipeline, and grants each rule back exactly: protocol, ports, source and description. The whole record is read before anything is granted: a malformed line, or a record of an unknown format version, is an error that names the line, and nothing is granted.
+
+Rules are granted with one AuthorizeSecurityGroupIngress call per group. A rule that already exists is reported as AlreadyPresent, not as an error. Replacement rules that narrowing added (tagged sgnarrower:replacement) on the same protocol and ports are revoked again, so that you end up exactly where you started; -KeepReplacement keeps them. Result lines whose status says SgNarrower did not remove the rule (AlreadyAbsent, Failed, Skipped) are not put back.
+
+Required IAM actions: ec2:AuthorizeSecurityGroupIngress, ec2:DescribeSecurityGroupRules, ec2:RevokeSecurityGroupIngress (to remove replacements), ec2:CreateTags, and s3:GetObject for a record in S3.
+'@
+    Parameters  = @{
+        Path                = 'A local record (JSON Lines or CSV).'
+        BucketName          = 'The bucket of a record in S3.'
+        Key                 = 'The key of a record in S3.'
+        Uri                 = 'The record as s3://bucket/key (the AuditUri of an exported rule), or a file path.'
+        ExpectedBucketOwner = 'The 12-digit account id that must own the bucket.'
+        InputObject         = 'Rules or results from the pipeline, for example Revoke-OpenIngressRule output.'
+        KeepReplacement     = 'Keeps the replacement rules that narrowing added.'
+        Region              = 'The region of rules that do not carry one, and of the bucket. Without it, the region of the default chain.'
+        Force               = 'Does not ask for confirmation. -WhatIf still wins.'
+    }
+    Inputs      = @(
+        @{ Type = 'SgNarrower.IngressRuleChange'; Description = 'Or rules, or any object with the rule''s property names.' }
+    )
+    Outputs     = @(
+        @{ Type = 'SgNarrower.IngressRuleChange'; Description = 'One per rule: Status Restored (NewRuleIds holds the new rule id), AlreadyPresent, Skipped or Failed.' }
+    )
+    Notes       = @'
+Errors: terminating: InvalidAuditRecord (names the line), AuditRecordUnreadable, InvalidUri, InvalidRuleObject, NoSuchKey, AccessDenied for s3:GetObject; per group: AccessDenied (names ec2:AuthorizeSecurityGroupIngress), RulesPerSecurityGroupLimitExceeded and others, while other groups go on.
+'@
+    Examples    = @(
+        @{
+            Title   = 'Put back from an S3 record'
+            Code    = 'Restore-IngressRule -Uri s3://audit/sgnarrower-audit/2026/11/26/ingress-audit-20261126T120000Z-1a2b3c4d5e6f.jsonl -Force'
+            Remarks = 'Grants every recorded rule back and removes the replacements that narrowing added.'
+        }
+        @{
+            Title   = 'See the plan first'
+            Code    = 'Restore-IngressRule -Path ./records/ingress-audit-20261126T120000Z-1a2b3c4d5e6f.jsonl -WhatIf'
+            Remarks = 'Lists each rule it would grant back.'
+        }
+        @{
+            Title   = 'Undo what a revoke just did'
+            Code    = '$results = Get-OpenIngressRule | Revoke-OpenIngressRule -Force; $results | Restore-IngressRule -Force'
+            Remarks = 'Only the rules whose status is Revoked or Narrowed are put back.'
+        }
+    )
+    Links       = @('Revoke-OpenIngressRule', 'Export-IngressAudit', 'Get-OpenIngressRule')
+}
