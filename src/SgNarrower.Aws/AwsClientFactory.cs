@@ -111,7 +111,7 @@ namespace SgNarrower.AwsSdk
             public IS3Api S3(string region)
             {
                 ValidateRegion(region);
-                return _s3.GetOrAdd(region, r => new S3Api(r, _credentials, _connection.EndpointUrl));
+                return _s3.GetOrAdd(region, r => new S3Api(r, _credentials, _connection.S3EndpointUrl ?? _connection.EndpointUrl));
             }
 
             public void Dispose()

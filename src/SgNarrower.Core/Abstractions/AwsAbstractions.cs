@@ -13,6 +13,8 @@ namespace SgNarrower.Aws
         public string? SessionToken { get; set; }
         /// <summary>A service URL to use instead of AWS's (VPC endpoints, S3-compatible stores, tests).</summary>
         public string? EndpointUrl { get; set; }
+        /// <summary>For commands that call both EC2 and S3: the S3 URL, where it differs from <see cref="EndpointUrl"/>.</summary>
+        public string? S3EndpointUrl { get; set; }
     }
 
     /// <summary>The seam between the module and the AWS SDK; implemented in SgNarrower.Aws, loaded in its own context.</summary>

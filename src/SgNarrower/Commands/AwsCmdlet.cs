@@ -51,11 +51,13 @@ namespace SgNarrower.Commands
         };
 
         /// <summary>Resolves credentials once for this command; setup problems stop the command before any work.</summary>
-        protected IAwsSession OpenSession()
+        protected IAwsSession OpenSession(string? s3EndpointUrl = null)
         {
             try
             {
-                return AwsLoader.Factory.CreateSession(Connection);
+                var connection = Connection;
+                connection.S3EndpointUrl = s3EndpointUrl;
+                return AwsLoader.Factory.CreateSession(connection);
             }
             catch (AwsSetupException e)
             {

@@ -40,6 +40,11 @@ namespace SgNarrower.Commands
         [ValidatePattern("^[0-9]{12}$")]
         public string? ExpectedBucketOwner { get; set; }
 
+        [Parameter(ParameterSetName = S3Set)]
+        [Parameter(ParameterSetName = UriSet)]
+        [ValidateNotNullOrEmpty]
+        public string? S3EndpointUrl { get; set; }
+
         [Parameter(ParameterSetName = PipelineSet, ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
@@ -124,7 +129,7 @@ namespace SgNarrower.Commands
             if (bucket != null && key != null)
             {
                 source = $"s3://{bucket}/{key}";
-                session = OpenSession();
+                session = OpenSession(S3EndpointUrl);
                 try
                 {
                     var s3 = session.S3(ResolveRegion(session, Region));

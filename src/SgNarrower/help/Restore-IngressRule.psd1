@@ -13,6 +13,7 @@ Required IAM actions: ec2:AuthorizeSecurityGroupIngress, ec2:DescribeSecurityGro
         Key                 = 'The key of a record in S3.'
         Uri                 = 'The record as s3://bucket/key (the AuditUri of an exported rule), or a file path.'
         ExpectedBucketOwner = 'The 12-digit account id that must own the bucket.'
+        S3EndpointUrl       = 'The URL to read an S3 record from (a VPC interface endpoint or an S3-compatible store), when it differs from -EndpointUrl, which is used for EC2.'
         InputObject         = 'Rules or results from the pipeline, for example Revoke-OpenIngressRule output.'
         KeepReplacement     = 'Keeps the replacement rules that narrowing added.'
         Region              = 'The region of rules that do not carry one, and of the bucket. Without it, the region of the default chain.'
