@@ -76,7 +76,8 @@ Describe 'Revoke, then Restore: the round trip' {
         Get-Open | Should -BeNullOrEmpty
 
         # Order of calls per group: authorize before revoke.
-        $calls = Get-TestCalls $script:Ec2 | Where-Object { $_.Action -in 'AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress' }
+        $calls = @(Get-TestCalls $script:Ec2 | Where-Object { $_.Action -in 'AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress' })
+        $calls.Count | Should -Be (2 * @($results.GroupId | Sort-Object -Unique).Count)   # per group: one authorize, then one revoke
         foreach ($g in ($calls.GroupId | Sort-Object -Unique)) {
             @($calls | Where-Object GroupId -eq $g).Action | Should -Be @('AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress')
         }

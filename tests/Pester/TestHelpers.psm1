@@ -57,7 +57,7 @@ function Get-TestCalls {
     # Invoke-RestMethod writes a JSON array as one object; enumerate it.
     $calls = @(Invoke-RestMethod -Uri "$($Server.Url)_control/calls" | ForEach-Object { $_ })
     if ($Action) { $calls = @($calls | Where-Object action -eq $Action) }
-    , $calls
+    $calls
 }
 
 function Reset-TestCalls {
