@@ -82,7 +82,7 @@ namespace SgNarrower.Changes
                 foreach (var (_, change) in items.Where(i => !Done(i.Change)))
                 {
                     change.Status = ChangeStatus.AlreadyAbsent;
-                    change.Error = $"Security group {groupId} no longer exists.";
+                    change.Error = $"Security group {groupId} does not exist in {_api.Region} (deleted since the scan, or the rule names another region).";
                 }
             }
             catch (AwsServiceException e)

@@ -61,13 +61,4 @@ namespace SgNarrower.Loading
             return Assembly.LoadFrom(path);
         }
     }
-
-    /// <summary>PowerShell calls this on Import-Module; nothing heavy happens here, AWS loads on first use.</summary>
-    public sealed class ModuleInitializer : IModuleAssemblyInitializer
-    {
-        public void OnImport()
-        {
-            // Deliberately empty of work: importing the module must stay fast. The AWS layer loads on first use.
-        }
-    }
 }
