@@ -2,7 +2,7 @@ using System;
 
 namespace SgNarrower.Aws
 {
-    public enum FailureKind { AccessDenied, NotFound, Throttled, InvalidArgument, Connection, Authentication, Conflict, ServiceError }
+    public enum FailureKind { AccessDenied, NotFound, Throttled, InvalidArgument, Connection, Authentication, Conflict, ServiceError, WriteFailed }
 
     /// <summary>A failure turned into a stable error id, a kind, and a message that says what to do.</summary>
     public sealed class FailureInfo

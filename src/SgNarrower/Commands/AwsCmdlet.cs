@@ -108,6 +108,7 @@ namespace SgNarrower.Commands
             FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,
             FailureKind.Connection => ErrorCategory.ConnectionError,
             FailureKind.Conflict => ErrorCategory.ResourceExists,
+            FailureKind.WriteFailed => ErrorCategory.WriteError,
             _ => ErrorCategory.NotSpecified,
         };
     }

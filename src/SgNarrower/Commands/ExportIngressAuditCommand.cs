@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Security.Cryptography;
 using SgNarrower.Audit;
 using SgNarrower.Aws;
 using SgNarrower.Completers;
@@ -110,8 +109,7 @@ namespace SgNarrower.Commands
 
         private void Record()
         {
-            var run = AuditRunInfo.New("SgNarrower/" + ModuleInfo.Version);
-            var bytes = AuditRecordFormat.Write(_items.Select(i => i.Entry).ToList(), run, Format);
+            var run = AuditRunInfo.New(ModuleInfo.Tool);
             string? filePath = null;
             if (Path != null)
             {
@@ -131,47 +129,21 @@ namespace SgNarrower.Commands
                 return;
             }
 
-            var summary = new IngressAuditSummary
+            IngressAuditSummary summary;
+            try
             {
-                RunId = run.RunId, RecordedAt = run.RecordedAt, RuleCount = _items.Count, Format = Format.ToString(),
-                Sha256 = Hex(bytes),
-            };
-            if (filePath != null)
-            {
-                try
+                summary = AuditRecorder.Write(_items.Select(i => i.Entry).ToList(), run, Format, new AuditDestination
                 {
-                    AuditFile.WriteAtomically(filePath, bytes, Force);
-                    summary.Path = filePath;
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    ThrowTerminatingError(Errors.Record(e is UnauthorizedAccessException ? "AuditFileAccessDenied" : "AuditFileNotWritten",
-                        ErrorCategory.WriteError, $"The audit record was not written to '{filePath}': {e.Message} Nothing was passed on.", filePath, e));
-                }
+                    FilePath = filePath, OverwriteFile = Force, S3 = _s3, Bucket = BucketName, Key = key,
+                    ServerSideEncryption = KmsKeyId != null ? "aws:kms" : ServerSideEncryption == "None" ? null : ServerSideEncryption ?? "AES256",
+                    KmsKeyId = KmsKeyId, ExpectedBucketOwner = ExpectedBucketOwner,
+                });
             }
-            if (_s3 != null)
+            catch (AuditWriteException e)
             {
-                try
-                {
-                    var result = _s3.PutObject(new PutObjectSpec
-                    {
-                        Bucket = BucketName!, Key = key!, Body = bytes, ContentType = AuditRecordFormat.ContentType(Format),
-                        ServerSideEncryption = KmsKeyId != null ? "aws:kms" : ServerSideEncryption == "None" ? null : ServerSideEncryption ?? "AES256",
-                        KmsKeyId = KmsKeyId, ExpectedBucketOwner = ExpectedBucketOwner, IfNoneMatch = true,
-                    });
-                    summary.BucketName = BucketName;
-                    summary.Key = key;
-                    summary.ETag = result.ETag;
-                    summary.VersionId = result.VersionId;
-                }
-                catch (AwsServiceException e)
-                {
-                    var info = AwsErrors.Describe(e, $"s3://{BucketName}/{key}");
-                    var id = e.ErrorCode == "NoSuchBucket" ? "AuditBucketNotFound" : info.ErrorId;
-                    var local = summary.Path != null ? $" The local record at '{summary.Path}' was written and stays." : "";
-                    ThrowTerminatingError(Errors.Record(id, Errors.Category(info.Kind),
-                        $"The audit record was not stored in S3, so nothing was passed on. {info.Message}{local}", $"s3://{BucketName}/{key}", e));
-                }
+                ThrowTerminatingError(Errors.Record(e.ErrorId, Errors.Category(e.Kind),
+                    e.Message + " Nothing was passed on.", e.Target, e));
+                return;
             }
 
             WriteInformation(new HostInformationMessage { Message = summary.ToString() + ".", NoNewLine = false }, new[] { "PSHOST", "SgNarrower" });
@@ -205,12 +177,6 @@ namespace SgNarrower.Commands
             if (existing != null && existing.IsSettable) existing.Value = value;
             else if (existing == null) obj.Properties.Add(new PSNoteProperty(name, value));
         }
-
-        private static string Hex(byte[] bytes)
-        {
-            using var sha = SHA256.Create();
-            return string.Concat(sha.ComputeHash(bytes).Select(b => b.ToString("x2")));
-        }
     }
 
     internal static class ModuleInfo
@@ -223,5 +189,8 @@ namespace SgNarrower.Commands
                 return v == null ? "0.0.0" : $"{v.Major}.{v.Minor}.{v.Build}";
             }
         }
+
+        /// <summary>What records name as their writer.</summary>
+        public static string Tool => "SgNarrower/" + Version;
     }
 }

@@ -17,21 +17,15 @@ namespace SgNarrower.Commands
             return new AuditEntry(fromObject, string.IsNullOrEmpty(status) ? null : status, string.IsNullOrEmpty(error) ? null : error);
         }
 
-        private static object? Get(PSObject input, string name)
-        {
-            var value = input.Properties[name]?.Value;
-            if (value is PSObject ps)
-            {
-                if (ps.BaseObject is PSCustomObject) return ToDictionary(ps);
-                value = ps.BaseObject;
-            }
-            return value;
-        }
+        private static object? Get(PSObject input, string name) => Unwrap(input.Properties[name]?.Value);
 
-        private static Dictionary<string, string> ToDictionary(PSObject obj)
+        /// <summary>The plain value behind a PSObject; a PSCustomObject (ConvertFrom-Json tags) becomes a dictionary.</summary>
+        public static object? Unwrap(object? value)
         {
+            if (!(value is PSObject ps)) return value;
+            if (!(ps.BaseObject is PSCustomObject)) return ps.BaseObject;
             var d = new Dictionary<string, string>();
-            foreach (var p in obj.Properties) d[p.Name] = p.Value?.ToString() ?? "";
+            foreach (var p in ps.Properties) d[p.Name] = p.Value?.ToString() ?? "";
             return d;
         }
     }

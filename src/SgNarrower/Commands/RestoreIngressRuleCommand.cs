@@ -95,7 +95,7 @@ namespace SgNarrower.Commands
                 }
                 if (toRestore.Count == 0) return;
                 session ??= OpenSession();
-                var runId = AuditRunInfo.New("SgNarrower/" + ModuleInfo.Version).RunId;
+                var runId = AuditRunInfo.New(ModuleInfo.Tool).RunId;
                 RunByGroup(session, toRestore, "Restoring ingress rules",
                     (changes, groupId, rules) => changes.Restore(groupId, rules, KeepReplacement, runId));
             }

@@ -101,8 +101,8 @@ namespace SgNarrower.Commands
                 "GroupName" => GroupName,
                 "VpcId" => VpcId,
                 "OwnerId" => OwnerId,
-                "Tags" => Unwrap(Tags),
-                "GroupTags" => Unwrap(GroupTags),
+                "Tags" => PipelineInput.Unwrap(Tags),
+                "GroupTags" => PipelineInput.Unwrap(GroupTags),
                 "AuditUri" => AuditUri,
                 "AuditRunId" => AuditRunId,
                 _ => null,
@@ -136,7 +136,7 @@ namespace SgNarrower.Commands
             if (approved.Count == 0) return;
 
             using var session = OpenSession();
-            var run = AuditRunInfo.New("SgNarrower/" + ModuleInfo.Version);
+            var run = AuditRunInfo.New(ModuleInfo.Tool);
             foreach (var r in approved) r.Region = RegionOf(r, session);
             WriteJournal(approved.Where(r => r.AuditUri == null).ToList(), run);
             RunByGroup(session, approved, "Revoking open ingress rules",
@@ -155,13 +155,11 @@ namespace SgNarrower.Commands
             }
             try
             {
-                var bytes = AuditRecordFormat.Write(unrecorded.Select(r => new AuditEntry(r)).ToList(), run, AuditFormat.JsonLines);
-                AuditFile.WriteAtomically(path, bytes, overwrite: false);
+                AuditRecorder.Write(unrecorded.Select(r => new AuditEntry(r)).ToList(), run, AuditFormat.JsonLines, new AuditDestination { FilePath = path });
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (AuditWriteException e)
             {
-                ThrowTerminatingError(Errors.Record("AuditFileNotWritten", ErrorCategory.WriteError,
-                    $"The journal of the rules to revoke could not be written to '{path}': {e.Message} Nothing was revoked.", path, e));
+                ThrowTerminatingError(Errors.Record(e.ErrorId, ErrorCategory.WriteError, $"The journal of the rules to revoke was not written: {e.Message} Nothing was revoked.", path, e));
             }
             foreach (var r in unrecorded)
             {
@@ -176,21 +174,6 @@ namespace SgNarrower.Commands
             var baseDir = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
             if (string.IsNullOrEmpty(baseDir)) baseDir = Path.GetTempPath();
             return Path.Combine(baseDir, "SgNarrower", "journal");
-        }
-
-        private static object? Unwrap(object? value)
-        {
-            if (value is PSObject ps)
-            {
-                if (ps.BaseObject is PSCustomObject)
-                {
-                    var d = new Dictionary<string, string>();
-                    foreach (var p in ps.Properties) d[p.Name] = p.Value?.ToString() ?? "";
-                    return d;
-                }
-                return ps.BaseObject;
-            }
-            return value;
         }
     }
 }

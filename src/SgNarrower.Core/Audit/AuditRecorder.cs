@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using SgNarrower.Aws;
+
+namespace SgNarrower.Audit
+{
+    /// <summary>Where one record goes: a local file, an S3 object, or both.</summary>
+    public sealed class AuditDestination
+    {
+        public string? FilePath { get; set; }
+        public bool OverwriteFile { get; set; }
+        public IS3Api? S3 { get; set; }
+        public string? Bucket { get; set; }
+        public string? Key { get; set; }
+        public string? ServerSideEncryption { get; set; }
+        public string? KmsKeyId { get; set; }
+        public string? ExpectedBucketOwner { get; set; }
+    }
+
+    /// <summary>A record that was not (wholly) written; says what was written and stays.</summary>
+    public sealed class AuditWriteException : Exception
+    {
+        public AuditWriteException(string errorId, FailureKind kind, string message, string target, Exception inner)
+            : base(message, inner)
+        {
+            ErrorId = errorId;
+            Kind = kind;
+            Target = target;
+        }
+        public string ErrorId { get; }
+        public FailureKind Kind { get; }
+        public string Target { get; }
+    }
+
+    /// <summary>
+    /// Writes one audit record: the local file first (atomically), then S3 (whole body, checksums, no overwrite).
+    /// Export-IngressAudit and Revoke-OpenIngressRule's journal both write through here.
+    /// </summary>
+    public static class AuditRecorder
+    {
+        public static IngressAuditSummary Write(IReadOnlyList<AuditEntry> entries, AuditRunInfo run, AuditFormat format, AuditDestination to)
+        {
+            var bytes = AuditRecordFormat.Write(entries, run, format);
+            var summary = new IngressAuditSummary
+            {
+                RunId = run.RunId, RecordedAt = run.RecordedAt, RuleCount = entries.Count, Format = format.ToString(), Sha256 = Hex(bytes),
+            };
+            if (to.FilePath != null)
+            {
+                try
+                {
+                    AuditFile.WriteAtomically(to.FilePath, bytes, to.OverwriteFile);
+                    summary.Path = to.FilePath;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw new AuditWriteException(e is UnauthorizedAccessException ? "AuditFileAccessDenied" : "AuditFileNotWritten", FailureKind.WriteFailed,
+                        $"The audit record was not written to '{to.FilePath}': {e.Message}", to.FilePath, e);
+                }
+            }
+            if (to.S3 != null)
+            {
+                var uri = $"s3://{to.Bucket}/{to.Key}";
+                try
+                {
+                    var result = to.S3.PutObject(new PutObjectSpec
+                    {
+                        Bucket = to.Bucket!, Key = to.Key!, Body = bytes, ContentType = AuditRecordFormat.ContentType(format),
+                        ServerSideEncryption = to.ServerSideEncryption, KmsKeyId = to.KmsKeyId, ExpectedBucketOwner = to.ExpectedBucketOwner,
+                        IfNoneMatch = true,
+                    });
+                    summary.BucketName = to.Bucket;
+                    summary.Key = to.Key;
+                    summary.ETag = result.ETag;
+                    summary.VersionId = result.VersionId;
+                }
+                catch (AwsServiceException e)
+                {
+                    var info = AwsErrors.Describe(e, uri);
+                    var local = summary.Path != null ? $" The local record at '{summary.Path}' was written and stays." : "";
+                    throw new AuditWriteException(e.ErrorCode == "NoSuchBucket" ? "AuditBucketNotFound" : info.ErrorId, info.Kind,
+                        $"The audit record was not stored in S3. {info.Message}{local}", uri, e);
+                }
+            }
+            return summary;
+        }
+
+        private static string Hex(byte[] bytes)
+        {
+            using var sha = SHA256.Create();
+            return string.Concat(sha.ComputeHash(bytes).Select(b => b.ToString("x2")));
+        }
+    }
+}
