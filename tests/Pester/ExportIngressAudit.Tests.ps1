@@ -105,6 +105,34 @@ Describe 'Export-IngressAudit to S3 (s3rver)' {
     }
 }
 
+Describe 'Export-IngressAudit S3 request' {
+    It 'is conditional, encrypted, owner-checked and checksummed, with the body sent whole' {
+        Invoke-RestMethod -Method Post -Uri "$($script:Ec2.Url)_control/s3-fault/clear" | Out-Null
+        $summary = Get-Rules | Export-IngressAudit -BucketName audit -Region us-east-1 -EndpointUrl $script:Ec2.Url -ExpectedBucketOwner 123456789012 -Summary
+        $last = (Invoke-RestMethod "$($script:Ec2.Url)_control/s3-requests").last
+        $last.Method | Should -Be 'PUT'
+        $last.Path | Should -Be "/audit/$($summary.Key)"
+        $h = $last.Headers
+        $h.'if-none-match' | Should -Be '*'
+        $h.'x-amz-server-side-encryption' | Should -Be 'AES256'
+        $h.'x-amz-expected-bucket-owner' | Should -Be '123456789012'
+        $h.'content-md5' | Should -Not -BeNullOrEmpty
+        $h.'x-amz-checksum-sha256' | Should -Not -BeNullOrEmpty
+        $h.'content-encoding' | Should -Not -BeLike '*aws-chunked*'
+        $bytes = [Text.Encoding]::UTF8.GetBytes($last.Body)
+        $h.'content-md5' | Should -Be ([Convert]::ToBase64String([Security.Cryptography.MD5]::HashData($bytes)))
+        $h.'x-amz-checksum-sha256' | Should -Be ([Convert]::ToBase64String([Security.Cryptography.SHA256]::HashData($bytes)))
+        $summary.Sha256 | Should -Be ((([Security.Cryptography.SHA256]::HashData($bytes)) | ForEach-Object { $_.ToString('x2') }) -join '')
+    }
+
+    It 'asks for aws:kms with the key given' {
+        Get-Rules | Export-IngressAudit -BucketName audit -Region us-east-1 -EndpointUrl $script:Ec2.Url -KmsKeyId alias/audit -Summary | Out-Null
+        $h = (Invoke-RestMethod "$($script:Ec2.Url)_control/s3-requests").last.Headers
+        $h.'x-amz-server-side-encryption' | Should -Be 'aws:kms'
+        $h.'x-amz-server-side-encryption-aws-kms-key-id' | Should -Be 'alias/audit'
+    }
+}
+
 Describe 'Export-IngressAudit failures stop the pipeline before a single rule moves on' {
     BeforeEach { $script:downstream = 0 }
 

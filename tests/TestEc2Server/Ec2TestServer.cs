@@ -86,14 +86,24 @@ public sealed class Ec2TestServer : IDisposable
                     throw new Ec2Error(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
                 if (m.Groups[2].Value == "s3")
                 {
-                    // A stand-in S3 that fails as the tests ask (AccessDenied, 500s): the real store is s3rver.
-                    var fault = S3Fault ?? new Ec2Error(501, "NotImplemented", "This endpoint only answers S3 with injected faults.");
-                    status = fault.Status;
-                    body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + fault.Code + "</Code><Message>" + fault.Message +
-                           "</Message><RequestId>" + Guid.NewGuid() + "</RequestId></Error>";
-                    contentType = "application/xml";
-                    lock (Service) S3Requests++;
-                    Respond(ctx, status, body, contentType);
+                    // A stand-in S3 for what s3rver cannot show: injected faults (AccessDenied, 500s), and the
+                    // headers a write carries. The real store in the tests is s3rver.
+                    var headers = ctx.Request.Headers.AllKeys.Where(k => k != null).ToDictionary(k => k!.ToLowerInvariant(), k => ctx.Request.Headers[k]!);
+                    lock (Service) { S3Requests++; LastS3Request = new S3RequestRecord(ctx.Request.HttpMethod, ctx.Request.Url!.AbsolutePath, headers, text); }
+                    if (S3Fault is { } fault)
+                    {
+                        Respond(ctx, fault.Status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + fault.Code + "</Code><Message>" + fault.Message +
+                            "</Message><RequestId>" + Guid.NewGuid() + "</RequestId></Error>", "application/xml");
+                        return;
+                    }
+                    if (ctx.Request.HttpMethod == "PUT")
+                    {
+                        var md5 = Convert.ToHexString(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+                        ctx.Response.AddHeader("ETag", "\"" + md5 + "\"");
+                        Respond(ctx, 200, "", "application/xml");
+                        return;
+                    }
+                    Respond(ctx, 501, "<Error><Code>NotImplemented</Code><Message>Only PUT is served here.</Message></Error>", "application/xml");
                     return;
                 }
                 var form = ParseForm(text);
@@ -117,6 +127,9 @@ public sealed class Ec2TestServer : IDisposable
 
     public Ec2Error? S3Fault { get; set; }
     public int S3Requests { get; private set; }
+    public S3RequestRecord? LastS3Request { get; private set; }
+
+    public sealed record S3RequestRecord(string Method, string Path, Dictionary<string, string> Headers, string Body);
 
     private static void Respond(HttpListenerContext ctx, int status, string body, string contentType)
     {
@@ -153,7 +166,10 @@ public sealed class Ec2TestServer : IDisposable
                 return "{}";
             }
             case ("GET", "/_control/s3-requests"):
-                return JsonSerializer.Serialize(new { count = S3Requests });
+                return JsonSerializer.Serialize(new { count = S3Requests, last = LastS3Request });
+            case ("POST", "/_control/s3-fault/clear"):
+                S3Fault = null;
+                return "{}";
             case ("POST", "/_control/calls/reset"):
                 Service.ResetCalls();
                 return "{}";
