@@ -299,6 +299,12 @@ Describe 'Restore-IngressRule' {
         finally { Stop-TestS3 $s3 }
     }
 
+    It 'an s3:// URI without a key is an error before any call' {
+        $err = { Restore-IngressRule -Uri 's3://audit/' @script:Conn -Force } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidUri,*'
+        (Get-TestCalls $script:Ec2).Count | Should -Be 0
+    }
+
     It 'result objects whose status says SgNarrower did not remove the rule are not put back' {
         $open = Get-Open
         $first = $open[0]

@@ -95,3 +95,25 @@ public class AuditRecordTests
         Directory.Delete(dir, true);
     }
 }
+
+public class RecordLocationTests
+{
+    [Fact]
+    public void S3_uris_split_into_bucket_and_key_and_other_text_is_a_path()
+    {
+        var s3 = RecordLocation.Parse("s3://audit/sgnarrower-audit/2026/11/26/x.jsonl");
+        Assert.True(s3.IsS3);
+        Assert.Equal(("audit", "sgnarrower-audit/2026/11/26/x.jsonl"), (s3.Bucket, s3.Key));
+        Assert.Equal("s3://audit/sgnarrower-audit/2026/11/26/x.jsonl", s3.ToString());
+        var file = RecordLocation.Parse("./records/x.jsonl");
+        Assert.False(file.IsS3);
+        Assert.Equal("./records/x.jsonl", file.FilePath);
+    }
+
+    [Theory]
+    [InlineData("s3://audit")]
+    [InlineData("s3://audit/")]
+    [InlineData("s3:///key")]
+    public void S3_uris_without_bucket_or_key_are_rejected(string uri) =>
+        Assert.Contains(uri, Assert.Throws<FormatException>(() => RecordLocation.Parse(uri)).Message);
+}

@@ -25,14 +25,19 @@ namespace SgNarrower.Commands
         /// <summary>Asks once per rule (unless -Force); -WhatIf always wins and never changes anything.</summary>
         protected bool Approve(string target, string action) => (Force && !IsWhatIf) || ShouldProcess(target, action);
 
-        protected string RegionOf(OpenIngressRule rule, IAwsSession session) =>
-            !string.IsNullOrWhiteSpace(rule.Region) ? rule.Region! : ResolveRegion(session, Region);
+        /// <summary>Gives every rule its region once: its own, else -Region, else the default chain's.</summary>
+        protected void AssignRegions(IEnumerable<OpenIngressRule> rules, IAwsSession session)
+        {
+            foreach (var rule in rules)
+                if (string.IsNullOrWhiteSpace(rule.Region)) rule.Region = ResolveRegion(session, Region);
+        }
 
-        /// <summary>Runs a change group by group (one batch per group and region), writing results and per-group errors.</summary>
+        /// <summary>Runs a change group by group (one batch per group and region), writing results and per-group errors.
+        /// The rules' regions are assigned already (<see cref="AssignRegions"/>).</summary>
         protected void RunByGroup(IAwsSession session, IReadOnlyList<OpenIngressRule> rules, string activity,
             Func<GroupChanges, string, List<OpenIngressRule>, GroupOutcome> change)
         {
-            var groups = rules.GroupBy(r => (Region: RegionOf(r, session), r.GroupId)).ToList();
+            var groups = rules.GroupBy(r => (Region: r.Region!, r.GroupId)).ToList();
             for (int i = 0; i < groups.Count; i++)
             {
                 var g = groups[i];
@@ -48,7 +53,6 @@ namespace SgNarrower.Commands
                     ThrowSetup(e);
                     return;
                 }
-                foreach (var r in g) r.Region = g.Key.Region;
                 var outcome = change(new GroupChanges(api, WriteVerbose), g.Key.GroupId, g.ToList());
                 if (outcome.Failure != null)
                     WriteError(Errors.Record(outcome.Failure.ErrorId, Errors.Category(outcome.Failure.Kind), outcome.Failure.Message,

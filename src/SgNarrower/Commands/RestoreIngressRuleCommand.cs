@@ -95,6 +95,7 @@ namespace SgNarrower.Commands
                 }
                 if (toRestore.Count == 0) return;
                 session ??= OpenSession();
+                AssignRegions(toRestore, session);
                 var runId = AuditRunInfo.New(ModuleInfo.Tool).RunId;
                 RunByGroup(session, toRestore, "Restoring ingress rules",
                     (changes, groupId, rules) => changes.Restore(groupId, rules, KeepReplacement, runId));
@@ -108,32 +109,22 @@ namespace SgNarrower.Commands
         /// <summary>Reads the whole record before anything is granted; a record that cannot be read whole grants nothing.</summary>
         private List<AuditEntry> ReadRecord(ref IAwsSession? session)
         {
-            string text, source;
-            string? bucket = BucketName, key = Key;
-            if (ParameterSetName == UriSet)
+            RecordLocation location = RecordLocation.File(Path ?? "");
+            if (ParameterSetName == S3Set) location = RecordLocation.S3(BucketName!, Key!);
+            else if (ParameterSetName == UriSet)
             {
-                if (Uri!.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
-                {
-                    var rest = Uri.Substring(5);
-                    int slash = rest.IndexOf('/');
-                    if (slash <= 0 || slash == rest.Length - 1)
-                        ThrowTerminatingError(Errors.Record("InvalidUri", ErrorCategory.InvalidArgument, $"'{Uri}' is not s3://bucket/key.", Uri));
-                    bucket = rest.Substring(0, slash);
-                    key = rest.Substring(slash + 1);
-                }
-                else
-                {
-                    Path = Uri;
-                }
+                try { location = RecordLocation.Parse(Uri!); }
+                catch (FormatException e) { ThrowTerminatingError(Errors.Record("InvalidUri", ErrorCategory.InvalidArgument, e.Message, Uri, e)); }
             }
-            if (bucket != null && key != null)
+            string text, source;
+            if (location.IsS3)
             {
-                source = $"s3://{bucket}/{key}";
+                source = location.ToString();
                 session = OpenSession(S3EndpointUrl);
                 try
                 {
                     var s3 = session.S3(ResolveRegion(session, Region));
-                    text = new UTF8Encoding(false).GetString(s3.GetObject(bucket, key, ExpectedBucketOwner));
+                    text = new UTF8Encoding(false).GetString(s3.GetObject(location.Bucket!, location.Key!, ExpectedBucketOwner));
                 }
                 catch (AwsSetupException e) { ThrowSetup(e); return new List<AuditEntry>(); }
                 catch (AwsServiceException e)
@@ -144,7 +135,7 @@ namespace SgNarrower.Commands
             }
             else
             {
-                source = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path!);
+                source = SessionState.Path.GetUnresolvedProviderPathFromPSPath(location.FilePath!);
                 try { text = File.ReadAllText(source); }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {

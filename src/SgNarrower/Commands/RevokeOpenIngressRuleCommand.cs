@@ -137,7 +137,7 @@ namespace SgNarrower.Commands
 
             using var session = OpenSession();
             var run = AuditRunInfo.New(ModuleInfo.Tool);
-            foreach (var r in approved) r.Region = RegionOf(r, session);
+            AssignRegions(approved, session);
             WriteJournal(approved.Where(r => r.AuditUri == null).ToList(), run);
             RunByGroup(session, approved, "Revoking open ingress rules",
                 (changes, groupId, rules) => changes.Revoke(groupId, rules, replace, run.RunId));
