@@ -7,7 +7,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
-using SgNarrower.Aws;
+using SgNarrower.Services;
 
 namespace SgNarrower.AwsSdk
 {

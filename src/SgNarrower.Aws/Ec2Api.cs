@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
-using SgNarrower.Aws;
+using SgNarrower.Services;
 
 namespace SgNarrower.AwsSdk
 {
@@ -46,37 +46,18 @@ namespace SgNarrower.AwsSdk
             return new Page<SecurityGroupRuleInfo>(rules, response.NextToken);
         }
 
-        public IReadOnlyList<string> RevokeIngressByIds(string groupId, IReadOnlyList<string> ruleIds)
+        public IReadOnlyList<string> RevokeIngress(string groupId, IReadOnlyList<string> ruleIds)
         {
             var request = new RevokeSecurityGroupIngressRequest { GroupId = groupId, SecurityGroupRuleIds = ruleIds.ToList() };
             var response = Call("RevokeSecurityGroupIngress", () => _client.RevokeSecurityGroupIngressAsync(request));
-            // EC2 lists exactly what it removed; a service that leaves the list out removed all it was asked to.
-            return response.RevokedSecurityGroupRules == null
-                ? ruleIds.ToList()
-                : response.RevokedSecurityGroupRules.Where(r => r?.SecurityGroupRuleId != null).Select(r => r.SecurityGroupRuleId).ToList();
+            // EC2 lists exactly what it removed. A reply without the list proves nothing: the caller verifies.
+            return (response.RevokedSecurityGroupRules ?? new List<RevokedSecurityGroupRule>())
+                .Where(r => r?.SecurityGroupRuleId != null).Select(r => r.SecurityGroupRuleId).ToList();
         }
 
-        public IReadOnlyList<string> RevokeIngressByPermissions(string groupId, IReadOnlyList<RuleSpecification> rules)
+        public IReadOnlyList<SecurityGroupRuleInfo> AuthorizeIngress(string groupId, IReadOnlyList<RuleGrant> grants, IReadOnlyDictionary<string, string>? tags)
         {
-            var request = new RevokeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = rules.Select(ToPermission).ToList() };
-            var response = Call("RevokeSecurityGroupIngress", () => _client.RevokeSecurityGroupIngressAsync(request));
-            var unknown = new List<string>();
-            foreach (var p in response.UnknownIpPermissions ?? new List<IpPermission>())
-            {
-                if (p == null) continue;
-                var proto = p.IpProtocol ?? "-1";
-                IEnumerable<string?> sources = (p.Ipv4Ranges ?? new List<IpRange>()).Select(r => r?.CidrIp)
-                    .Concat((p.Ipv6Ranges ?? new List<Ipv6Range>()).Select(r => r?.CidrIpv6))
-                    .Concat((p.UserIdGroupPairs ?? new List<UserIdGroupPair>()).Select(u => u?.GroupId));
-                foreach (var source in sources.Where(s => s != null))
-                    unknown.Add(new RuleSpecification { IpProtocol = proto, FromPort = p.FromPort ?? -1, ToPort = p.ToPort ?? -1, CidrIpv4 = source }.Key);
-            }
-            return unknown;
-        }
-
-        public IReadOnlyList<SecurityGroupRuleInfo> AuthorizeIngress(string groupId, IReadOnlyList<RuleSpecification> rules, IReadOnlyDictionary<string, string>? tags)
-        {
-            var request = new AuthorizeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = rules.Select(ToPermission).ToList() };
+            var request = new AuthorizeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = grants.Select(ToPermission).ToList() };
             if (tags != null && tags.Count > 0)
                 request.TagSpecifications = new List<TagSpecification>
                 {
@@ -86,19 +67,31 @@ namespace SgNarrower.AwsSdk
             return (response.SecurityGroupRules ?? new List<SecurityGroupRule>()).Where(r => r != null).Select(ToRuleInfo).ToList();
         }
 
-        /// <summary>One permission with one source. Ports are left out where the protocol has none (all traffic, numbers).</summary>
-        internal static IpPermission ToPermission(RuleSpecification r)
+        public void TagRules(IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, string> tags)
         {
-            var p = new IpPermission { IpProtocol = r.IpProtocol };
-            var kind = Protocols.Classify(r.IpProtocol);
+            var request = new CreateTagsRequest { Resources = ruleIds.ToList(), Tags = tags.Select(t => new Tag(t.Key, t.Value)).ToList() };
+            Call("CreateTags", () => _client.CreateTagsAsync(request));
+        }
+
+        /// <summary>One permission with one source. Ports are left out where the protocol has none (all traffic, numbers).</summary>
+        internal static IpPermission ToPermission(RuleGrant grant)
+        {
+            var r = grant.Identity;
+            var p = new IpPermission { IpProtocol = r.Protocol };
+            var kind = r.Kind;
             if (kind != ProtocolKind.All && kind != ProtocolKind.Other)
             {
                 p.FromPort = r.FromPort;
                 p.ToPort = r.ToPort;
             }
-            if (r.CidrIpv4 != null) p.Ipv4Ranges = new List<IpRange> { new IpRange { CidrIp = r.CidrIpv4, Description = r.Description } };
-            if (r.CidrIpv6 != null) p.Ipv6Ranges = new List<Ipv6Range> { new Ipv6Range { CidrIpv6 = r.CidrIpv6, Description = r.Description } };
-            if (r.ReferencedGroupId != null) p.UserIdGroupPairs = new List<UserIdGroupPair> { new UserIdGroupPair { GroupId = r.ReferencedGroupId, Description = r.Description } };
+            var s = r.Source;
+            switch (s.Kind)
+            {
+                case SourceKind.Ipv4Cidr: p.Ipv4Ranges = new List<IpRange> { new IpRange { CidrIp = s.Value, Description = grant.Description } }; break;
+                case SourceKind.Ipv6Cidr: p.Ipv6Ranges = new List<Ipv6Range> { new Ipv6Range { CidrIpv6 = s.Value, Description = grant.Description } }; break;
+                case SourceKind.SecurityGroup: p.UserIdGroupPairs = new List<UserIdGroupPair> { new UserIdGroupPair { GroupId = s.Value, Description = grant.Description } }; break;
+                case SourceKind.PrefixList: p.PrefixListIds = new List<PrefixListId> { new PrefixListId { Id = s.Value, Description = grant.Description } }; break;
+            }
             return p;
         }
 

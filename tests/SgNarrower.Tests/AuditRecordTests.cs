@@ -23,7 +23,7 @@ public class AuditRecordTests
     public void Records_read_back_into_the_same_rules(AuditFormat format)
     {
         var rules = Rules();
-        var bytes = AuditRecordFormat.Write(rules.Select(r => new AuditEntry(r)).ToList(), Run, format);
+        var bytes = AuditRecordFormat.Write(rules.Select(RuleInput.Check).ToList(), Run, format);
         var back = AuditRecordReader.Read(Encoding.UTF8.GetString(bytes));
         Assert.Equal(rules.Count, back.Count);
         for (int i = 0; i < rules.Count; i++)
@@ -41,7 +41,7 @@ public class AuditRecordTests
     [Fact]
     public void Json_lines_are_one_self_contained_line_per_rule()
     {
-        var text = Encoding.UTF8.GetString(AuditRecordFormat.Write(Rules().Select(r => new AuditEntry(r, "Revoked")).ToList(), Run, AuditFormat.JsonLines));
+        var text = Encoding.UTF8.GetString(AuditRecordFormat.Write(Rules().Select(r => { var e = RuleInput.Check(r); return new AuditEntry(e.Rule, e.Identity, ChangeStatus.Revoked); }).ToList(), Run, AuditFormat.JsonLines));
         var lines = text.TrimEnd('\n').Split('\n');
         Assert.Equal(3, lines.Length);
         Assert.StartsWith("{\"RecordType\":\"Rule\",\"FormatVersion\":1,\"RunId\":\"20261126T120000Z-abc\",\"RecordedAt\":\"2026-11-26T12:00:00.000Z\",\"Tool\":\"SgNarrower/0.1.0\"", lines[0]);
@@ -63,7 +63,7 @@ public class AuditRecordTests
     [InlineData("{\"RecordType\":\"Rule\",\"FormatVersion\":2,\"GroupId\":\"sg-1\"}", "format version 2")]
     [InlineData("{\"RecordType\":\"Rule\",\"GroupId\":\"sg-1\"}", "no FormatVersion")]
     [InlineData("{\"RecordType\":\"Rule\",\"FormatVersion\":1,\"IpProtocol\":\"tcp\"}", "no GroupId")]
-    [InlineData("{\"RecordType\":\"Rule\",\"FormatVersion\":1,\"GroupId\":\"sg-1\",\"IpProtocol\":\"tcp\",\"FromPort\":22,\"ToPort\":22}", "no CidrIpv4")]
+    [InlineData("{\"RecordType\":\"Rule\",\"FormatVersion\":1,\"GroupId\":\"sg-1\",\"IpProtocol\":\"tcp\",\"FromPort\":22,\"ToPort\":22}", "no source")]
     [InlineData("{\"RecordType\":\"Rule\",\"FormatVersion\":1,\"GroupId\":\"sg-1\",\"IpProtocol\":\"tcp\",\"FromPort\":\"x\",\"CidrIpv4\":\"0.0.0.0/0\"}", "FromPort")]
     [InlineData("GroupId,Foo\nsg-1,2\n", "no RecordType column")]
     [InlineData("", "empty")]

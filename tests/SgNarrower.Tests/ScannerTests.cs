@@ -1,4 +1,4 @@
-using SgNarrower.Aws;
+using SgNarrower.Services;
 using SgNarrower.AwsSdk;
 using SgNarrower.Scanning;
 using SgNarrower.TestEc2;

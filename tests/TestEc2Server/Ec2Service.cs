@@ -79,26 +79,68 @@ public sealed class Ec2Service
         var action = p.GetValueOrDefault("Action") ?? throw new Ec2Error(400, "MissingAction", "The request must contain the parameter Action.");
         lock (_gate)
         {
-            _calls.Add(new CallRecord { Action = action, Region = region, GroupId = p.GetValueOrDefault("GroupId"), Parameters = new(p) });
-            InjectFault(action, region, p.GetValueOrDefault("GroupId"));
-            return action switch
+            var call = new CallRecord { Action = action, Region = region, GroupId = p.GetValueOrDefault("GroupId"), Parameters = new(p) };
+            _calls.Add(call);
+            bool lose = InjectFault(action, region, p.GetValueOrDefault("GroupId"));
+            var reply = Apply(action, region, p);
+            if (lose)
+            {
+                call.ReplyLost = true;
+                throw new LostReplyException();
+            }
+            return reply;
+        }
+    }
+
+    private string Apply(string action, string region, Dictionary<string, string> p) =>
+            action switch
             {
                 "DescribeSecurityGroups" => DescribeSecurityGroups(region, p),
                 "DescribeSecurityGroupRules" => DescribeSecurityGroupRules(region, p),
                 "RevokeSecurityGroupIngress" => RevokeIngress(region, p),
                 "AuthorizeSecurityGroupIngress" => AuthorizeIngress(region, p),
                 "ModifySecurityGroupRules" => ModifyRules(region, p),
+                "CreateTags" => CreateTags(region, p),
                 _ => throw new Ec2Error(400, "InvalidAction", $"The action {action} is not valid for this web service."),
             };
+
+    private readonly Dictionary<FaultSpec, Random> _draws = new();
+
+    /// <summary>Throws an injected error, or returns true when the call is to be applied and its reply lost.</summary>
+    private bool InjectFault(string action, string region, string? groupId)
+    {
+        foreach (var fault in _faults.Where(f => f.Action == action && (f.Region == null || f.Region == region) && (f.GroupId == null || f.GroupId == groupId) && f.Times != 0))
+        {
+            if (fault.Probability < 1.0)
+            {
+                if (!_draws.TryGetValue(fault, out var random)) _draws[fault] = random = new Random(fault.Seed);
+                if (random.NextDouble() >= fault.Probability) continue;
+            }
+            if (fault.Times > 0) fault.Times--;
+            if (fault.LostReply) return true;
+            throw new Ec2Error(fault.Status, fault.Code, fault.Message);
         }
+        return false;
     }
 
-    private void InjectFault(string action, string region, string? groupId)
+    /// <summary>Edits a rule in place behind the caller's back, as ModifySecurityGroupRules does: same id, same tags.</summary>
+    public void ModifyRule(ModifyRuleRequest m)
     {
-        var fault = _faults.FirstOrDefault(f => f.Action == action && (f.Region == null || f.Region == region) && (f.GroupId == null || f.GroupId == groupId) && f.Times != 0);
-        if (fault == null) return;
-        if (fault.Times > 0) fault.Times--;
-        throw new Ec2Error(fault.Status, fault.Code, fault.Message);
+        lock (_gate)
+        {
+            var group = Groups(m.Region).FirstOrDefault(g => g.Rules.Any(r => r.RuleId == m.RuleId))
+                ?? throw new Ec2Error(400, "InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{m.RuleId}' does not exist");
+            var p = new Dictionary<string, string> { ["GroupId"] = group.GroupId, ["SecurityGroupRule.1.SecurityGroupRuleId"] = m.RuleId };
+            var rule = group.Rules.First(r => r.RuleId == m.RuleId);
+            const string pre = "SecurityGroupRule.1.SecurityGroupRule.";
+            p[pre + "IpProtocol"] = m.IpProtocol ?? rule.IpProtocol;
+            p[pre + "FromPort"] = (m.FromPort ?? rule.FromPort).ToString(CultureInfo.InvariantCulture);
+            p[pre + "ToPort"] = (m.ToPort ?? rule.ToPort).ToString(CultureInfo.InvariantCulture);
+            if ((m.CidrIpv4 ?? (m.CidrIpv6 == null ? rule.CidrIpv4 : null)) is { } v4) p[pre + "CidrIpv4"] = v4;
+            if ((m.CidrIpv6 ?? (m.CidrIpv4 == null ? rule.CidrIpv6 : null)) is { } v6) p[pre + "CidrIpv6"] = v6;
+            if ((m.Description ?? rule.Description) is { } d) p[pre + "Description"] = d;
+            ModifyRules(m.Region, p);
+        }
     }
 
     private List<GroupSpec> Groups(string region) =>
@@ -400,6 +442,24 @@ public sealed class Ec2Service
             group.Rules[group.Rules.IndexOf(rule)] = updated;
         }
         return Envelope("ModifySecurityGroupRules", new StringBuilder("<return>true</return>"));
+    }
+
+    /// <summary>CreateTags on security group rules: adds tags, overwrites the value of a key that is there.</summary>
+    private string CreateTags(string region, Dictionary<string, string> p)
+    {
+        DryRun(p);
+        var ids = List(p, "ResourceId");
+        if (ids.Count == 0) throw new Ec2Error(400, "MissingParameter", "The request must contain the parameter resourceIdSet");
+        if (ids.Count > 1000) throw new Ec2Error(400, "InvalidParameterValue", "At most 1000 resource ids may be tagged in one call.");
+        var tags = new Dictionary<string, string>();
+        for (int i = 1; p.TryGetValue($"Tag.{i}.Key", out var key); i++) tags[key] = p.GetValueOrDefault($"Tag.{i}.Value") ?? "";
+        var rules = new List<RuleSpec>();
+        foreach (var id in ids)
+            rules.Add(Groups(region).SelectMany(g => g.Rules).FirstOrDefault(r => r.RuleId == id)
+                ?? throw new Ec2Error(400, "InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{id}' does not exist"));
+        foreach (var r in rules)
+            foreach (var (k, v) in tags) r.Tags[k] = v;
+        return Envelope("CreateTags", new StringBuilder("<return>true</return>"));
     }
 
     private static void DryRun(Dictionary<string, string> p)

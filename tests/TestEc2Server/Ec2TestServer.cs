@@ -112,6 +112,12 @@ public sealed class Ec2TestServer : IDisposable
                 body = Service.Handle(m.Groups[1].Value, form);
             }
         }
+        catch (LostReplyException)
+        {
+            // Applied, but the answer never arrives: the connection is reset.
+            try { ctx.Response.Abort(); } catch (Exception) { }
+            return;
+        }
         catch (Ec2Error e)
         {
             status = e.Status;
@@ -181,6 +187,9 @@ public sealed class Ec2TestServer : IDisposable
                 var req = JsonSerializer.Deserialize<DeleteRulesRequest>(body, Json.Options)!;
                 return JsonSerializer.Serialize(new { deleted = Service.DeleteRules(req.Region, req.RuleIds) });
             }
+            case ("POST", "/_control/modify-rule"):
+                Service.ModifyRule(JsonSerializer.Deserialize<ModifyRuleRequest>(body, Json.Options)!);
+                return "{}";
             case ("POST", "/_control/delete-group"):
             {
                 var req = JsonSerializer.Deserialize<DeleteGroupRequest>(body, Json.Options)!;

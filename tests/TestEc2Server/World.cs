@@ -58,6 +58,27 @@ public sealed class FaultSpec
     public int Status { get; set; } = 500;
     /// <summary>How many calls fail; -1 for all of them.</summary>
     public int Times { get; set; } = 1;
+    /// <summary>The call is applied, then the connection is closed before the answer: what a caller sees when a reply is lost.</summary>
+    public bool LostReply { get; set; }
+    /// <summary>The share of matching calls hit (0-1], drawn from a generator seeded with <see cref="Seed"/>.</summary>
+    public double Probability { get; set; } = 1.0;
+    public int Seed { get; set; } = 1;
+}
+
+/// <summary>Thrown after a call was applied, to make the server drop the connection instead of answering.</summary>
+public sealed class LostReplyException() : Exception("The reply is lost.");
+
+/// <summary>Another admin editing a rule in place (ModifySecurityGroupRules keeps the rule's id and tags).</summary>
+public sealed class ModifyRuleRequest
+{
+    public string Region { get; set; } = "us-east-1";
+    public string RuleId { get; set; } = "";
+    public string? IpProtocol { get; set; }
+    public int? FromPort { get; set; }
+    public int? ToPort { get; set; }
+    public string? CidrIpv4 { get; set; }
+    public string? CidrIpv6 { get; set; }
+    public string? Description { get; set; }
 }
 
 public sealed class CallRecord
@@ -66,6 +87,8 @@ public sealed class CallRecord
     public string Region { get; set; } = "";
     public string? GroupId { get; set; }
     public Dictionary<string, string> Parameters { get; set; } = new();
+    /// <summary>Applied, but the caller never got the answer.</summary>
+    public bool ReplyLost { get; set; }
 }
 
 public static class Json

@@ -24,8 +24,27 @@ namespace SgNarrower.Audit
         {
             "RecordType", "FormatVersion", "RunId", "RecordedAt", "Tool", "OwnerId", "Region", "VpcId", "GroupId", "GroupName",
             "SecurityGroupRuleId", "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "Description", "Tags", "GroupTags",
-            "Status", "Error",
+            "Status", "Error", "AuditRunId",
         };
+
+        /// <summary>
+        /// Columns whose CSV cells are escaped against spreadsheet formulas: every text column but the protocol and
+        /// ports, which are validated numbers and names ("-1" is a number to a spreadsheet, not a formula).
+        /// </summary>
+        private static readonly HashSet<string> PlainColumns = new HashSet<string>(StringComparer.Ordinal) { "IpProtocol", "FromPort", "ToPort", "FormatVersion", "RuleCount" };
+
+        /// <summary>
+        /// A cell that a spreadsheet would run as a formula (it begins with =, +, -, @, tab or CR) is written with a
+        /// leading apostrophe, and so is a cell that begins with an apostrophe, so that reading it back is exact.
+        /// </summary>
+        public static string EscapeCsvCell(string column, string value)
+        {
+            if (PlainColumns.Contains(column) || value.Length == 0) return value;
+            return "=+-@\t\r'".IndexOf(value[0]) >= 0 ? "'" + value : value;
+        }
+
+        public static string UnescapeCsvCell(string column, string value) =>
+            !PlainColumns.Contains(column) && value.Length > 0 && value[0] == '\'' ? value.Substring(1) : value;
 
         public static string FileExtension(AuditFormat format) => format == AuditFormat.Csv ? "csv" : "jsonl";
         public static string ContentType(AuditFormat format) => format == AuditFormat.Csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
@@ -43,7 +62,7 @@ namespace SgNarrower.Audit
                 foreach (var row in rows)
                 {
                     var map = row.ToDictionary(kv => kv.Key, kv => kv.Value);
-                    sb.Append(string.Join(",", Columns.Select(c => Csv.Quote(CsvValue(map.TryGetValue(c, out var v) ? v : null))))).Append("\r\n");
+                    sb.Append(string.Join(",", Columns.Select(c => Csv.Quote(EscapeCsvCell(c, CsvValue(map.TryGetValue(c, out var v) ? v : null)))))).Append("\r\n");
                 }
             }
             else
@@ -88,8 +107,10 @@ namespace SgNarrower.Audit
             Add("Description", r.Description);
             Add("Tags", r.Tags ?? new Dictionary<string, string>());
             Add("GroupTags", r.GroupTags ?? new Dictionary<string, string>());
-            if (e.Status != null) Add("Status", e.Status);
+            if (e.Status != null) Add("Status", e.Status.Value.ToString());
             if (e.Error != null) Add("Error", e.Error);
+            // The record a narrowing tagged its replacements with, where it is not this one (a journal of exported rules, results).
+            if (r.AuditRunId != null && r.AuditRunId != run.RunId) Add("AuditRunId", r.AuditRunId);
             return row;
         }
 
@@ -103,17 +124,19 @@ namespace SgNarrower.Audit
         };
     }
 
-    /// <summary>One rule to record, with the status of a change where the input was a change result.</summary>
+    /// <summary>One rule to record (checked complete), with the status of a change where the input was a change result.</summary>
     public sealed class AuditEntry
     {
-        public AuditEntry(OpenIngressRule rule, string? status = null, string? error = null)
+        public AuditEntry(OpenIngressRule rule, RuleIdentity identity, ChangeStatus? status = null, string? error = null)
         {
             Rule = rule;
+            Identity = identity;
             Status = status;
             Error = error;
         }
         public OpenIngressRule Rule { get; }
-        public string? Status { get; }
+        public RuleIdentity Identity { get; }
+        public ChangeStatus? Status { get; }
         public string? Error { get; }
     }
 

@@ -62,7 +62,7 @@ namespace SgNarrower.Audit
                 var entry = Entry(line, name =>
                 {
                     int idx = header.IndexOf(name);
-                    return idx < 0 ? null : fields[idx];
+                    return idx < 0 ? null : AuditRecordFormat.UnescapeCsvCell(name, fields[idx]);
                 });
                 if (entry != null) entries.Add(entry);
             }
@@ -80,11 +80,8 @@ namespace SgNarrower.Audit
             if (type == AuditRecordFormat.RunRecord) return null;
             if (type != AuditRecordFormat.RuleRecord)
                 throw new AuditRecordException($"line {line}: unknown RecordType '{type}'");
-            OpenIngressRule rule;
-            try { rule = RuleInput.FromProperties(get); }
-            catch (FormatException e) { throw new AuditRecordException($"line {line}: {e.Message}", e); }
-            if (rule.Cidr == null) throw new AuditRecordException($"line {line}: the rule has no CidrIpv4 or CidrIpv6, so it cannot be put back");
-            return new AuditEntry(rule, Convert.ToString(get("Status"), System.Globalization.CultureInfo.InvariantCulture) is string s && s.Length > 0 ? s : null);
+            try { return RuleInput.Read(get); }
+            catch (FormatException e) { throw new AuditRecordException($"line {line}: {e.Message}, so nothing can be put back from this record", e); }
         }
     }
 }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
-using SgNarrower.Aws;
+using SgNarrower.Services;
 
 namespace SgNarrower.Audit
 {

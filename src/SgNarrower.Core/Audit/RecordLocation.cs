@@ -17,7 +17,13 @@ namespace SgNarrower.Audit
         public string? FilePath { get; }
         public bool IsS3 => Bucket != null;
 
-        public static RecordLocation S3(string bucket, string key) => new RecordLocation(bucket, key, null);
+        /// <summary>An S3 object; throws FormatException for a bucket name or key S3 would not store as given.</summary>
+        public static RecordLocation S3(string bucket, string key)
+        {
+            S3Names.CheckBucket(bucket);
+            S3Names.CheckKey(key);
+            return new RecordLocation(bucket, key, null);
+        }
         public static RecordLocation File(string path) => new RecordLocation(null, null, path);
 
         /// <summary>s3://bucket/key, or anything else as a file path; throws FormatException for an s3:// URI without a key.</summary>

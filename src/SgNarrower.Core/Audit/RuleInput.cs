@@ -2,55 +2,116 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using SgNarrower.Json;
 
 namespace SgNarrower.Audit
 {
     /// <summary>
     /// Builds a rule from loosely typed properties: our own objects, Import-Csv rows (all strings, empty for none),
-    /// ConvertFrom-Json objects and audit records. The getter returns a property's value or null.
+    /// ConvertFrom-Json objects, Import-Clixml objects and audit records. Input is complete or refused: a missing or
+    /// out-of-range field is a FormatException that says which, never a default. The getter returns a property's
+    /// value or null.
     /// </summary>
     public static class RuleInput
     {
-        public static OpenIngressRule FromProperties(Func<string, object?> get)
+        private static readonly Regex GroupIdPattern = new Regex("^sg-[0-9a-zA-Z]+$", RegexOptions.CultureInvariant);
+        private static readonly Regex RuleIdPattern = new Regex("^sgr-[0-9a-zA-Z]+$", RegexOptions.CultureInvariant);
+        private static readonly Regex AccountPattern = new Regex("^[0-9]{12}$", RegexOptions.CultureInvariant);
+        /// <summary>Region names as AWS spells them: us-east-1, eu-central-2, us-gov-west-1, cn-north-1.</summary>
+        public static readonly Regex RegionPattern = new Regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant);
+
+        public static AuditEntry Read(Func<string, object?> get)
         {
-            var groupId = Text(get("GroupId"));
-            if (groupId == null) throw new FormatException("it has no GroupId");
+            var groupId = Text(get("GroupId")) ?? throw new FormatException("it has no GroupId");
+            if (!GroupIdPattern.IsMatch(groupId)) throw new FormatException($"GroupId '{groupId}' is not a security group id (sg-...)");
+            var region = Text(get("Region"));
+            if (region != null && !RegionPattern.IsMatch(region)) throw new FormatException($"Region '{region}' is not an AWS region name (like us-east-1)");
+            var owner = Text(get("OwnerId"));
+            if (owner != null && !AccountPattern.IsMatch(owner)) throw new FormatException($"OwnerId '{owner}' is not a 12-digit AWS account id");
+            var ruleId = Text(get("SecurityGroupRuleId"));
+            if (ruleId != null && !RuleIdPattern.IsMatch(ruleId)) throw new FormatException($"SecurityGroupRuleId '{ruleId}' is not a rule id (sgr-...)");
+
+            var v4 = Text(get("CidrIpv4"));
+            var v6 = Text(get("CidrIpv6"));
+            if (v4 != null && v6 != null) throw new FormatException("it has both CidrIpv4 and CidrIpv6; a rule has one source");
+            if (v4 == null && v6 == null) throw new FormatException("it has no source: neither CidrIpv4 nor CidrIpv6");
+            if (!Cidr.TryParse(v4 ?? v6, out var cidr)) throw new FormatException($"'{v4 ?? v6}' is not a CIDR block");
+            if (v4 != null && cidr.IsIpv6) throw new FormatException($"CidrIpv4 '{v4}' is an IPv6 block; it belongs in CidrIpv6");
+            if (v6 != null && !cidr.IsIpv6) throw new FormatException($"CidrIpv6 '{v6}' is an IPv4 block; it belongs in CidrIpv4");
+
+            var protocol = Text(get("IpProtocol"));
+            var from = Port(get("FromPort"), "FromPort");
+            var to = Port(get("ToPort"), "ToPort");
+            var identity = RuleIdentity.Parse(protocol, from, to, RuleSource.FromCidr(cidr));
+
             var rule = new OpenIngressRule
             {
-                Region = Text(get("Region")),
-                OwnerId = Text(get("OwnerId")),
+                Region = region,
+                OwnerId = owner,
                 VpcId = Text(get("VpcId")),
                 GroupId = groupId,
-                GroupName = Text(get("GroupName")),
-                SecurityGroupRuleId = Text(get("SecurityGroupRuleId")),
-                IpProtocol = Text(get("IpProtocol")) ?? "-1",
-                FromPort = Port(get("FromPort"), "FromPort"),
-                ToPort = Port(get("ToPort"), "ToPort"),
-                CidrIpv4 = Text(get("CidrIpv4")),
-                CidrIpv6 = Text(get("CidrIpv6")),
+                GroupName = RawText(get("GroupName")),
+                SecurityGroupRuleId = ruleId,
+                IpProtocol = protocol!,
+                // As EC2 reports them: -1 where the protocol carries none.
+                FromPort = identity.FromPort,
+                ToPort = identity.ToPort,
+                CidrIpv4 = v4,
+                CidrIpv6 = v6,
                 Description = RawText(get("Description")),
                 Tags = Tags(get("Tags"), "Tags"),
                 GroupTags = Tags(get("GroupTags"), "GroupTags"),
                 AuditUri = Text(get("AuditUri")),
                 AuditRunId = Text(get("AuditRunId")) ?? Text(get("RunId")),
             };
-            if (!Protocols.IsValid(rule.IpProtocol)) throw new FormatException($"'{rule.IpProtocol}' is not an IP protocol");
-            if (rule.CidrIpv4 != null && rule.CidrIpv6 != null) throw new FormatException("it has both CidrIpv4 and CidrIpv6; a rule has one source");
-            foreach (var cidr in new[] { rule.CidrIpv4, rule.CidrIpv6 })
-                if (cidr != null && !Cidr.TryParse(cidr, out _)) throw new FormatException($"'{cidr}' is not a CIDR block");
-            return rule;
+            return new AuditEntry(rule, identity, Status(get("Status")), RawText(get("Error")));
         }
 
-        /// <summary>What a change needs: the rule id, or the protocol, ports and a CIDR that identify the rule exactly.</summary>
-        public static string? MissingForChange(OpenIngressRule rule)
+        /// <summary>Checks one of our own rule objects the same way (a hand-made one may be incomplete).</summary>
+        public static AuditEntry Check(OpenIngressRule rule) => Read(name => name switch
         {
-            if (rule.SecurityGroupRuleId != null) return null;
-            if (rule.Cidr == null) return "it has neither a SecurityGroupRuleId nor a CidrIpv4/CidrIpv6";
-            if (Protocols.HasPorts(Protocols.Classify(rule.IpProtocol)) && (rule.FromPort < 0 || rule.ToPort < 0))
-                return $"a {rule.IpProtocol} rule needs FromPort and ToPort";
-            return null;
+            "Region" => rule.Region,
+            "OwnerId" => rule.OwnerId,
+            "VpcId" => rule.VpcId,
+            "GroupId" => rule.GroupId,
+            "GroupName" => rule.GroupName,
+            "SecurityGroupRuleId" => rule.SecurityGroupRuleId,
+            "IpProtocol" => rule.IpProtocol,
+            "FromPort" => rule.FromPort,
+            "ToPort" => rule.ToPort,
+            "CidrIpv4" => rule.CidrIpv4,
+            "CidrIpv6" => rule.CidrIpv6,
+            "Description" => rule.Description,
+            "Tags" => rule.Tags,
+            "GroupTags" => rule.GroupTags,
+            "AuditUri" => rule.AuditUri,
+            "AuditRunId" => rule.AuditRunId,
+            _ => null,
+        });
+
+        /// <summary>A status by name (Revoked) or by number (1, as ConvertTo-Json and Import-Clixml leave an enum).</summary>
+        public static ChangeStatus? Status(object? value)
+        {
+            switch (value)
+            {
+                case null: return null;
+                case ChangeStatus s: return s;
+                case int i: return ByNumber(i);
+                case long l when l >= int.MinValue && l <= int.MaxValue: return ByNumber((int)l);
+                case JsonNumber n when n.TryGetInt32(out int j): return ByNumber(j);
+            }
+            var text = Text(value);
+            if (text == null) return null;
+            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int k)) return ByNumber(k);
+            foreach (ChangeStatus s in Enum.GetValues(typeof(ChangeStatus)))
+                if (string.Equals(s.ToString(), text, StringComparison.OrdinalIgnoreCase)) return s;
+            throw new FormatException($"Status '{text}' is not one SgNarrower writes ({string.Join(", ", Enum.GetNames(typeof(ChangeStatus)))})");
         }
+
+        private static ChangeStatus ByNumber(int n) =>
+            Enum.IsDefined(typeof(ChangeStatus), n) ? (ChangeStatus)n
+                : throw new FormatException($"Status {n} is not one SgNarrower writes (0-{Enum.GetValues(typeof(ChangeStatus)).Length - 1})");
 
         private static string? Text(object? v)
         {
@@ -65,17 +126,18 @@ namespace SgNarrower.Audit
             _ => Convert.ToString(v, CultureInfo.InvariantCulture),
         };
 
-        private static int Port(object? v, string name)
+        /// <summary>A port as given, or null when it is missing (an empty CSV cell is missing, not 0 and not -1).</summary>
+        private static int? Port(object? v, string name)
         {
             switch (v)
             {
-                case null: return -1;
+                case null: return null;
                 case int i: return i;
                 case long l when l >= int.MinValue && l <= int.MaxValue: return (int)l;
                 case JsonNumber n when n.TryGetInt32(out int j): return j;
                 default:
                     var s = Text(v);
-                    if (s == null) return -1;
+                    if (s == null) return null;
                     if (int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int p)) return p;
                     throw new FormatException($"{name} '{s}' is not a whole number");
             }

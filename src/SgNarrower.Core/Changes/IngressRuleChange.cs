@@ -8,7 +8,7 @@ namespace SgNarrower
         Revoked,
         /// <summary>The replacement sources were granted, then the open rule was removed.</summary>
         Narrowed,
-        /// <summary>The rule (or its group) was already gone; nothing to do.</summary>
+        /// <summary>The rule (or its group) was not there, checked against EC2; nothing to do.</summary>
         AlreadyAbsent,
         /// <summary>Not changed: -WhatIf, a declined prompt, or a record line that SgNarrower did not change.</summary>
         Skipped,
@@ -16,20 +16,21 @@ namespace SgNarrower
         Failed,
         /// <summary>The rule was granted back from the record.</summary>
         Restored,
-        /// <summary>The rule already existed; nothing to do.</summary>
+        /// <summary>The rule was there already, checked against EC2; nothing to do.</summary>
         AlreadyPresent,
     }
 
     /// <summary>
     /// The result of changing one rule: the rule's properties (so results pipe into Export-IngressAudit and
-    /// Restore-IngressRule by property name), what was done, and the error where one happened.
+    /// Restore-IngressRule by property name), what was done, and the error where one happened. For a rule that was
+    /// changed, the properties are those of the rule as EC2 held it when it was changed (its id and description now).
     /// </summary>
-    public sealed class IngressRuleChange
+    public sealed record IngressRuleChange
     {
-        public IngressRuleChange(OpenIngressRule rule, string action)
+        public IngressRuleChange(OpenIngressRule rule, string action, ChangeStatus status)
         {
             Action = action;
-            Status = ChangeStatus.Skipped;
+            Status = status;
             Region = rule.Region;
             OwnerId = rule.OwnerId;
             VpcId = rule.VpcId;
@@ -49,31 +50,33 @@ namespace SgNarrower
         }
 
         /// <summary>Revoke or Restore.</summary>
-        public string Action { get; }
-        public ChangeStatus Status { get; set; }
-        public string? Error { get; set; }
-        public string? ErrorId { get; set; }
+        public string Action { get; init; }
+        public ChangeStatus Status { get; init; }
+        public string? Error { get; init; }
+        public string? ErrorId { get; init; }
         /// <summary>The sources granted in place of the open rule (narrowing).</summary>
-        public List<string> ReplacedWith { get; set; } = new List<string>();
+        public IReadOnlyList<string> ReplacedWith { get; init; } = new List<string>();
         /// <summary>For a restored rule: its new rule id. For a narrowed one: the ids of the replacement rules.</summary>
-        public List<string> NewRuleIds { get; set; } = new List<string>();
+        public IReadOnlyList<string> NewRuleIds { get; init; } = new List<string>();
 
-        public string? Region { get; }
-        public string? OwnerId { get; }
-        public string? VpcId { get; }
-        public string GroupId { get; }
-        public string? GroupName { get; }
-        public string? SecurityGroupRuleId { get; }
-        public string IpProtocol { get; }
-        public int FromPort { get; }
-        public int ToPort { get; }
-        public string? CidrIpv4 { get; }
-        public string? CidrIpv6 { get; }
-        public string? Description { get; }
-        public Dictionary<string, string> Tags { get; }
-        public Dictionary<string, string> GroupTags { get; }
-        public string? AuditUri { get; set; }
-        public string? AuditRunId { get; set; }
+        public string? Region { get; init; }
+        public string? OwnerId { get; init; }
+        public string? VpcId { get; init; }
+        public string GroupId { get; init; }
+        public string? GroupName { get; init; }
+        public string? SecurityGroupRuleId { get; init; }
+        public string IpProtocol { get; init; }
+        public int FromPort { get; init; }
+        public int ToPort { get; init; }
+        public string? CidrIpv4 { get; init; }
+        public string? CidrIpv6 { get; init; }
+        public string? Description { get; init; }
+        public Dictionary<string, string> Tags { get; init; }
+        public Dictionary<string, string> GroupTags { get; init; }
+        /// <summary>Where the rule is recorded as it was before the change.</summary>
+        public string? AuditUri { get; init; }
+        /// <summary>The run id of that record; replacements that narrowing added are tagged with it.</summary>
+        public string? AuditRunId { get; init; }
         public string? Cidr => CidrIpv4 ?? CidrIpv6;
         public string Ports => PortText.Describe(IpProtocol, FromPort, ToPort);
 

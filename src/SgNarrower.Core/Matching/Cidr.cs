@@ -42,6 +42,22 @@ namespace SgNarrower
         /// <summary>True for 0.0.0.0/0 and ::/0.</summary>
         public bool IsWorld => PrefixLength == 0;
 
+        /// <summary>True where every address of <paramref name="inner"/> is in this block (same family, at least as long a prefix).</summary>
+        public bool Contains(Cidr inner)
+        {
+            if (inner.IsIpv6 != IsIpv6 || inner.PrefixLength < PrefixLength) return false;
+            for (int bit = 0; bit < PrefixLength; bit++)
+            {
+                int mask = 0x80 >> (bit % 8);
+                if ((_network[bit / 8] & mask) != (inner._network[bit / 8] & mask)) return false;
+            }
+            return true;
+        }
+
+        /// <summary>True where the text names the network address itself (no host bits set), as EC2 wants it.</summary>
+        public static bool IsNetworkAddress(string text) =>
+            TryParse(text, out var c) && System.Net.IPAddress.Parse(text.Trim().Split('/')[0]).Equals(new IPAddress(c._network));
+
         public bool Equals(Cidr other)
         {
             if (PrefixLength != other.PrefixLength || _network.Length != other._network.Length) return false;

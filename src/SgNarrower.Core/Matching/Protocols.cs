@@ -9,7 +9,7 @@ namespace SgNarrower
     {
         public static ProtocolKind Classify(string? ipProtocol)
         {
-            switch ((ipProtocol ?? "-1").Trim().ToLowerInvariant())
+            switch ((ipProtocol ?? "").Trim().ToLowerInvariant())
             {
                 case "-1": case "all": return ProtocolKind.All;
                 case "tcp": case "6": return ProtocolKind.Tcp;
@@ -51,7 +51,8 @@ namespace SgNarrower
                 ProtocolKind.Udp => "udp",
                 ProtocolKind.Icmp => "icmp",
                 ProtocolKind.Icmpv6 => "icmpv6",
-                _ => (ipProtocol ?? "").Trim(),
+                _ => int.TryParse((ipProtocol ?? "").Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)
+                    ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : (ipProtocol ?? "").Trim().ToLowerInvariant(),
             };
         }
 
@@ -67,7 +68,7 @@ namespace SgNarrower
         {
             if (string.IsNullOrWhiteSpace(ipProtocol)) return false;
             if (Classify(ipProtocol) != ProtocolKind.Other) return true;
-            return int.TryParse(ipProtocol, out int n) && n >= 0 && n <= 255;
+            return int.TryParse(ipProtocol!.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 0 && n <= 255;
         }
     }
 }

@@ -3,42 +3,53 @@ using System.Collections.Generic;
 namespace SgNarrower
 {
     /// <summary>
-    /// One ingress rule open to the world: one source of one permission. Property names follow EC2's
-    /// SecurityGroupRule so that the next cmdlet binds them by name (and so does Import-Csv of a record).
+    /// One ingress rule open to the world: one source of one permission, and where it lives (account, region, group,
+    /// rule id). Property names follow EC2's SecurityGroupRule so that the next cmdlet binds them by name (and so does
+    /// Import-Csv of a record). Immutable: a changed copy is made with <c>with</c>, so an object a user still holds
+    /// never changes under them.
     /// </summary>
-    public sealed class OpenIngressRule
+    public sealed record OpenIngressRule
     {
-        public string? Region { get; set; }
-        public string? OwnerId { get; set; }
-        public string? VpcId { get; set; }
-        public string GroupId { get; set; } = "";
-        public string? GroupName { get; set; }
+        public string? Region { get; init; }
+        /// <summary>The account that owns the group.</summary>
+        public string? OwnerId { get; init; }
+        public string? VpcId { get; init; }
+        public string GroupId { get; init; } = "";
+        public string? GroupName { get; init; }
         /// <summary>The rule's id (sgr-...); null for offline scans, whose JSON carries no rule ids.</summary>
-        public string? SecurityGroupRuleId { get; set; }
+        public string? SecurityGroupRuleId { get; init; }
         /// <summary>As EC2 reports it: tcp, udp, icmp, icmpv6, -1 (all traffic) or a protocol number.</summary>
-        public string IpProtocol { get; set; } = "-1";
+        public string IpProtocol { get; init; } = "";
         /// <summary>-1 where EC2 has none (all traffic, protocols without ports; for ICMP the type).</summary>
-        public int FromPort { get; set; } = -1;
+        public int FromPort { get; init; } = -1;
         /// <summary>-1 where EC2 has none (for ICMP the code).</summary>
-        public int ToPort { get; set; } = -1;
-        public string? CidrIpv4 { get; set; }
-        public string? CidrIpv6 { get; set; }
-        public string? Description { get; set; }
+        public int ToPort { get; init; } = -1;
+        public string? CidrIpv4 { get; init; }
+        public string? CidrIpv6 { get; init; }
+        public string? Description { get; init; }
         /// <summary>The rule's own tags.</summary>
-        public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+        public Dictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
         /// <summary>The security group's tags.</summary>
-        public Dictionary<string, string> GroupTags { get; set; } = new Dictionary<string, string>();
+        public Dictionary<string, string> GroupTags { get; init; } = new Dictionary<string, string>();
 
         /// <summary>Where the rule was recorded before any change (s3://bucket/key or a file path); set by Export-IngressAudit.</summary>
-        public string? AuditUri { get; set; }
+        public string? AuditUri { get; init; }
         /// <summary>The run id of the record the rule is in.</summary>
-        public string? AuditRunId { get; set; }
+        public string? AuditRunId { get; init; }
 
         /// <summary>Whichever of CidrIpv4 and CidrIpv6 is set.</summary>
         public string? Cidr => CidrIpv4 ?? CidrIpv6;
 
         /// <summary>The ports in words a person reads: "22", "8000-8080", "all", "type 8", "type 3 code 4".</summary>
         public string Ports => PortText.Describe(IpProtocol, FromPort, ToPort);
+
+        /// <summary>What the rule allows, for comparisons; null when the fields do not make a rule.</summary>
+        internal RuleIdentity? IdentityOrNull()
+        {
+            var source = RuleSource.From(CidrIpv4, CidrIpv6, null, null);
+            if (source == null || !Protocols.IsValid(IpProtocol)) return null;
+            return RuleIdentity.Of(IpProtocol, FromPort, ToPort, source.Value);
+        }
 
         public override string ToString() => RuleText.Describe(GroupId, IpProtocol, FromPort, ToPort, Cidr);
     }

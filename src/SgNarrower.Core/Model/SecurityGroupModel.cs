@@ -55,5 +55,15 @@ namespace SgNarrower
         public string? ReferencedGroupId { get; set; }
         public string? Description { get; set; }
         public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+
+        /// <summary>What the rule allows; null for a row without a source EC2 would never send.</summary>
+        public RuleIdentity? Identity
+        {
+            get
+            {
+                var source = RuleSource.From(CidrIpv4, CidrIpv6, ReferencedGroupId, PrefixListId);
+                return source == null ? null : RuleIdentity.Of(IpProtocol, FromPort, ToPort, source.Value);
+            }
+        }
     }
 }

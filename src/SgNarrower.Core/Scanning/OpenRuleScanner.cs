@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using SgNarrower.Aws;
+using SgNarrower.Services;
 
 namespace SgNarrower.Scanning
 {
@@ -70,8 +70,7 @@ namespace SgNarrower.Scanning
                     var candidates = page.Items.SelectMany(g => _matcher.Match(g, api.Region)).ToList();
                     if (candidates.Count > 0)
                     {
-                        AttachRuleIds(api, candidates, scope.PageSize);
-                        foreach (var rule in candidates)
+                        foreach (var rule in AttachRuleIds(api, candidates, scope.PageSize))
                         {
                             if (_matcher.IsRuleExempt(rule.Tags)) continue;
                             progress.OpenRules++;
@@ -84,11 +83,11 @@ namespace SgNarrower.Scanning
             MissingGroupIds = requested.Where(id => !seen.Contains(id)).ToList();
         }
 
-        /// <summary>Joins the candidates with DescribeSecurityGroupRules rows on group, protocol, ports and CIDR.</summary>
-        private void AttachRuleIds(IEc2Api api, List<OpenIngressRule> candidates, int pageSize)
+        /// <summary>Joins the candidates with DescribeSecurityGroupRules rows on group and rule identity.</summary>
+        private List<OpenIngressRule> AttachRuleIds(IEc2Api api, List<OpenIngressRule> candidates, int pageSize)
         {
             var groupIds = candidates.Select(c => c.GroupId).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            var byKey = new Dictionary<string, SecurityGroupRuleInfo>(StringComparer.Ordinal);
+            var byKey = new Dictionary<(string, RuleIdentity), SecurityGroupRuleInfo>();
             foreach (var chunk in Chunk(groupIds, MaxFilterValues))
             {
                 string? token = null;
@@ -98,30 +97,18 @@ namespace SgNarrower.Scanning
                     var page = api.DescribeSecurityGroupRules(chunk, pageSize, token);
                     token = page.NextToken;
                     foreach (var r in page.Items)
-                    {
-                        if (r.IsEgress) continue;
-                        var cidr = r.CidrIpv4 ?? r.CidrIpv6;
-                        if (cidr == null) continue;
-                        byKey[RuleKey(r.GroupId, r.IpProtocol, r.FromPort, r.ToPort, cidr)] = r;
-                    }
+                        if (!r.IsEgress && r.Identity is RuleIdentity id) byKey[(r.GroupId.ToLowerInvariant(), id)] = r;
                 } while (token != null);
             }
+            var attached = new List<OpenIngressRule>(candidates.Count);
             foreach (var c in candidates)
             {
-                if (byKey.TryGetValue(RuleKey(c.GroupId, c.IpProtocol, c.FromPort, c.ToPort, c.Cidr!), out var info))
-                {
-                    c.SecurityGroupRuleId = info.SecurityGroupRuleId;
-                    c.Tags = new Dictionary<string, string>(info.Tags ?? new Dictionary<string, string>());
-                }
+                var id = c.IdentityOrNull();
+                attached.Add(id != null && byKey.TryGetValue((c.GroupId.ToLowerInvariant(), id), out var info)
+                    ? c with { SecurityGroupRuleId = info.SecurityGroupRuleId, Tags = new Dictionary<string, string>(info.Tags ?? new Dictionary<string, string>()) }
+                    : c);
             }
-        }
-
-        /// <summary>The identity of an ingress rule: EC2 allows no two rules with the same group, protocol, ports and source.</summary>
-        public static string RuleKey(string groupId, string ipProtocol, int fromPort, int toPort, string cidr)
-        {
-            var (from, to) = Protocols.CanonicalPorts(ipProtocol, fromPort, toPort);
-            var source = Cidr.TryParse(cidr, out var c) ? c.ToString() : cidr.Trim().ToLowerInvariant();
-            return $"{groupId.ToLowerInvariant()}|{Protocols.Canonical(ipProtocol)}|{from}|{to}|{source}";
+            return attached;
         }
 
         public static List<IReadOnlyList<string>> Chunk(IReadOnlyList<string> items, int size)

@@ -1,6 +1,6 @@
 using System;
 using System.Management.Automation;
-using SgNarrower.Aws;
+using SgNarrower.Services;
 using SgNarrower.Completers;
 using SgNarrower.Loading;
 

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using SgNarrower.Audit;
-using SgNarrower.Aws;
+using SgNarrower.Services;
 using SgNarrower.Completers;
 
 namespace SgNarrower.Commands
@@ -77,6 +77,17 @@ namespace SgNarrower.Commands
             if (KmsKeyId != null && ServerSideEncryption != null && ServerSideEncryption != "aws:kms")
                 ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
                     "-KmsKeyId encrypts with aws:kms; it does not go with -ServerSideEncryption " + ServerSideEncryption + ".", null));
+            try
+            {
+                // A name S3 would resolve to another object (or bucket) is refused before anything is written or passed on.
+                if (BucketName != null) S3Names.CheckBucket(BucketName);
+                if (Key != null) S3Names.CheckKey(Key);
+                if (KeyPrefix != null) S3Names.CheckPrefix(KeyPrefix);
+            }
+            catch (FormatException e)
+            {
+                ThrowTerminatingError(Errors.Record("InvalidS3Name", ErrorCategory.InvalidArgument, e.Message + " Nothing was written.", BucketName, e));
+            }
             if (BucketName != null)
             {
                 // Setup problems (credentials, region) stop the command before anything is read or passed on.
@@ -91,7 +102,12 @@ namespace SgNarrower.Commands
             if (InputObject == null) return;
             try
             {
-                _items.Add((InputObject, PipelineInput.ToEntry(InputObject)));
+                var entry = PipelineInput.ToEntry(InputObject);
+                // A plain rule is recorded afresh: this record is its record. A change result keeps the run id its
+                // replacements were tagged with, so that a restore from this record finds them.
+                if (entry.Status == null && entry.Rule.AuditRunId != null)
+                    entry = new AuditEntry(entry.Rule with { AuditRunId = null, AuditUri = null }, entry.Identity, entry.Status, entry.Error);
+                _items.Add((InputObject, entry));
             }
             catch (FormatException e)
             {
@@ -155,18 +171,22 @@ namespace SgNarrower.Commands
             }
             foreach (var (input, entry) in _items)
             {
-                if (input.BaseObject is OpenIngressRule rule)
+                var runId = entry.Status == null ? run.RunId : null;
+                switch (input.BaseObject)
                 {
-                    rule.AuditUri = uri;
-                    rule.AuditRunId = run.RunId;
-                    WriteObject(rule);
-                }
-                else
-                {
-                    // Rows and other objects pass on as they came, with the record's place added.
-                    SetNote(input, "AuditUri", uri);
-                    SetNote(input, "AuditRunId", run.RunId);
-                    WriteObject(input);
+                    case OpenIngressRule rule:
+                        // A copy: the object the caller holds is not changed.
+                        WriteObject(rule with { AuditUri = uri, AuditRunId = run.RunId });
+                        break;
+                    case IngressRuleChange change:
+                        WriteObject(change with { AuditUri = uri });
+                        break;
+                    default:
+                        // Rows and other objects pass on as they came, with the record's place added.
+                        SetNote(input, "AuditUri", uri);
+                        if (runId != null) SetNote(input, "AuditRunId", runId);
+                        WriteObject(input);
+                        break;
                 }
             }
         }

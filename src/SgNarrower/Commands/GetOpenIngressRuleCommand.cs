@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using SgNarrower.Aws;
+using SgNarrower.Services;
 using SgNarrower.Completers;
 using SgNarrower.Offline;
 using SgNarrower.Scanning;

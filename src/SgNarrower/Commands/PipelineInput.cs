@@ -5,16 +5,22 @@ using SgNarrower.Audit;
 
 namespace SgNarrower.Commands
 {
-    /// <summary>Turns whatever came down the pipeline (our rules, Import-Csv rows, ConvertFrom-Json objects, change results) into rules.</summary>
+    /// <summary>
+    /// Turns whatever came down the pipeline (our rules, change results, Import-Csv rows, ConvertFrom-Json and
+    /// Import-Clixml objects) into a checked rule, read by property name. Incomplete input throws FormatException.
+    /// </summary>
     internal static class PipelineInput
     {
         public static AuditEntry ToEntry(PSObject input)
         {
-            if (input.BaseObject is OpenIngressRule rule) return new AuditEntry(rule);
-            var status = Get(input, "Status")?.ToString();
-            var error = Get(input, "Error")?.ToString();
-            var fromObject = RuleInput.FromProperties(name => Get(input, name));
-            return new AuditEntry(fromObject, string.IsNullOrEmpty(status) ? null : status, string.IsNullOrEmpty(error) ? null : error);
+            if (input.BaseObject is OpenIngressRule rule) return RuleInput.Check(rule);
+            // A row of a CSV record read with Import-Csv: its cells are escaped against spreadsheet formulas.
+            bool csvRecordRow = input.Properties["RecordType"] != null && Get(input, "FormatVersion") is string;
+            return RuleInput.Read(name =>
+            {
+                var value = Get(input, name);
+                return csvRecordRow && value is string s ? AuditRecordFormat.UnescapeCsvCell(name, s) : value;
+            });
         }
 
         private static object? Get(PSObject input, string name) => Unwrap(input.Properties[name]?.Value);

@@ -5,7 +5,8 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using SgNarrower.Audit;
-using SgNarrower.Aws;
+using SgNarrower.Changes;
+using SgNarrower.Services;
 
 namespace SgNarrower.Commands
 {
@@ -51,9 +52,6 @@ namespace SgNarrower.Commands
         [Parameter]
         public SwitchParameter KeepReplacement { get; set; }
 
-        private static readonly HashSet<string> NotChangedBySgNarrower =
-            new HashSet<string>(new[] { "AlreadyAbsent", "Failed", "Skipped" }, StringComparer.OrdinalIgnoreCase);
-
         private readonly List<AuditEntry> _entries = new List<AuditEntry>();
 
         protected override void ProcessRecord()
@@ -73,32 +71,24 @@ namespace SgNarrower.Commands
             try
             {
                 if (ParameterSetName != PipelineSet) _entries.AddRange(ReadRecord(ref session));
-                if (_entries.Count == 0) return;
-
-                var toRestore = new List<OpenIngressRule>();
-                foreach (var entry in _entries)
-                {
-                    var rule = entry.Rule;
-                    if (entry.Status != null && NotChangedBySgNarrower.Contains(entry.Status))
+                // Lines whose status says SgNarrower did not remove the rule need no look at EC2.
+                foreach (var skipped in _entries.Where(e => !RestorePlanner.WasRemoved(e.Status)))
+                    WriteObject(new IngressRuleChange(skipped.Rule, "Restore", ChangeStatus.Skipped)
                     {
-                        WriteObject(new IngressRuleChange(rule, "Restore") { Status = ChangeStatus.Skipped, Error = $"The record says {entry.Status}: SgNarrower did not remove this rule, so it does not put it back." });
-                        continue;
-                    }
-                    var missing = rule.Cidr == null ? "it has no CidrIpv4 or CidrIpv6" : RuleInput.MissingForChange(rule);
-                    if (missing != null)
-                    {
-                        ThrowTerminatingError(Errors.Record("InvalidRuleObject", ErrorCategory.InvalidData,
-                            $"Cannot put back a rule of {rule.GroupId}: {missing}. Nothing was granted.", rule, null));
-                    }
-                    if (Approve(rule.ToString(), "Grant back as recorded")) toRestore.Add(rule);
-                    else WriteObject(new IngressRuleChange(rule, "Restore") { Status = ChangeStatus.Skipped });
-                }
+                        Error = $"The record says {skipped.Status}: SgNarrower did not remove this rule, so it does not put it back.",
+                    });
+                var toRestore = _entries.Where(e => RestorePlanner.WasRemoved(e.Status)).ToList();
                 if (toRestore.Count == 0) return;
+
                 session ??= OpenSession();
-                AssignRegions(toRestore, session);
                 var runId = AuditRunInfo.New(ModuleInfo.Tool).RunId;
-                RunByGroup(session, toRestore, "Restoring ingress rules",
-                    (changes, groupId, rules) => changes.Restore(groupId, rules, KeepReplacement, runId));
+                var plans = ChangePlanning.PlanRestore(session.Ec2, ToRequests(session, toRestore), KeepReplacement, runId, WriteVerbose);
+                Confirm(plans, item => item.Target != null
+                    ? $"Remove {item.ReplacementsToRemove.Count} replacement rule(s) that narrowing added"
+                    : item.ReplacementsToRemove.Count > 0
+                        ? $"Grant back as recorded, then remove {item.ReplacementsToRemove.Count} replacement rule(s) that narrowing added"
+                        : "Grant back as recorded");
+                Execute(session, plans, "Restoring ingress rules");
             }
             finally
             {
@@ -110,11 +100,14 @@ namespace SgNarrower.Commands
         private List<AuditEntry> ReadRecord(ref IAwsSession? session)
         {
             RecordLocation location = RecordLocation.File(Path ?? "");
-            if (ParameterSetName == S3Set) location = RecordLocation.S3(BucketName!, Key!);
-            else if (ParameterSetName == UriSet)
+            try
             {
-                try { location = RecordLocation.Parse(Uri!); }
-                catch (FormatException e) { ThrowTerminatingError(Errors.Record("InvalidUri", ErrorCategory.InvalidArgument, e.Message, Uri, e)); }
+                if (ParameterSetName == S3Set) location = RecordLocation.S3(BucketName!, Key!);
+                else if (ParameterSetName == UriSet) location = RecordLocation.Parse(Uri!);
+            }
+            catch (FormatException e)
+            {
+                ThrowTerminatingError(Errors.Record(ParameterSetName == UriSet ? "InvalidUri" : "InvalidS3Name", ErrorCategory.InvalidArgument, e.Message, (object?)Uri ?? BucketName, e));
             }
             string text, source;
             if (location.IsS3)

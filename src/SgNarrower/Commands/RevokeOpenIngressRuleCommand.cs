@@ -4,60 +4,51 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using SgNarrower.Audit;
+using SgNarrower.Changes;
+using SgNarrower.Services;
 
 namespace SgNarrower.Commands
 {
-    /// <summary>Revokes open rules, or narrows them to replacement sources; one call per security group.</summary>
-    [Cmdlet(VerbsSecurity.Revoke, "OpenIngressRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    /// <summary>
+    /// Revokes open rules, or narrows them to replacement sources. Every rule is planned against its group as EC2 holds
+    /// it now, journaled as it is, changed with one call per group, and reported from what EC2 says it did.
+    /// </summary>
+    [Cmdlet(VerbsSecurity.Revoke, "OpenIngressRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = InputSet)]
     [OutputType(typeof(IngressRuleChange))]
     public sealed class RevokeOpenIngressRuleCommand : ChangeCmdlet
     {
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        private const string InputSet = "InputObject";
+        private const string RuleSet = "Rule";
+
+        /// <summary>Rules from Get-OpenIngressRule, Export-IngressAudit, Import-Csv, ConvertFrom-Json, Import-Clixml: read by property name.</summary>
+        [Parameter(ParameterSetName = InputSet, Mandatory = true, ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        [Parameter(ParameterSetName = RuleSet, Mandatory = true)]
         [ValidateNotNullOrEmpty]
         public string? GroupId { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = RuleSet)]
+        [ValidateNotNullOrEmpty]
         public string? SecurityGroupRuleId { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = RuleSet)]
+        [ValidateNotNullOrEmpty]
         public string? IpProtocol { get; set; }
 
-        // Strings, not ints: Import-Csv gives "" for none, which must mean -1, not 0.
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? FromPort { get; set; }
+        [Parameter(ParameterSetName = RuleSet)]
+        public int? FromPort { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? ToPort { get; set; }
+        [Parameter(ParameterSetName = RuleSet)]
+        public int? ToPort { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = RuleSet)]
+        [ValidateNotNullOrEmpty]
         public string? CidrIpv4 { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = RuleSet)]
+        [ValidateNotNullOrEmpty]
         public string? CidrIpv6 { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? Description { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? GroupName { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? VpcId { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? OwnerId { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public object? Tags { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public object? GroupTags { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? AuditUri { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? AuditRunId { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -70,16 +61,16 @@ namespace SgNarrower.Commands
         [Parameter]
         public SwitchParameter SkipAudit { get; set; }
 
-        private readonly List<OpenIngressRule> _rules = new List<OpenIngressRule>();
+        private readonly List<AuditEntry> _entries = new List<AuditEntry>();
+        private ReplacementSet _replacements = ReplacementSet.None;
+        private bool _lookUpById;
 
         protected override void BeginProcessing()
         {
-            foreach (var source in ReplaceWith ?? Array.Empty<string>())
+            try { _replacements = ReplacementSet.Parse(ReplaceWith); }
+            catch (FormatException e)
             {
-                bool isGroup = source.StartsWith("sg-", StringComparison.OrdinalIgnoreCase) && source.Length > 3;
-                if (!isGroup && (!Cidr.TryParse(source, out var c) || c.IsWorld))
-                    ThrowTerminatingError(Errors.Record("InvalidReplacement", ErrorCategory.InvalidArgument,
-                        $"-ReplaceWith '{source}' is neither a CIDR block narrower than the world (like 203.0.113.0/24 or 2001:db8::/32) nor a security group id (sg-...).", source));
+                ThrowTerminatingError(Errors.Record("InvalidReplacement", ErrorCategory.InvalidArgument, e.Message + " Nothing was changed.", ReplaceWith, e));
             }
             if (SkipAudit && AuditPath != null)
                 ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument, "-SkipAudit and -AuditPath contradict each other.", null));
@@ -87,66 +78,93 @@ namespace SgNarrower.Commands
 
         protected override void ProcessRecord()
         {
-            object? Get(string name) => name switch
+            if (ParameterSetName == RuleSet)
             {
-                "Region" => Region,
-                "GroupId" => GroupId,
-                "SecurityGroupRuleId" => SecurityGroupRuleId,
-                "IpProtocol" => IpProtocol,
-                "FromPort" => FromPort,
-                "ToPort" => ToPort,
-                "CidrIpv4" => CidrIpv4,
-                "CidrIpv6" => CidrIpv6,
-                "Description" => Description,
-                "GroupName" => GroupName,
-                "VpcId" => VpcId,
-                "OwnerId" => OwnerId,
-                "Tags" => PipelineInput.Unwrap(Tags),
-                "GroupTags" => PipelineInput.Unwrap(GroupTags),
-                "AuditUri" => AuditUri,
-                "AuditRunId" => AuditRunId,
-                _ => null,
-            };
+                // Only a rule id: what it allows is read from EC2 (and journaled) before anything changes.
+                _lookUpById = SecurityGroupRuleId != null && IpProtocol == null && CidrIpv4 == null && CidrIpv6 == null && FromPort == null && ToPort == null;
+                if (_lookUpById) return;
+            }
             try
             {
-                var rule = RuleInput.FromProperties(Get);
-                var missing = RuleInput.MissingForChange(rule);
-                if (missing != null) throw new FormatException(missing);
-                _rules.Add(rule);
+                _entries.Add(ParameterSetName == RuleSet ? RuleInput.Read(DirectField) : PipelineInput.ToEntry(InputObject!));
             }
             catch (FormatException e)
             {
+                object target = (object?)InputObject ?? GroupId ?? "";
                 WriteError(Errors.Record("InvalidRuleObject", ErrorCategory.InvalidData,
-                    $"Cannot revoke this rule of {GroupId}: {e.Message}. It was left as it is.", GroupId, e));
+                    $"Cannot revoke this rule: {e.Message}. It was left as it is; give every field a rule needs.", target, e));
             }
         }
+
+        private object? DirectField(string name) => name switch
+        {
+            "GroupId" => GroupId,
+            "SecurityGroupRuleId" => SecurityGroupRuleId,
+            "IpProtocol" => IpProtocol,
+            "FromPort" => FromPort,
+            "ToPort" => ToPort,
+            "CidrIpv4" => CidrIpv4,
+            "CidrIpv6" => CidrIpv6,
+            _ => null,
+        };
 
         protected override void EndProcessing()
         {
-            if (_rules.Count == 0) return;
-            var replace = ReplaceWith ?? Array.Empty<string>();
-            var action = replace.Length > 0 ? $"Grant the same ports to {string.Join(", ", replace)}, then revoke" : "Revoke";
-            var approved = new List<OpenIngressRule>();
-            var results = new List<IngressRuleChange>();
-            foreach (var rule in _rules)
-            {
-                if (Approve(rule.ToString() + (rule.SecurityGroupRuleId != null ? $" ({rule.SecurityGroupRuleId})" : ""), action)) approved.Add(rule);
-                else WriteObject(new IngressRuleChange(rule, "Revoke") { Status = ChangeStatus.Skipped, ReplacedWith = replace.ToList() });
-            }
-            if (approved.Count == 0) return;
-
+            if (_entries.Count == 0 && !_lookUpById) return;
             using var session = OpenSession();
+            if (_lookUpById && !LookUpById(session)) return;
+
             var run = AuditRunInfo.New(ModuleInfo.Tool);
-            AssignRegions(approved, session);
-            WriteJournal(approved.Where(r => r.AuditUri == null).ToList(), run);
-            RunByGroup(session, approved, "Revoking open ingress rules",
-                (changes, groupId, rules) => changes.Revoke(groupId, rules, replace, run.RunId));
+            var requests = ToRequests(session, _entries);
+            var plans = ChangePlanning.PlanRevoke(session.Ec2, requests, _replacements, run.RunId, WriteVerbose);
+            Confirm(plans, item => item.Replacements.Count > 0
+                ? $"Grant {item.Request.Identity.Permission} to {string.Join(", ", item.Replacements)}, then revoke"
+                : "Revoke");
+            WriteJournal(plans, run);
+            Execute(session, plans, _replacements.IsEmpty ? "Revoking open ingress rules" : "Narrowing open ingress rules");
         }
 
-        /// <summary>Nothing is revoked without a record: rules that did not come through Export-IngressAudit are journaled first.</summary>
-        private void WriteJournal(List<OpenIngressRule> unrecorded, AuditRunInfo run)
+        /// <summary>-GroupId with only -SecurityGroupRuleId: the rule as EC2 holds it now is the rule to revoke.</summary>
+        private bool LookUpById(IAwsSession session)
         {
-            if (unrecorded.Count == 0 || SkipAudit) return;
+            var region = ResolveRegion(session, Region);
+            LiveGroup live;
+            try { live = LiveState.ReadOne(session.Ec2(region), GroupId!, WriteVerbose); }
+            catch (AwsSetupException e) { ThrowSetup(e); return false; }
+            catch (AwsServiceException e)
+            {
+                WriteError(Errors.Aws(e, $"security group {GroupId} in {region}", GroupId));
+                return false;
+            }
+            var rule = live.ById(SecurityGroupRuleId);
+            if (rule == null || rule.CidrIpv4 == null && rule.CidrIpv6 == null)
+            {
+                WriteError(Errors.Record(live.Exists ? "SecurityGroupRuleNotFound" : "SecurityGroupNotFound", ErrorCategory.ObjectNotFound,
+                    rule == null
+                        ? $"{(live.Exists ? $"Security group {GroupId} has no ingress rule {SecurityGroupRuleId}" : $"Security group {GroupId} does not exist")} in {region}. Nothing was changed."
+                        : $"Rule {SecurityGroupRuleId} of {GroupId} has no CIDR source; SgNarrower revokes rules open to addresses. Nothing was changed.",
+                    SecurityGroupRuleId));
+                return false;
+            }
+            _entries.Add(RuleInput.Check(new OpenIngressRule
+            {
+                Region = region, GroupId = GroupId!, SecurityGroupRuleId = rule.SecurityGroupRuleId, OwnerId = rule.GroupOwnerId,
+                IpProtocol = rule.IpProtocol, FromPort = rule.FromPort, ToPort = rule.ToPort, CidrIpv4 = rule.CidrIpv4, CidrIpv6 = rule.CidrIpv6,
+                Description = rule.Description, Tags = new Dictionary<string, string>(rule.Tags ?? new Dictionary<string, string>()),
+            }));
+            return true;
+        }
+
+        /// <summary>
+        /// Nothing is revoked without a record. Rules that did not come through Export-IngressAudit, and rules that
+        /// changed since they were recorded (another description), are journaled as EC2 holds them now.
+        /// </summary>
+        private void WriteJournal(IReadOnlyList<GroupPlan> plans, AuditRunInfo run)
+        {
+            if (SkipAudit) return;
+            var items = plans.SelectMany(p => p.Pending)
+                .Where(i => i.Request.Rule.AuditUri == null || i.Target!.Description != i.Request.Rule.Description).ToList();
+            if (items.Count == 0) return;
             string path = AuditPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(AuditPath) : DefaultJournalFolder();
             if (AuditPath == null || Directory.Exists(path))
             {
@@ -155,18 +173,15 @@ namespace SgNarrower.Commands
             }
             try
             {
-                AuditRecorder.Write(unrecorded.Select(r => new AuditEntry(r)).ToList(), run, AuditFormat.JsonLines, new AuditDestination { FilePath = path });
+                var entries = items.Select(i => new AuditEntry(i.CurrentRule with { AuditUri = null }, i.Request.Identity)).ToList();
+                AuditRecorder.Write(entries, run, AuditFormat.JsonLines, new AuditDestination { FilePath = path });
             }
             catch (AuditWriteException e)
             {
                 ThrowTerminatingError(Errors.Record(e.ErrorId, ErrorCategory.WriteError, $"The journal of the rules to revoke was not written: {e.Message} Nothing was revoked.", path, e));
             }
-            foreach (var r in unrecorded)
-            {
-                r.AuditUri = path;
-                r.AuditRunId = run.RunId;
-            }
-            WriteInformation(new HostInformationMessage { Message = $"Journaled {unrecorded.Count} rule(s) before revoking, to {path}." }, new[] { "PSHOST", "SgNarrower" });
+            foreach (var item in items) item.Recorded(path);
+            WriteInformation(new HostInformationMessage { Message = $"Journaled {items.Count} rule(s) before revoking, to {path}." }, new[] { "PSHOST", "SgNarrower" });
         }
 
         internal static string DefaultJournalFolder()

@@ -3,7 +3,7 @@ using System.IO;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Management.Automation;
-using SgNarrower.Aws;
+using SgNarrower.Services;
 
 namespace SgNarrower.Loading
 {

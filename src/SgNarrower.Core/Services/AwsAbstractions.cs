@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace SgNarrower.Aws
+namespace SgNarrower.Services
 {
     /// <summary>How to reach AWS: the AWS.Tools-style options a cmdlet takes.</summary>
     public sealed class AwsConnection
@@ -95,38 +95,27 @@ namespace SgNarrower.Aws
         /// <summary>One page of DescribeSecurityGroupRules for the given groups (at most 200 ids per call).</summary>
         Page<SecurityGroupRuleInfo> DescribeSecurityGroupRules(IReadOnlyList<string> groupIds, int pageSize, string? nextToken);
 
-        /// <summary>RevokeSecurityGroupIngress by rule ids; returns the ids EC2 says it revoked.</summary>
-        IReadOnlyList<string> RevokeIngressByIds(string groupId, IReadOnlyList<string> ruleIds);
+        /// <summary>RevokeSecurityGroupIngress by rule ids, in one call; returns the ids EC2 says it revoked.</summary>
+        IReadOnlyList<string> RevokeIngress(string groupId, IReadOnlyList<string> ruleIds);
 
-        /// <summary>RevokeSecurityGroupIngress by permissions; returns the keys (RuleSpecification.Key) of those EC2 reports unknown.</summary>
-        IReadOnlyList<string> RevokeIngressByPermissions(string groupId, IReadOnlyList<RuleSpecification> rules);
+        /// <summary>AuthorizeSecurityGroupIngress in one call, tagging the new rules; returns the rules EC2 created.</summary>
+        IReadOnlyList<SecurityGroupRuleInfo> AuthorizeIngress(string groupId, IReadOnlyList<RuleGrant> grants, IReadOnlyDictionary<string, string>? tags);
 
-        /// <summary>AuthorizeSecurityGroupIngress in one call, tagging the new rules; returns them.</summary>
-        IReadOnlyList<SecurityGroupRuleInfo> AuthorizeIngress(string groupId, IReadOnlyList<RuleSpecification> rules, IReadOnlyDictionary<string, string>? tags);
+        /// <summary>CreateTags on rules (sgr-...): adds the tags, or overwrites the value of a key that is there.</summary>
+        void TagRules(IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, string> tags);
     }
 
-    /// <summary>One ingress rule to grant or revoke: protocol, ports and exactly one source.</summary>
-    public sealed class RuleSpecification
+    /// <summary>One ingress rule to grant: what it allows, and its description.</summary>
+    public sealed class RuleGrant
     {
-        public string IpProtocol { get; set; } = "-1";
-        public int FromPort { get; set; } = -1;
-        public int ToPort { get; set; } = -1;
-        public string? CidrIpv4 { get; set; }
-        public string? CidrIpv6 { get; set; }
-        public string? ReferencedGroupId { get; set; }
-        public string? Description { get; set; }
-
-        /// <summary>The rule's identity within a group (EC2 allows no two rules with the same key).</summary>
-        public string Key => SgNarrower.Scanning.OpenRuleScanner.RuleKey("", IpProtocol, FromPort, ToPort, CidrIpv4 ?? CidrIpv6 ?? ReferencedGroupId ?? "");
-
-        public static RuleSpecification From(OpenIngressRule r) => new RuleSpecification
+        public RuleGrant(RuleIdentity identity, string? description)
         {
-            IpProtocol = Protocols.Canonical(r.IpProtocol), FromPort = r.FromPort, ToPort = r.ToPort,
-            CidrIpv4 = r.CidrIpv4, CidrIpv6 = r.CidrIpv6, Description = r.Description,
-        };
-
-        public static string KeyOf(SecurityGroupRuleInfo r) =>
-            SgNarrower.Scanning.OpenRuleScanner.RuleKey("", r.IpProtocol, r.FromPort, r.ToPort, r.CidrIpv4 ?? r.CidrIpv6 ?? r.ReferencedGroupId ?? r.PrefixListId ?? "");
+            Identity = identity;
+            Description = description;
+        }
+        public RuleIdentity Identity { get; }
+        public string? Description { get; }
+        public override string ToString() => Identity.ToString();
     }
 
     /// <summary>A setup problem found before any work: no credentials, a missing profile, an unknown region.</summary>

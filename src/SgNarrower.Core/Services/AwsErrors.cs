@@ -1,6 +1,6 @@
 using System;
 
-namespace SgNarrower.Aws
+namespace SgNarrower.Services
 {
     public enum FailureKind { AccessDenied, NotFound, Throttled, InvalidArgument, Connection, Authentication, Conflict, ServiceError, WriteFailed }
 

@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SgNarrower.Services;
+
+namespace SgNarrower.Changes
+{
+    /// <summary>A security group's ingress rules as EC2 holds them now, looked up by rule id and by identity.</summary>
+    public sealed class LiveGroup
+    {
+        private readonly Dictionary<string, SecurityGroupRuleInfo> _byId = new Dictionary<string, SecurityGroupRuleInfo>(StringComparer.Ordinal);
+        private readonly Dictionary<RuleIdentity, SecurityGroupRuleInfo> _byIdentity = new Dictionary<RuleIdentity, SecurityGroupRuleInfo>();
+
+        public LiveGroup(string groupId, bool exists, IEnumerable<SecurityGroupRuleInfo> rules)
+        {
+            GroupId = groupId;
+            Exists = exists;
+            Ingress = rules.Where(r => !r.IsEgress).ToList();
+            foreach (var r in Ingress)
+            {
+                _byId[r.SecurityGroupRuleId] = r;
+                if (r.Identity is RuleIdentity id) _byIdentity[id] = r;
+            }
+        }
+
+        public string GroupId { get; }
+        /// <summary>False when EC2 does not know the group in this region (deleted, or another region or account).</summary>
+        public bool Exists { get; }
+        public IReadOnlyList<SecurityGroupRuleInfo> Ingress { get; }
+
+        public SecurityGroupRuleInfo? ById(string? ruleId) => ruleId != null && _byId.TryGetValue(ruleId, out var r) ? r : null;
+        public SecurityGroupRuleInfo? ByIdentity(RuleIdentity identity) => _byIdentity.TryGetValue(identity, out var r) ? r : null;
+
+        public static LiveGroup Missing(string groupId) => new LiveGroup(groupId, false, Array.Empty<SecurityGroupRuleInfo>());
+    }
+
+    /// <summary>
+    /// Reads the live ingress rules of many groups with few calls: DescribeSecurityGroupRules with a group-id filter of
+    /// up to 200 ids and 1000 rules a page. Groups that show no rule at all are looked up with DescribeSecurityGroups
+    /// (same batching), to tell a group without rules from a group that does not exist.
+    /// </summary>
+    public static class LiveState
+    {
+        public const int MaxFilterValues = 200;
+        public const int PageSize = 1000;
+
+        public static Dictionary<string, LiveGroup> Read(IEc2Api api, IEnumerable<string> groupIds, Action<string>? verbose)
+        {
+            var ids = groupIds.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var rows = new Dictionary<string, List<SecurityGroupRuleInfo>>(StringComparer.OrdinalIgnoreCase);
+            foreach (var chunk in Scanning.OpenRuleScanner.Chunk(ids, MaxFilterValues))
+            {
+                string? token = null;
+                do
+                {
+                    verbose?.Invoke($"{api.Region}: DescribeSecurityGroupRules for {chunk.Count} group(s)");
+                    var page = api.DescribeSecurityGroupRules(chunk, PageSize, token);
+                    foreach (var r in page.Items)
+                    {
+                        if (!rows.TryGetValue(r.GroupId, out var list)) rows[r.GroupId] = list = new List<SecurityGroupRuleInfo>();
+                        list.Add(r);
+                    }
+                    token = page.NextToken;
+                } while (token != null);
+            }
+            var result = new Dictionary<string, LiveGroup>(StringComparer.OrdinalIgnoreCase);
+            var unseen = ids.Where(id => !rows.ContainsKey(id)).ToList();
+            var existing = unseen.Count == 0 ? new HashSet<string>() : Existing(api, unseen, verbose);
+            foreach (var id in ids)
+                result[id] = rows.TryGetValue(id, out var list) ? new LiveGroup(id, true, list)
+                    : existing.Contains(id) ? new LiveGroup(id, true, Array.Empty<SecurityGroupRuleInfo>()) : LiveGroup.Missing(id);
+            return result;
+        }
+
+        public static LiveGroup ReadOne(IEc2Api api, string groupId, Action<string>? verbose) => Read(api, new[] { groupId }, verbose)[groupId];
+
+        private static HashSet<string> Existing(IEc2Api api, List<string> ids, Action<string>? verbose)
+        {
+            var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var chunk in Scanning.OpenRuleScanner.Chunk(ids, MaxFilterValues))
+            {
+                string? token = null;
+                do
+                {
+                    verbose?.Invoke($"{api.Region}: DescribeSecurityGroups for {chunk.Count} group(s) that show no rules");
+                    var page = api.DescribeSecurityGroups(new GroupQuery { GroupIds = chunk, PageSize = PageSize }, token);
+                    foreach (var g in page.Items) found.Add(g.GroupId);
+                    token = page.NextToken;
+                } while (token != null);
+            }
+            return found;
+        }
+    }
+}

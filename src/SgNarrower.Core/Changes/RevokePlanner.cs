@@ -1,0 +1,75 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SgNarrower.Changes
+{
+    /// <summary>
+    /// Plans revokes and narrowing against the live groups. A recorded rule id is only a hint: it is used when the live
+    /// rule with that id has the recorded identity; otherwise the identity is looked up among the live rules (a new id
+    /// is fine); otherwise the rule is AlreadyAbsent. A live rule whose identity differs from the input is never touched.
+    /// </summary>
+    public static class RevokePlanner
+    {
+        public static List<GroupPlan> Plan(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
+            ReplacementSet replacements, string runId)
+        {
+            var plans = new List<GroupPlan>();
+            foreach (var group in requests.GroupBy(r => r.GroupId, StringComparer.OrdinalIgnoreCase))
+            {
+                var liveGroup = live.TryGetValue(group.Key, out var g) ? g : LiveGroup.Missing(group.Key);
+                var plan = new GroupPlan(PlanKind.Revoke, group.First().Region, group.Key, liveGroup, runId);
+                foreach (var request in group)
+                {
+                    var item = new PlanItem(request);
+                    plan.Items.Add(item);
+                    if (!liveGroup.Exists)
+                    {
+                        GroupMissing(item);
+                        continue;
+                    }
+                    var hinted = liveGroup.ById(request.Rule.SecurityGroupRuleId);
+                    var target = hinted != null && request.Identity.Equals(hinted.Identity) ? hinted : liveGroup.ByIdentity(request.Identity);
+                    if (target == null)
+                    {
+                        item.Decide(ChangeStatus.AlreadyAbsent, NotThere(request, hinted));
+                        continue;
+                    }
+                    item.Target = target;
+                    if (!replacements.IsEmpty)
+                    {
+                        var sources = replacements.For(request.Identity.Source);
+                        if (sources.Count == 0)
+                        {
+                            item.Decide(ChangeStatus.Failed, $"{item.Describe()} was left in place: {ReplacementSet.NoneApplies(request.Identity.Source)}", "NoReplacementForFamily");
+                            continue;
+                        }
+                        item.Replacements = sources;
+                    }
+                }
+                plans.Add(plan);
+            }
+            return plans;
+        }
+
+        internal static void GroupMissing(PlanItem item)
+        {
+            var r = item.Request;
+            var account = r.Rule.OwnerId != null ? $" (the rule names account {r.Rule.OwnerId}; SgNarrower works in the account of its credentials)" : "";
+            if (r.RegionFromRule)
+                item.Decide(ChangeStatus.AlreadyAbsent, $"Security group {r.GroupId} does not exist in {r.Region}{account}: it was deleted, so its rules are gone.");
+            else
+                item.Decide(ChangeStatus.Failed,
+                    $"Security group {r.GroupId} does not exist in {r.Region}, the region given by -Region or the default chain{account}. " +
+                    "Nothing was changed. Give the region the group lives in (a Region property on the rule, or -Region).", "SecurityGroupNotFound");
+        }
+
+        private static string NotThere(ChangeRequest r, SecurityGroupRuleInfo? hinted)
+        {
+            var what = $"{r.GroupId} in {r.Region} has no rule {r.Identity}";
+            if (hinted != null && hinted.Identity is RuleIdentity now)
+                return $"{what}: rule {hinted.SecurityGroupRuleId} now allows {now}, so it was left as it is.";
+            return what + ".";
+        }
+    }
+}

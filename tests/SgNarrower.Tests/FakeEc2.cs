@@ -1,0 +1,136 @@
+using SgNarrower.Services;
+
+namespace SgNarrower.Tests;
+
+/// <summary>
+/// An in-memory EC2 for planner and executor tests, keeping to what EC2 does to a caller: revokes by id are all or
+/// nothing (InvalidSecurityGroupRuleId.NotFound), authorizes are all or nothing (InvalidPermission.Duplicate), rules
+/// keep their ids when edited in place. A lost reply is modelled as the SDK meets it: the call is applied, the answer
+/// never comes, and the SDK's retry of the same request gets whatever EC2 now says.
+/// </summary>
+public sealed class FakeEc2 : IEc2Api
+{
+    public sealed class Rule
+    {
+        public string Id = "";
+        public string Protocol = "tcp";
+        public int From = -1, To = -1;
+        public string? V4, V6, GroupRef;
+        public string? Description;
+        public Dictionary<string, string> Tags = new();
+        public RuleIdentity Identity => RuleIdentity.Of(Protocol, From, To, RuleSource.From(V4, V6, GroupRef, null)!.Value);
+        public override string ToString() => $"{Id} {Identity} '{Description}'";
+    }
+
+    private int _next = 100;
+    public Dictionary<string, List<Rule>> Groups { get; } = new(StringComparer.Ordinal);
+    public List<string> Calls { get; } = new();
+    private readonly List<(string Action, Func<Exception?> Fault)> _faults = new();
+
+    public FakeEc2(string region = "us-east-1") { Region = region; }
+    public string Region { get; }
+
+    public Rule Add(string groupId, string protocol, int from, int to, string source, string? description = null, string? id = null, Dictionary<string, string>? tags = null)
+    {
+        if (!Groups.TryGetValue(groupId, out var rules)) Groups[groupId] = rules = new();
+        var r = new Rule { Id = id ?? NewId(), Protocol = protocol, From = from, To = to, Description = description, Tags = tags ?? new() };
+        if (source.StartsWith("sg-")) r.GroupRef = source; else if (source.Contains(':')) r.V6 = source; else r.V4 = source;
+        rules.Add(r);
+        return r;
+    }
+
+    public void Group(string groupId) { if (!Groups.ContainsKey(groupId)) Groups[groupId] = new(); }
+
+    /// <summary>The rule set as comparable text: id-free, so a restore that gives new ids compares equal.</summary>
+    public List<string> RuleSet(string groupId) => Groups[groupId].Select(r => $"{r.Identity} '{r.Description}'").OrderBy(x => x, StringComparer.Ordinal).ToList();
+
+    /// <summary>The next call of the action is applied, and its reply lost: the SDK retries it once.</summary>
+    public void LoseNextReply(string action) => _faults.Add((action, () => new LostReply()));
+    public void FailNext(string action, string code, int status = 400) => _faults.Add((action, () => new AwsServiceException("ec2", action, code, "Injected " + code, status)));
+    public void OnNext(string action, Action sideEffect) => _faults.Add((action, () => { sideEffect(); return null; }));
+
+    private sealed class LostReply : Exception { }
+
+    private T Call<T>(string action, Func<T> apply)
+    {
+        Calls.Add(action);
+        int i = _faults.FindIndex(f => f.Action == action);
+        if (i >= 0)
+        {
+            var fault = _faults[i].Fault;
+            _faults.RemoveAt(i);
+            var e = fault();
+            if (e is LostReply)
+            {
+                apply();
+                Calls.Add(action);      // the SDK's retry
+                return apply();
+            }
+            if (e != null) throw e;
+        }
+        return apply();
+    }
+
+    public int Count(string action) => Calls.Count(c => c == action);
+
+    public Page<SecurityGroupSnapshot> DescribeSecurityGroups(GroupQuery query, string? nextToken) => Call("DescribeSecurityGroups", () =>
+        new Page<SecurityGroupSnapshot>(Groups.Keys.Where(g => query.GroupIds.Count == 0 || query.GroupIds.Contains(g))
+            .Select(g => new SecurityGroupSnapshot { GroupId = g }).ToList(), null));
+
+    public Page<SecurityGroupRuleInfo> DescribeSecurityGroupRules(IReadOnlyList<string> groupIds, int pageSize, string? nextToken) => Call("DescribeSecurityGroupRules", () =>
+    {
+        if (groupIds.Count > 200) throw new AwsServiceException("ec2", "DescribeSecurityGroupRules", "FilterLimitExceeded", "200 values at most", 400);
+        var all = groupIds.Where(Groups.ContainsKey).SelectMany(g => Groups[g].Select(r => Info(g, r))).ToList();
+        int start = nextToken == null ? 0 : int.Parse(nextToken);
+        var page = all.Skip(start).Take(pageSize).ToList();
+        return new Page<SecurityGroupRuleInfo>(page, start + page.Count < all.Count ? (start + page.Count).ToString() : null);
+    });
+
+    public IReadOnlyList<string> RevokeIngress(string groupId, IReadOnlyList<string> ruleIds) => Call("RevokeSecurityGroupIngress", () =>
+    {
+        var rules = Find(groupId, "RevokeSecurityGroupIngress");
+        foreach (var id in ruleIds)
+            if (!rules.Any(r => r.Id == id))
+                throw new AwsServiceException("ec2", "RevokeSecurityGroupIngress", "InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{id}' does not exist", 400);
+        rules.RemoveAll(r => ruleIds.Contains(r.Id));
+        return (IReadOnlyList<string>)ruleIds.ToList();
+    });
+
+    public IReadOnlyList<SecurityGroupRuleInfo> AuthorizeIngress(string groupId, IReadOnlyList<RuleGrant> grants, IReadOnlyDictionary<string, string>? tags) => Call("AuthorizeSecurityGroupIngress", () =>
+    {
+        var rules = Find(groupId, "AuthorizeSecurityGroupIngress");
+        foreach (var g in grants)
+            if (rules.Any(r => r.Identity.Equals(g.Identity)))
+                throw new AwsServiceException("ec2", "AuthorizeSecurityGroupIngress", "InvalidPermission.Duplicate", $"the specified rule {g.Identity} already exists", 400);
+        var created = new List<SecurityGroupRuleInfo>();
+        foreach (var g in grants)
+        {
+            var s = g.Identity.Source;
+            var r = new Rule { Id = NewId(), Protocol = g.Identity.Protocol, From = g.Identity.FromPort, To = g.Identity.ToPort,
+                V4 = s.CidrIpv4, V6 = s.CidrIpv6, GroupRef = s.ReferencedGroupId, Description = g.Description, Tags = new(tags ?? new Dictionary<string, string>()) };
+            rules.Add(r);
+            created.Add(Info(groupId, r));
+        }
+        return (IReadOnlyList<SecurityGroupRuleInfo>)created;
+    });
+
+    public void TagRules(IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, string> tags) => Call("CreateTags", () =>
+    {
+        var rules = ruleIds.Select(id => Groups.Values.SelectMany(x => x).FirstOrDefault(r => r.Id == id)
+            ?? throw new AwsServiceException("ec2", "CreateTags", "InvalidSecurityGroupRuleId.NotFound", id, 400)).ToList();
+        foreach (var r in rules) foreach (var (k, v) in tags) r.Tags[k] = v;
+        return 0;
+    });
+
+    private List<Rule> Find(string groupId, string action) =>
+        Groups.TryGetValue(groupId, out var rules) ? rules
+            : throw new AwsServiceException("ec2", action, "InvalidGroup.NotFound", $"The security group '{groupId}' does not exist", 400);
+
+    private static SecurityGroupRuleInfo Info(string groupId, Rule r) => new()
+    {
+        SecurityGroupRuleId = r.Id, GroupId = groupId, GroupOwnerId = "111122223333", IpProtocol = r.Protocol, FromPort = r.From, ToPort = r.To,
+        CidrIpv4 = r.V4, CidrIpv6 = r.V6, ReferencedGroupId = r.GroupRef, Description = r.Description, Tags = new(r.Tags),
+    };
+
+    private string NewId() => "sgr-" + (_next++).ToString("x17");
+}
