@@ -3,6 +3,10 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace SgNarrower.TestEc2;
 
@@ -13,14 +17,16 @@ namespace SgNarrower.TestEc2;
 /// </summary>
 public sealed class Ec2TestServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    private readonly WebApplication _app;
 
     public Ec2TestServer(int port = 0)
     {
         Port = port == 0 ? FreePort() : port;
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port));
+        _app = builder.Build();
+        _app.Run(Serve);
     }
 
     public int Port { get; }
@@ -29,16 +35,14 @@ public sealed class Ec2TestServer : IDisposable
 
     public Ec2TestServer Start()
     {
-        _listener.Start();
-        _loop = Task.Run(AcceptLoop);
+        _app.StartAsync().GetAwaiter().GetResult();
         return this;
     }
 
     public void Dispose()
     {
-        _stop.Cancel();
-        try { _listener.Stop(); } catch (ObjectDisposedException) { }
-        _listener.Close();
+        _app.StopAsync().GetAwaiter().GetResult();
+        ((IDisposable)_app).Dispose();
     }
 
     private static int FreePort()
@@ -50,37 +54,25 @@ public sealed class Ec2TestServer : IDisposable
         return port;
     }
 
-    private async Task AcceptLoop()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext ctx;
-            try { ctx = await _listener.GetContextAsync(); }
-            catch (Exception) when (_stop.IsCancellationRequested || !_listener.IsListening) { return; }
-            catch (HttpListenerException) { continue; }
-            _ = Task.Run(() => Serve(ctx));
-        }
-    }
-
     private static readonly Regex Scope = new(@"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request", RegexOptions.Compiled);
 
-    private void Serve(HttpListenerContext ctx)
+    private async Task Serve(HttpContext ctx)
     {
         int status = 200;
         string body, contentType = "text/xml;charset=UTF-8";
+        string text;
+        using (var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8)) text = await reader.ReadToEndAsync();
         try
         {
-            string text;
-            using (var reader = new StreamReader(ctx.Request.InputStream, Encoding.UTF8)) text = reader.ReadToEnd();
-            var path = ctx.Request.Url!.AbsolutePath;
+            var path = ctx.Request.Path.Value ?? "/";
             if (path.StartsWith("/_control/", StringComparison.Ordinal))
             {
                 contentType = "application/json";
-                body = Control(ctx.Request.HttpMethod, path, text);
+                body = Control(ctx.Request.Method, path, text);
             }
             else
             {
-                var auth = ctx.Request.Headers["Authorization"] ?? "";
+                var auth = ctx.Request.Headers.Authorization.ToString();
                 var m = Scope.Match(auth);
                 if (!auth.StartsWith("AWS4-HMAC-SHA256", StringComparison.Ordinal) || !m.Success)
                     throw new Ec2Error(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
@@ -88,34 +80,33 @@ public sealed class Ec2TestServer : IDisposable
                 {
                     // A stand-in S3 for what s3rver cannot show: injected faults (AccessDenied, 500s), and the
                     // headers a write carries. The real store in the tests is s3rver.
-                    var headers = ctx.Request.Headers.AllKeys.Where(k => k != null).ToDictionary(k => k!.ToLowerInvariant(), k => ctx.Request.Headers[k]!);
-                    lock (Service) { S3Requests++; LastS3Request = new S3RequestRecord(ctx.Request.HttpMethod, ctx.Request.Url!.AbsolutePath, headers, text); }
+                    var headers = ctx.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+                    lock (Service) { S3Requests++; LastS3Request = new S3RequestRecord(ctx.Request.Method, path, headers, text); }
                     if (S3Fault is { } fault)
                     {
-                        Respond(ctx, fault.Status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + fault.Code + "</Code><Message>" + fault.Message +
+                        await Respond(ctx, fault.Status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + fault.Code + "</Code><Message>" + fault.Message +
                             "</Message><RequestId>" + Guid.NewGuid() + "</RequestId></Error>", "application/xml");
                         return;
                     }
-                    if (ctx.Request.HttpMethod == "PUT")
+                    if (ctx.Request.Method == "PUT")
                     {
                         var md5 = Convert.ToHexString(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
-                        ctx.Response.AddHeader("ETag", "\"" + md5 + "\"");
-                        Respond(ctx, 200, "", "application/xml");
+                        ctx.Response.Headers.ETag = "\"" + md5 + "\"";
+                        await Respond(ctx, 200, "", "application/xml");
                         return;
                     }
-                    Respond(ctx, 501, "<Error><Code>NotImplemented</Code><Message>Only PUT is served here.</Message></Error>", "application/xml");
+                    await Respond(ctx, 501, "<Error><Code>NotImplemented</Code><Message>Only PUT is served here.</Message></Error>", "application/xml");
                     return;
                 }
                 var form = ParseForm(text);
-                foreach (var key in ctx.Request.QueryString.AllKeys)
-                    if (key != null) form[key] = ctx.Request.QueryString[key]!;
+                foreach (var (key, value) in ctx.Request.Query) form[key] = value.ToString();
                 body = Service.Handle(m.Groups[1].Value, form);
             }
         }
         catch (LostReplyException)
         {
-            // Applied, but the answer never arrives: the connection is reset.
-            try { ctx.Response.Abort(); } catch (Exception) { }
+            // Applied, but the answer never arrives: the connection is reset before a byte of it is sent.
+            ctx.Abort();
             return;
         }
         catch (Ec2Error e)
@@ -128,7 +119,7 @@ public sealed class Ec2TestServer : IDisposable
             status = 500;
             body = Ec2Service.ErrorXml(new Ec2Error(500, "InternalError", e.Message));
         }
-        Respond(ctx, status, body, contentType);
+        await Respond(ctx, status, body, contentType);
     }
 
     public Ec2Error? S3Fault { get; set; }
@@ -137,21 +128,13 @@ public sealed class Ec2TestServer : IDisposable
 
     public sealed record S3RequestRecord(string Method, string Path, Dictionary<string, string> Headers, string Body);
 
-    private static void Respond(HttpListenerContext ctx, int status, string body, string contentType)
+    private static async Task Respond(HttpContext ctx, int status, string body, string contentType)
     {
-        try
-        {
-            var bytes = Encoding.UTF8.GetBytes(body);
-            ctx.Response.StatusCode = status;
-            ctx.Response.ContentType = contentType;
-            ctx.Response.ContentLength64 = bytes.Length;
-            ctx.Response.OutputStream.Write(bytes);
-            ctx.Response.Close();
-        }
-        catch (Exception)
-        {
-            // The client went away; nothing to tell it.
-        }
+        var bytes = Encoding.UTF8.GetBytes(body);
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = contentType;
+        ctx.Response.ContentLength = bytes.Length;
+        await ctx.Response.Body.WriteAsync(bytes);
     }
 
     private string Control(string method, string path, string body)
