@@ -66,8 +66,10 @@ function Reset-TestCalls {
 }
 
 function Add-TestFault {
-    param($Server, [string] $Action, [string] $Code, [int] $Status = 400, [int] $Times = -1, [string] $GroupId, [string] $Region, [string] $Message = 'Injected fault')
-    $body = @{ action = $Action; code = $Code; status = $Status; times = $Times; message = $Message }
+    # -LostReply: the call is applied, then the connection drops before the answer (the SDK retries it).
+    param($Server, [string] $Action, [string] $Code = 'InternalError', [int] $Status = 400, [int] $Times = -1, [string] $GroupId, [string] $Region, [string] $Message = 'Injected fault',
+        [switch] $LostReply, [double] $Probability = 1.0, [int] $Seed = 1)
+    $body = @{ action = $Action; code = $Code; status = $Status; times = $Times; message = $Message; lostReply = [bool]$LostReply; probability = $Probability; seed = $Seed }
     if ($GroupId) { $body.groupId = $GroupId }
     if ($Region) { $body.region = $Region }
     Invoke-RestMethod -Method Post -Uri "$($Server.Url)_control/faults" -Body ($body | ConvertTo-Json) -ContentType 'application/json' | Out-Null
@@ -76,6 +78,16 @@ function Add-TestFault {
 function Remove-TestRule {
     param($Server, [string] $Region = 'us-east-1', [string[]] $RuleId)
     Invoke-RestMethod -Method Post -Uri "$($Server.Url)_control/delete-rules" -Body (@{ region = $Region; ruleIds = @($RuleId) } | ConvertTo-Json) -ContentType 'application/json' | Out-Null
+}
+
+function Set-TestRuleInPlace {
+    # Another admin edits a rule in place (ModifySecurityGroupRules): same id, same tags, new source or description.
+    param($Server, [string] $Region = 'us-east-1', [string] $RuleId, [string] $CidrIpv4, [string] $CidrIpv6, [string] $Description)
+    $body = @{ region = $Region; ruleId = $RuleId }
+    if ($CidrIpv4) { $body.cidrIpv4 = $CidrIpv4 }
+    if ($CidrIpv6) { $body.cidrIpv6 = $CidrIpv6 }
+    if ($Description) { $body.description = $Description }
+    Invoke-RestMethod -Method Post -Uri "$($Server.Url)_control/modify-rule" -Body ($body | ConvertTo-Json) -ContentType 'application/json' | Out-Null
 }
 
 function Remove-TestGroup {

@@ -115,7 +115,7 @@ namespace SgNarrower.Changes
                 var r = results[item];
                 r.Status = ChangeStatus.Failed;
                 r.ErrorId = info.ErrorId;
-                r.Error = $"The replacement {failed[0]} could not be granted, so the open rule was left in place. {info.Message}";
+                r.Error = $"The replacement could not be granted, so the open rule was left in place. {info.Message}";
                 r.Exception = error;
             }
 

@@ -3,7 +3,11 @@
     Description = @'
 Restore-IngressRule reads a record written by Export-IngressAudit or Revoke-OpenIngressRule's journal - a local file (-Path), an S3 object (-BucketName and -Key, or an s3:// -Uri) - or takes rules and results from the pipeline, and grants each rule back exactly: protocol, ports, source and description. The whole record is read before anything is granted: a malformed line, or a record of an unknown format version, is an error that names the line, and nothing is granted.
 
-Rules are granted with one AuthorizeSecurityGroupIngress call per group. A rule that already exists is reported as AlreadyPresent, not as an error. Replacement rules that narrowing added (tagged sgnarrower:replacement) on the same protocol and ports are revoked again, so that you end up exactly where you started; -KeepReplacement keeps them. Result lines whose status says SgNarrower did not remove the rule (AlreadyAbsent, Failed, Skipped) are not put back.
+Every line must be a complete rule (GroupId, IpProtocol, a source, and ports for tcp, udp and ICMP, in range): nothing is granted from incomplete input, and nothing is defaulted. Status is read by name or by number (ConvertTo-Json and Import-Clixml turn it into a number).
+
+The restore is planned against the groups as they are now: a rule whose identity (protocol, ports, source) is there already is AlreadyPresent, not an error; the missing ones are granted with one AuthorizeSecurityGroupIngress call per group, with their recorded descriptions, tagged sgnarrower:restored. Results come from what EC2 says it created; after a lost reply, one more describe decides. A rule's own Region wins over -Region.
+
+Replacement rules that narrowing added for this record's run (tagged sgnarrower:replacement with the record's run id) on the same protocol and ports are removed once the rule they replaced is back, so that you end up exactly where you started; a replacement that another run's narrowing shares keeps that run's id and stays. Replacements of other runs, and rules SgNarrower did not add, are never removed. -KeepReplacement keeps them all. Result lines whose status says SgNarrower did not remove the rule (AlreadyAbsent, Failed, Skipped) are not put back.
 
 Required IAM actions: ec2:AuthorizeSecurityGroupIngress, ec2:DescribeSecurityGroupRules, ec2:RevokeSecurityGroupIngress (to remove replacements), ec2:CreateTags, and s3:GetObject for a record in S3.
 '@
@@ -16,7 +20,7 @@ Required IAM actions: ec2:AuthorizeSecurityGroupIngress, ec2:DescribeSecurityGro
         S3EndpointUrl       = 'The URL to read an S3 record from (a VPC interface endpoint or an S3-compatible store), when it differs from -EndpointUrl, which is used for EC2.'
         InputObject         = 'Rules or results from the pipeline, for example Revoke-OpenIngressRule output.'
         KeepReplacement     = 'Keeps the replacement rules that narrowing added.'
-        Region              = 'The region of rules that do not carry one, and of the bucket. Without it, the region of the default chain.'
+        Region              = 'The region of rules that do not carry one (a rule''s own Region always wins), and of the bucket. Without it, the region of the default chain.'
         Force               = 'Does not ask for confirmation. -WhatIf still wins.'
     }
     Inputs      = @(

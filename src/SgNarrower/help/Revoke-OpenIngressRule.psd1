@@ -1,54 +1,63 @@
 @{
     Synopsis    = 'Revokes ingress rules open to the world, or narrows them to the sources you name.'
     Description = @'
-Revoke-OpenIngressRule removes the rules that come down the pipeline - Get-OpenIngressRule output, Export-IngressAudit output, Import-Csv or ConvertFrom-Json of a record - binding GroupId, SecurityGroupRuleId, Region, IpProtocol, FromPort, ToPort, CidrIpv4 and CidrIpv6 by property name.
+Revoke-OpenIngressRule removes the rules that come down the pipeline - Get-OpenIngressRule output, Export-IngressAudit output, change results, Import-Csv, ConvertFrom-Json or Import-Clixml of a record - reading each object's GroupId, SecurityGroupRuleId, Region, IpProtocol, FromPort, ToPort and CidrIpv4 or CidrIpv6 by property name. Or name one rule directly with -GroupId and -SecurityGroupRuleId, or -GroupId with its fields.
 
-Rules of the same group and region are revoked together in one RevokeSecurityGroupIngress call (by rule id; by protocol, ports and source for rules without an id). A rule that is already gone does not make the others fail: outside the default VPC EC2 refuses the whole call when one rule is missing, so SgNarrower then describes the group's rules, reports the missing ones as AlreadyAbsent, and revokes the rest in one more call. A group deleted in the meantime makes its rules AlreadyAbsent.
+Input is complete or refused. GroupId, IpProtocol, a source (CidrIpv4 or CidrIpv6) and, for tcp and udp, FromPort and ToPort (0-65535; for ICMP the type and code, -1 to 255) must be there. An object that lacks one, or holds a value out of range, is a non-terminating InvalidRuleObject error and is left alone; nothing is ever defaulted.
 
-With -ReplaceWith (CIDR blocks and/or security group ids), each open rule is narrowed: first the same protocol and ports are granted to every replacement source in one AuthorizeSecurityGroupIngress call per group (description 'SgNarrower: replaces <cidr> (<rule id>)', tag sgnarrower:replacement), then the open rule is revoked. A replacement that already exists is fine. If granting fails, the open rule stays and the error says so: nobody is locked out halfway.
+Every change is planned against the group as EC2 holds it now. The live ingress rules of all the groups named are read first (DescribeSecurityGroupRules, 200 groups and 1000 rules a call). A rule's identity is what it allows - protocol, ports and source - and a recorded rule id is only a hint: it is used when the live rule with that id still allows exactly the recorded thing; otherwise the same rule is looked up by identity (a new id is fine, for example after a restore); otherwise the rule is AlreadyAbsent, with the reason. A live rule that allows something else is never touched, even when it has the recorded id (a rule edited in place keeps its id).
 
-Nothing is revoked without a record. Objects that came through Export-IngressAudit carry their record (AuditUri). For the others, a journal - the same format as Export-IngressAudit's JSON Lines - is written before any AWS call, to -AuditPath or to the journal folder (<LocalApplicationData>/SgNarrower/journal: ~/.local/share/SgNarrower/journal on Linux and macOS, %LOCALAPPDATA%\SgNarrower\journal on Windows). -SkipAudit turns that off.
+The object's own Region always wins; -Region is only for objects that carry none (and without it, the default chain's region). A group that does not exist in the rule's own region is AlreadyAbsent (it was deleted). A group that does not exist in a region taken from -Region or the default chain is a SecurityGroupNotFound error: the rule may live elsewhere.
+
+Rules of the same group are revoked together in one RevokeSecurityGroupIngress call by their live ids. Results come from what EC2 says it removed. When a reply is lost or ambiguous (a retried call that meets its own first attempt, or any error), one more describe of the group decides: a rule that was there before this run's call and is gone after it was revoked. So a lost reply never turns into AlreadyAbsent.
+
+With -ReplaceWith the rules are narrowed, never widened. IPv4 CIDRs replace 0.0.0.0/0 rules, IPv6 CIDRs replace ::/0 rules, and security group ids replace either; a CIDR replaces a broader rule only if it lies inside it. An open rule with no replacement of its own family stays as it is, with status Failed and a NoReplacementForFamily error that says how to narrow it. Replacements are trimmed; one broader than IPv4 /8 or IPv6 /32, or with host bits set, is refused before anything happens (InvalidReplacement). For each group, one AuthorizeSecurityGroupIngress grants the same protocol and ports to the replacements (description 'SgNarrower: replaces <cidr> (<rule id>)'), tagged sgnarrower:replacement with the run id of the record that holds the rule (Export-IngressAudit's run, else this run's journal), and only then is the open rule revoked. A replacement that already exists is used as it is; one that another run added gets this run's id added to its tag, so that restoring either run leaves the other's access. If the grant fails, the open rule stays; if the revoke fails after the grant, the replacements this run granted are removed again.
+
+Nothing is revoked without a record. Rules that did not come through Export-IngressAudit, and rules whose description changed since they were recorded, are journaled as EC2 holds them now - the same format as Export-IngressAudit's JSON Lines - before any change, to -AuditPath or to the journal folder (<LocalApplicationData>/SgNarrower/journal: ~/.local/share/SgNarrower/journal on Linux and macOS, %LOCALAPPDATA%\SgNarrower\journal on Windows). If it cannot be written, nothing is revoked. -SkipAudit turns that off.
 
 Throttling (RequestLimitExceeded) is retried with backoff by the SDK's standard retry mode; a rule whose change still fails is reported as Failed, never silently lost.
 
-Required IAM actions: ec2:RevokeSecurityGroupIngress, ec2:DescribeSecurityGroupRules, and with -ReplaceWith ec2:AuthorizeSecurityGroupIngress and ec2:CreateTags (for the rule tags).
+Required IAM actions: ec2:DescribeSecurityGroupRules, ec2:DescribeSecurityGroups, ec2:RevokeSecurityGroupIngress, and with -ReplaceWith ec2:AuthorizeSecurityGroupIngress and ec2:CreateTags (for the rule tags).
 '@
     Parameters  = @{
-        GroupId             = 'The security group of the rule. Binds by property name.'
-        SecurityGroupRuleId = 'The rule id (sgr-...). With it the rule is revoked by id; without it, by protocol, ports and CIDR.'
-        IpProtocol          = 'tcp, udp, icmp, icmpv6, -1 (all traffic) or a protocol number.'
-        FromPort            = 'The first port (ICMP: the type); -1 or empty where the protocol has none.'
-        ToPort              = 'The last port (ICMP: the code); -1 or empty where the protocol has none.'
-        CidrIpv4            = 'The rule''s IPv4 source.'
-        CidrIpv6            = 'The rule''s IPv6 source.'
-        Description         = 'The rule''s description, kept in the journal and the results.'
-        GroupName           = 'The group''s name, kept in the journal and the results.'
-        VpcId               = 'The group''s VPC, kept in the journal and the results.'
-        OwnerId             = 'The account that owns the group, kept in the journal and the results.'
-        Tags                = 'The rule''s tags, kept in the journal and the results.'
-        GroupTags           = 'The group''s tags, kept in the journal and the results.'
-        AuditUri            = 'Where the rule was recorded (set by Export-IngressAudit). Rules without it are journaled before anything is revoked.'
-        AuditRunId          = 'The run id of the record the rule is in.'
-        Region              = 'The region of rules that do not carry one. Without it, the region of the default chain.'
-        ReplaceWith         = 'Narrow instead of close: CIDR blocks (IPv4 or IPv6, not the world) and/or security group ids that get the same protocol and ports before the open rule is removed.'
-        AuditPath           = 'Where to write the journal of rules that were not recorded by Export-IngressAudit: a file, or a folder for a new per-run file.'
+        InputObject         = 'Rules from the pipeline, read by property name: Get-OpenIngressRule and Export-IngressAudit output, change results, Import-Csv, ConvertFrom-Json or Import-Clixml of a record.'
+        GroupId             = 'Names one rule directly: its security group (with -SecurityGroupRuleId, or with -IpProtocol, -FromPort, -ToPort and -CidrIpv4 or -CidrIpv6).'
+        SecurityGroupRuleId = 'Names one rule directly by id (sgr-...), with -GroupId. Given alone, the rule is revoked as EC2 holds it now, and journaled first.'
+        IpProtocol          = 'With -GroupId: the rule''s protocol (tcp, udp, icmp, icmpv6, -1 for all traffic, or a number).'
+        FromPort            = 'With -GroupId: the first port (ICMP: the type, -1 for all). Required for tcp, udp, icmp and icmpv6.'
+        ToPort              = 'With -GroupId: the last port (ICMP: the code, -1 for all). Required for tcp, udp, icmp and icmpv6.'
+        CidrIpv4            = 'With -GroupId: the rule''s IPv4 source.'
+        CidrIpv6            = 'With -GroupId: the rule''s IPv6 source.'
+        Region              = 'The region of rules that carry none. A rule''s own Region always wins. Without either, the region of the default chain.'
+        ReplaceWith         = 'Narrow instead of close: CIDR blocks (IPv4 /8 or narrower, IPv6 /32 or narrower, network addresses) and/or security group ids. Each rule gets those of its own family (and the groups), before it is removed.'
+        AuditPath           = 'Where to write the journal of rules that were not recorded by Export-IngressAudit (or changed since): a file, or a folder for a new per-run file.'
         SkipAudit           = 'Revokes rules without a record and without writing a journal. Only when you really do not need to put them back.'
         Force               = 'Does not ask for confirmation. -WhatIf still wins.'
     }
     Inputs      = @(
-        @{ Type = 'SgNarrower.OpenIngressRule'; Description = 'Or any object with GroupId and the rule''s other properties (Import-Csv, ConvertFrom-Json of a record).' }
+        @{ Type = 'SgNarrower.OpenIngressRule'; Description = 'Or a change result, or any object with the rule''s property names (Import-Csv, ConvertFrom-Json, Import-Clixml of a record).' }
     )
     Outputs     = @(
-        @{ Type = 'SgNarrower.IngressRuleChange'; Description = 'One per input rule: the rule''s properties, Status (Revoked, Narrowed, AlreadyAbsent, Skipped, Failed), Error, ErrorId, ReplacedWith and NewRuleIds. Results pipe into Export-IngressAudit and Restore-IngressRule.' }
+        @{ Type = 'SgNarrower.IngressRuleChange'; Description = 'One per input rule: the rule''s properties (for a changed rule, its id and description as EC2 held them), Status (Revoked, Narrowed, AlreadyAbsent, Skipped, Failed), Error, ErrorId, ReplacedWith and NewRuleIds. Results pipe into Export-IngressAudit and Restore-IngressRule.' }
     )
     Notes       = @'
-Errors: per group (other groups go on): AccessDenied (names ec2:RevokeSecurityGroupIngress or ec2:AuthorizeSecurityGroupIngress), Throttled, AuthenticationFailed, EndpointUnreachable; per input object: InvalidRuleObject. Terminating: InvalidReplacement, AuditFileNotWritten (nothing revoked), NoCredentials, ProfileNotFound, NoRegion.
+Errors: per group (other groups go on): AccessDenied (names the IAM action), Throttled, AuthenticationFailed, EndpointUnreachable, SecurityGroupNotFound (a region given by -Region that holds no such group), ChangeNotVerified; per rule: NoReplacementForFamily; per input object: InvalidRuleObject. Terminating: InvalidReplacement, AuditFileNotWritten (nothing revoked), NoCredentials, ProfileNotFound, NoRegion.
 '@
     Examples    = @(
         @{
             Title   = 'Preview'
             Code    = 'Get-OpenIngressRule | Revoke-OpenIngressRule -WhatIf'
-            Remarks = 'Says, rule by rule, what would be revoked. Nothing is changed and no journal is written.'
+            Remarks = 'Reads the groups as they are now and says, rule by rule, what would be revoked. Nothing is changed and no journal is written.'
+        }
+        @{
+            Title   = 'Narrow both families'
+            Code    = 'Get-OpenIngressRule -Port 443 | Revoke-OpenIngressRule -ReplaceWith 203.0.113.0/24, 2001:db8:1::/48 -Force'
+            Remarks = '0.0.0.0/0 rules get the IPv4 range, ::/0 rules the IPv6 range. Neither gets the other family.'
+        }
+        @{
+            Title   = 'One rule by id'
+            Code    = 'Revoke-OpenIngressRule -GroupId sg-0123456789abcdef0 -SecurityGroupRuleId sgr-0123456789abcdef0 -Region eu-west-1'
+            Remarks = 'The rule is read from EC2, journaled, then revoked after a prompt.'
         }
         @{
             Title   = 'Record in S3, then narrow to the office range'
