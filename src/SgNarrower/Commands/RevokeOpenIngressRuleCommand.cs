@@ -155,40 +155,24 @@ namespace SgNarrower.Commands
             return true;
         }
 
-        /// <summary>
-        /// Nothing is revoked without a record. Rules that did not come through Export-IngressAudit, and rules that
-        /// changed since they were recorded (another description), are journaled as EC2 holds them now.
-        /// </summary>
+        /// <summary>Nothing is revoked without a record: what has none is journaled first, or nothing is revoked.</summary>
         private void WriteJournal(IReadOnlyList<GroupPlan> plans, AuditRunInfo run)
         {
             if (SkipAudit) return;
-            var items = plans.SelectMany(p => p.Pending)
-                .Where(i => i.Request.Rule.AuditUri == null || i.Target!.Description != i.Request.Rule.Description).ToList();
+            var items = Journal.ItemsToJournal(plans);
             if (items.Count == 0) return;
-            string path = AuditPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(AuditPath) : DefaultJournalFolder();
-            if (AuditPath == null || Directory.Exists(path))
-            {
-                Directory.CreateDirectory(path);
-                path = Path.Combine(path, "revoke-" + run.FileName(AuditFormat.JsonLines));
-            }
+            string path = AuditPath ?? Journal.DefaultFolder();
             try
             {
-                var entries = items.Select(i => new AuditEntry(i.CurrentRule with { AuditUri = null }, i.Request.Identity)).ToList();
-                AuditRecorder.Write(entries, run, AuditFormat.JsonLines, new AuditDestination { FilePath = path });
+                path = Journal.PathFor(AuditPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(AuditPath), run);
+                Journal.Write(items, run, path);
             }
-            catch (AuditWriteException e)
+            catch (Exception e) when (e is AuditWriteException || e is IOException || e is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(Errors.Record(e.ErrorId, ErrorCategory.WriteError, $"The journal of the rules to revoke was not written: {e.Message} Nothing was revoked.", path, e));
+                var id = e is AuditWriteException w ? w.ErrorId : e is UnauthorizedAccessException ? "AuditFileAccessDenied" : "AuditFileNotWritten";
+                ThrowTerminatingError(Errors.Record(id, ErrorCategory.WriteError, $"The journal of the rules to revoke was not written: {e.Message} Nothing was revoked.", path, e));
             }
-            foreach (var item in items) item.Recorded(path);
             WriteInformation(new HostInformationMessage { Message = $"Journaled {items.Count} rule(s) before revoking, to {path}." }, new[] { "PSHOST", "SgNarrower" });
-        }
-
-        internal static string DefaultJournalFolder()
-        {
-            var baseDir = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-            if (string.IsNullOrEmpty(baseDir)) baseDir = Path.GetTempPath();
-            return Path.Combine(baseDir, "SgNarrower", "journal");
         }
     }
 }
