@@ -20,6 +20,26 @@ namespace SgNarrower.Changes
             bool keepReplacements, string runId, Action<string>? verbose) =>
             Plan(PlanKind.Restore, apiFor, requests, runId, verbose, (rs, live) => RestorePlanner.Plan(rs, live, keepReplacements, runId));
 
+        /// <summary>One plan per group, one item per request in input order; <paramref name="decide"/> plans each item against its live group.</summary>
+        internal static List<GroupPlan> PerGroup(PlanKind kind, IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
+            string runId, Action<PlanItem, LiveGroup> decide)
+        {
+            var plans = new List<GroupPlan>();
+            foreach (var group in requests.GroupBy(r => r.GroupId, StringComparer.OrdinalIgnoreCase))
+            {
+                var liveGroup = live.TryGetValue(group.Key, out var g) ? g : LiveGroup.Missing(group.Key);
+                var plan = new GroupPlan(kind, group.First().Region, group.Key, liveGroup, runId);
+                foreach (var request in group)
+                {
+                    var item = new PlanItem(request);
+                    plan.Items.Add(item);
+                    decide(item, liveGroup);
+                }
+                plans.Add(plan);
+            }
+            return plans;
+        }
+
         private static List<GroupPlan> Plan(PlanKind kind, Func<string, IEc2Api> apiFor, IReadOnlyList<ChangeRequest> requests, string runId,
             Action<string>? verbose, Func<IReadOnlyList<ChangeRequest>, IReadOnlyDictionary<string, LiveGroup>, List<GroupPlan>> plan)
         {

@@ -286,14 +286,8 @@ namespace SgNarrower.Changes
                 catch (AwsServiceException e) { error = e; }
 
                 // The reply was lost, ambiguous or an error: the group as it is now says what was granted.
-                LiveGroup now;
-                try { now = LiveState.ReadOne(_api, plan.GroupId, _verbose); }
-                catch (AwsServiceException e)
-                {
-                    outcome.Failure = Unverified(e, plan, error);
-                    outcome.Exception = error ?? e;
-                    return outcome;
-                }
+                var now = ReadNow(plan, error, out outcome.Failure, out outcome.Exception);
+                if (now == null) return outcome;
                 foreach (var g in missing)
                 {
                     var there = now.ByIdentity(g.Identity);
@@ -347,14 +341,8 @@ namespace SgNarrower.Changes
                 }
                 catch (AwsServiceException e) { error = e; }
 
-                LiveGroup now;
-                try { now = LiveState.ReadOne(_api, plan.GroupId, _verbose); }
-                catch (AwsServiceException e)
-                {
-                    outcome.Failure = Unverified(e, plan, error);
-                    outcome.Exception = error ?? e;
-                    return outcome;
-                }
+                var now = ReadNow(plan, error, out outcome.Failure, out outcome.Exception);
+                if (now == null) return outcome;
                 if (!now.Exists)
                 {
                     outcome.GroupGone = true;
@@ -420,6 +408,20 @@ namespace SgNarrower.Changes
             : FailureKind.ServiceError;
 
         private FailureInfo Describe(AwsServiceException e, GroupPlan plan) => AwsErrors.Describe(e, $"security group {plan.GroupId} in {plan.Region}");
+
+        /// <summary>The group as it is now, after a call whose reply proves nothing; null (and why) when it cannot be read.</summary>
+        private LiveGroup? ReadNow(GroupPlan plan, AwsServiceException? callError, out FailureInfo? failure, out Exception? exception)
+        {
+            failure = null;
+            exception = null;
+            try { return LiveState.ReadOne(_api, plan.GroupId, _verbose); }
+            catch (AwsServiceException e)
+            {
+                failure = Unverified(e, plan, callError);
+                exception = callError ?? e;
+                return null;
+            }
+        }
 
         private FailureInfo Unverified(AwsServiceException describeError, GroupPlan plan, AwsServiceException? callError)
         {

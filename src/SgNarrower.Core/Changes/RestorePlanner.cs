@@ -17,39 +17,28 @@ namespace SgNarrower.Changes
             status == ChangeStatus.Restored || status == ChangeStatus.AlreadyPresent;
 
         public static List<GroupPlan> Plan(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
-            bool keepReplacements, string runId)
-        {
-            var plans = new List<GroupPlan>();
-            foreach (var group in requests.GroupBy(r => r.GroupId, StringComparer.OrdinalIgnoreCase))
+            bool keepReplacements, string runId) =>
+            ChangePlanning.PerGroup(PlanKind.Restore, requests, live, runId, (item, liveGroup) =>
             {
-                var liveGroup = live.TryGetValue(group.Key, out var g) ? g : LiveGroup.Missing(group.Key);
-                var plan = new GroupPlan(PlanKind.Restore, group.First().Region, group.Key, liveGroup, runId);
-                foreach (var request in group)
+                var request = item.Request;
+                if (!WasRemoved(request.RecordedStatus))
                 {
-                    var item = new PlanItem(request);
-                    plan.Items.Add(item);
-                    if (!WasRemoved(request.RecordedStatus))
-                    {
-                        item.Decide(ChangeStatus.Skipped, $"The record says {request.RecordedStatus}: SgNarrower did not remove this rule, so it does not put it back.");
-                        continue;
-                    }
-                    if (!liveGroup.Exists)
-                    {
-                        item.Decide(ChangeStatus.Failed,
-                            $"Security group {request.GroupId} does not exist in {request.Region}, so {request.Identity} cannot be put back into it. Nothing was granted.",
-                            "SecurityGroupNotFound");
-                        continue;
-                    }
-                    item.Target = liveGroup.ByIdentity(request.Identity);
-                    if (!keepReplacements && request.RecordRunId != null)
-                        item.ReplacementsToRemove = liveGroup.Ingress.Where(r => IsReplacementFor(r, request)).ToList();
-                    if (item.Target != null && item.ReplacementsToRemove.Count == 0)
-                        item.Decide(ChangeStatus.AlreadyPresent, null);
+                    item.Decide(ChangeStatus.Skipped, $"The record says {request.RecordedStatus}: SgNarrower did not remove this rule, so it does not put it back.");
+                    return;
                 }
-                plans.Add(plan);
-            }
-            return plans;
-        }
+                if (!liveGroup.Exists)
+                {
+                    item.Decide(ChangeStatus.Failed,
+                        $"Security group {request.GroupId} does not exist in {request.Region}, so {request.Identity} cannot be put back into it. Nothing was granted.",
+                        "SecurityGroupNotFound");
+                    return;
+                }
+                item.Target = liveGroup.ByIdentity(request.Identity);
+                if (!keepReplacements && request.RecordRunId != null)
+                    item.ReplacementsToRemove = liveGroup.Ingress.Where(r => IsReplacementFor(r, request)).ToList();
+                if (item.Target != null && item.ReplacementsToRemove.Count == 0)
+                    item.Decide(ChangeStatus.AlreadyPresent, null);
+            });
 
         private static bool IsReplacementFor(SecurityGroupRuleInfo live, ChangeRequest request)
         {

@@ -12,45 +12,30 @@ namespace SgNarrower.Changes
     public static class RevokePlanner
     {
         public static List<GroupPlan> Plan(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
-            ReplacementSet replacements, string runId)
-        {
-            var plans = new List<GroupPlan>();
-            foreach (var group in requests.GroupBy(r => r.GroupId, StringComparer.OrdinalIgnoreCase))
+            ReplacementSet replacements, string runId) =>
+            ChangePlanning.PerGroup(PlanKind.Revoke, requests, live, runId, (item, liveGroup) =>
             {
-                var liveGroup = live.TryGetValue(group.Key, out var g) ? g : LiveGroup.Missing(group.Key);
-                var plan = new GroupPlan(PlanKind.Revoke, group.First().Region, group.Key, liveGroup, runId);
-                foreach (var request in group)
+                var request = item.Request;
+                if (!liveGroup.Exists)
                 {
-                    var item = new PlanItem(request);
-                    plan.Items.Add(item);
-                    if (!liveGroup.Exists)
-                    {
-                        GroupMissing(item);
-                        continue;
-                    }
-                    var hinted = liveGroup.ById(request.Rule.SecurityGroupRuleId);
-                    var target = hinted != null && request.Identity.Equals(hinted.Identity) ? hinted : liveGroup.ByIdentity(request.Identity);
-                    if (target == null)
-                    {
-                        item.Decide(ChangeStatus.AlreadyAbsent, NotThere(request, hinted));
-                        continue;
-                    }
-                    item.Target = target;
-                    if (!replacements.IsEmpty)
-                    {
-                        var sources = replacements.For(request.Identity.Source);
-                        if (sources.Count == 0)
-                        {
-                            item.Decide(ChangeStatus.Failed, $"{item.Describe()} was left in place: {ReplacementSet.NoneApplies(request.Identity.Source)}", "NoReplacementForFamily");
-                            continue;
-                        }
-                        item.Replacements = sources;
-                    }
+                    GroupMissing(item);
+                    return;
                 }
-                plans.Add(plan);
-            }
-            return plans;
-        }
+                var hinted = liveGroup.ById(request.Rule.SecurityGroupRuleId);
+                var target = hinted != null && request.Identity.Equals(hinted.Identity) ? hinted : liveGroup.ByIdentity(request.Identity);
+                if (target == null)
+                {
+                    item.Decide(ChangeStatus.AlreadyAbsent, NotThere(request, hinted));
+                    return;
+                }
+                item.Target = target;
+                if (replacements.IsEmpty) return;
+                var sources = replacements.For(request.Identity.Source);
+                if (sources.Count == 0)
+                    item.Decide(ChangeStatus.Failed, $"{item.Describe()} was left in place: {ReplacementSet.NoneApplies(request.Identity.Source)}", "NoReplacementForFamily");
+                else
+                    item.Replacements = sources;
+            });
 
         internal static void GroupMissing(PlanItem item)
         {
