@@ -7,6 +7,8 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
 using SgNarrower.Services;
 
 namespace SgNarrower.AwsSdk
@@ -90,13 +92,17 @@ namespace SgNarrower.AwsSdk
         {
             private readonly AwsConnection _connection;
             private readonly AWSCredentials _credentials;
-            private readonly ConcurrentDictionary<string, Ec2Api> _ec2 = new ConcurrentDictionary<string, Ec2Api>(StringComparer.Ordinal);
-            private readonly ConcurrentDictionary<string, S3Api> _s3 = new ConcurrentDictionary<string, S3Api>(StringComparer.Ordinal);
+            private readonly ConcurrentDictionary<string, Lazy<Ec2Api>> _ec2 = new ConcurrentDictionary<string, Lazy<Ec2Api>>(StringComparer.Ordinal);
+            private readonly ConcurrentDictionary<string, Lazy<S3Api>> _s3 = new ConcurrentDictionary<string, Lazy<S3Api>>(StringComparer.Ordinal);
+            private readonly ConcurrentDictionary<string, CallPolicy> _policies = new ConcurrentDictionary<string, CallPolicy>(StringComparer.Ordinal);
+            private readonly List<AwsSession> _children = new List<AwsSession>();
+            private string? _accountId;
 
-            public AwsSession(AwsConnection connection, AWSCredentials credentials, string? profileRegion)
+            public AwsSession(AwsConnection connection, AWSCredentials credentials, string? profileRegion, string? accountId = null)
             {
                 _connection = connection;
                 _credentials = credentials;
+                _accountId = accountId;
                 DefaultRegion = profileRegion ?? ResolveDefaultRegion();
             }
 
@@ -105,21 +111,61 @@ namespace SgNarrower.AwsSdk
             public IEc2Api Ec2(string region)
             {
                 ValidateRegion(region);
-                return _ec2.GetOrAdd(region, r => new Ec2Api(r, _credentials, SdkConfig.Ec2(r, _connection.EndpointUrl)));
+                // One pacer per (account, region): this session is one account.
+                var policy = _policies.GetOrAdd(region, _ => new CallPolicy(_connection.RateShare, _connection.ThrottlePatience));
+                return _ec2.GetOrAdd(region, r => new Lazy<Ec2Api>(() => new Ec2Api(r, _credentials, SdkConfig.Ec2(r, _connection.EndpointUrl), policy))).Value;
             }
 
             public IS3Api S3(string region)
             {
                 ValidateRegion(region);
-                return _s3.GetOrAdd(region, r => new S3Api(r, _credentials, _connection.S3EndpointUrl ?? _connection.EndpointUrl));
+                return _s3.GetOrAdd(region, r => new Lazy<S3Api>(() => new S3Api(r, _credentials, _connection.S3EndpointUrl ?? _connection.EndpointUrl))).Value;
             }
+
+            public string AccountId(string region)
+            {
+                if (_accountId != null) return _accountId;
+                ValidateRegion(region);
+                using var sts = new AmazonSecurityTokenServiceClient(_credentials, new AmazonSecurityTokenServiceConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(region) });
+                var who = SdkCalls.Run("sts", "GetCallerIdentity", () => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
+                return _accountId = who.Account;
+            }
+
+            public IAwsSession AssumeRole(RoleRequest role, string region)
+            {
+                ValidateRegion(region);
+                var arn = $"arn:{Partition(region)}:iam::{role.AccountId}:role/{role.RoleName}";
+                var credentials = new AssumedRoleCredentials(_credentials, region, arn, role.SessionName, role.ExternalId);
+                try
+                {
+                    // Asked now, so that a role that cannot be assumed is one error for its account, before any work there.
+                    credentials.GetCredentials();
+                }
+                catch (AwsServiceException e)
+                {
+                    throw new AwsServiceException("sts", "AssumeRole", e.ErrorCode,
+                        $"Could not assume {arn} (session {role.SessionName}): {e.Message}", e.StatusCode, e);
+                }
+                var child = new AwsSession(_connection, credentials, DefaultRegion, role.AccountId);
+                lock (_children) _children.Add(child);
+                return child;
+            }
+
+            /// <summary>aws, aws-cn or aws-us-gov, from the region's name.</summary>
+            internal static string Partition(string region) =>
+                region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
+                : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
+                : "aws";
 
             public void Dispose()
             {
-                foreach (var c in _ec2.Values) c.Dispose();
-                foreach (var c in _s3.Values) c.Dispose();
+                foreach (var c in _ec2.Values) if (c.IsValueCreated) c.Value.Dispose();
+                foreach (var c in _s3.Values) if (c.IsValueCreated) c.Value.Dispose();
+                foreach (var p in _policies.Values) p.Dispose();
+                lock (_children) foreach (var child in _children) child.Dispose();
                 _ec2.Clear();
                 _s3.Clear();
+                _policies.Clear();
             }
 
             private static string? ResolveDefaultRegion()
@@ -143,12 +189,13 @@ namespace SgNarrower.AwsSdk
 
     internal static class SdkConfig
     {
-        /// <summary>Standard retry mode with more attempts: throttling (RequestLimitExceeded) backs off and retries.</summary>
+        /// <summary>For S3: the SDK's standard retry mode with more attempts.</summary>
         public const int MaxAttempts = 8;
 
+        /// <summary>EC2 clients make one attempt per call: <see cref="CallPolicy"/> paces, waits out throttling and retries.</summary>
         public static Amazon.EC2.AmazonEC2Config Ec2(string region, string? endpointUrl)
         {
-            var config = new Amazon.EC2.AmazonEC2Config { RetryMode = RequestRetryMode.Standard, MaxErrorRetry = MaxAttempts - 1 };
+            var config = new Amazon.EC2.AmazonEC2Config { RetryMode = RequestRetryMode.Standard, MaxErrorRetry = 0 };
             Apply(config, region, endpointUrl);
             return config;
         }

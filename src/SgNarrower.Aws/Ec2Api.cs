@@ -13,11 +13,13 @@ namespace SgNarrower.AwsSdk
     internal sealed class Ec2Api : IEc2Api, IDisposable
     {
         private readonly AmazonEC2Client _client;
+        private readonly CallPolicy _policy;
 
-        public Ec2Api(string region, AWSCredentials credentials, AmazonEC2Config config)
+        public Ec2Api(string region, AWSCredentials credentials, AmazonEC2Config config, CallPolicy policy)
         {
             Region = region;
             _client = new AmazonEC2Client(credentials, config);
+            _policy = policy;
         }
 
         public string Region { get; }
@@ -97,7 +99,13 @@ namespace SgNarrower.AwsSdk
 
         public void Dispose() => _client.Dispose();
 
-        private static T Call<T>(string action, Func<Task<T>> call) => SdkCalls.Run("ec2", action, call);
+        private T Call<T>(string action, Func<Task<T>> call) => _policy.Run("ec2", action, call);
+
+        public IReadOnlyList<string> DescribeRegions()
+        {
+            var response = Call("DescribeRegions", () => _client.DescribeRegionsAsync(new DescribeRegionsRequest()));
+            return (response.Regions ?? new List<Amazon.EC2.Model.Region>()).Where(r => r?.RegionName != null).Select(r => r.RegionName).ToList();
+        }
 
         internal static SecurityGroupSnapshot ToSnapshot(SecurityGroup g) => new SecurityGroupSnapshot
         {
@@ -142,45 +150,6 @@ namespace SgNarrower.AwsSdk
             foreach (var t in tags ?? new List<Tag>())
                 if (t?.Key != null) result[t.Key] = t.Value ?? "";
             return result;
-        }
-    }
-
-    internal static class SdkCalls
-    {
-        /// <summary>Runs one SDK call synchronously (cmdlets are synchronous) and turns its failures into ours.</summary>
-        public static T Run<T>(string service, string action, Func<Task<T>> call)
-        {
-            try
-            {
-                return call().ConfigureAwait(false).GetAwaiter().GetResult();
-            }
-            catch (AmazonServiceException e) when (!string.IsNullOrEmpty(e.ErrorCode))
-            {
-                throw new AwsServiceException(service, action, e.ErrorCode, e.Message, (int)e.StatusCode, e);
-            }
-            catch (AmazonServiceException e) when (e.InnerException is System.Net.Http.HttpRequestException || e.StatusCode == 0)
-            {
-                throw new AwsServiceException(service, action, "ConnectionFailure", Innermost(e), 0, e);
-            }
-            catch (AmazonServiceException e)
-            {
-                throw new AwsServiceException(service, action, "HttpStatus" + (int)e.StatusCode, e.Message, (int)e.StatusCode, e);
-            }
-            catch (Exception e) when (e is System.Net.Http.HttpRequestException || e is System.Net.WebException ||
-                                      e is System.Net.Sockets.SocketException || e is TaskCanceledException || e is System.IO.IOException)
-            {
-                throw new AwsServiceException(service, action, "ConnectionFailure", Innermost(e), 0, e);
-            }
-            catch (AmazonClientException e)
-            {
-                throw new AwsServiceException(service, action, "ClientError", Innermost(e), 0, e);
-            }
-        }
-
-        private static string Innermost(Exception e)
-        {
-            while (e.InnerException != null) e = e.InnerException;
-            return e.Message;
         }
     }
 }

@@ -170,8 +170,9 @@ Describe 'Get-OpenIngressRule live, against the EC2 endpoint' {
             [void]$ps.AddCommand('Get-OpenIngressRule').AddParameter('Region', 'us-east-1').AddParameter('EndpointUrl', $script:Url).AddParameter('PageSize', 5)
             $out = $ps.Invoke()
             $out.Count | Should -Be 5
-            $status = @($ps.Streams.Progress | Where-Object RecordType -eq 'Processing').StatusDescription
-            $status | Should -Contain 'us-east-1: 10 group(s) in 2 page(s), 5 open rule(s)'
+            $processing = @($ps.Streams.Progress | Where-Object RecordType -eq 'Processing')
+            $processing.CurrentOperation | Should -Contain 'us-east-1: 10 group(s) in 2 page(s), 5 open rule(s)'
+            $processing.StatusDescription | Should -Contain '1 of 1 account-region scope(s) done, 5 open rule(s)'
             @($ps.Streams.Progress)[-1].RecordType | Should -Be 'Completed'
         }
         finally { $ps.Dispose() }

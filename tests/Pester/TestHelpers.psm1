@@ -31,6 +31,9 @@ function Start-TestEc2 {
     $process = [System.Diagnostics.Process]::Start($psi)
     $line = $process.StandardOutput.ReadLine()
     if ($line -notmatch '^LISTENING (http://127\.0\.0\.1:\d+/)$') { $process.Kill(); throw "The test EC2 server did not start: $line" }
+    # The same server stands in for STS and the IAM Identity Center portal, reached the AWS way: by endpoint variables.
+    $env:AWS_ENDPOINT_URL_STS = $Matches[1]
+    $env:AWS_ENDPOINT_URL_SSO = $Matches[1]
     [pscustomobject]@{ Url = $Matches[1]; Process = $process }
 }
 

@@ -122,6 +122,9 @@ public sealed class FakeEc2 : IEc2Api
         return 0;
     });
 
+    public List<string> Regions { get; } = new() { "us-east-1", "us-east-2", "eu-west-1", "eu-central-1" };
+    public IReadOnlyList<string> DescribeRegions() => Call("DescribeRegions", () => (IReadOnlyList<string>)Regions.ToList());
+
     private List<Rule> Find(string groupId, string action) =>
         Groups.TryGetValue(groupId, out var rules) ? rules
             : throw new AwsServiceException("ec2", action, "InvalidGroup.NotFound", $"The security group '{groupId}' does not exist", 400);

@@ -19,7 +19,18 @@ public sealed class Ec2Service
 {
     private const string Ns = "http://ec2.amazonaws.com/doc/2016-11-15/";
     private readonly object _gate = new();
+    /// <summary>The account a caller with the tests' base credentials is in.</summary>
+    public const string DefaultAccount = "123456789012";
+    public static readonly string[] StandardRegions =
+    {
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1",
+        "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "sa-east-1",
+    };
+    /// <summary>Groups by "account/region".</summary>
     private Dictionary<string, List<GroupSpec>> _regions = new(StringComparer.Ordinal);
+    private WorldSpec _world = new();
+    /// <summary>The account of the call being served (set under the lock).</summary>
+    private string _account = DefaultAccount;
     private readonly List<FaultSpec> _faults = new();
     private readonly List<CallRecord> _calls = new();
     private int _nextRuleId = 1;
@@ -30,16 +41,25 @@ public sealed class Ec2Service
     {
         lock (_gate)
         {
+            _world = world;
             _regions = new(StringComparer.Ordinal);
-            foreach (var (region, spec) in world.Regions)
+            void Add(string account, Dictionary<string, RegionSpec> regions)
             {
-                foreach (var g in spec.Groups)
-                    foreach (var r in g.Rules)
-                        r.RuleId ??= NewRuleId();
-                _regions[region] = spec.Groups;
+                foreach (var (region, spec) in regions)
+                {
+                    foreach (var g in spec.Groups)
+                    {
+                        if (account != DefaultAccount && g.OwnerId == DefaultAccount) g.OwnerId = account;
+                        foreach (var r in g.Rules) r.RuleId ??= NewRuleId();
+                    }
+                    _regions[account + "/" + region] = spec.Groups;
+                }
             }
+            Add(DefaultAccount, world.Regions);
+            foreach (var (account, spec) in world.Accounts) Add(account, spec.Regions);
             _calls.Clear();
             _faults.Clear();
+            _buckets.Clear();
         }
     }
 
@@ -47,10 +67,52 @@ public sealed class Ec2Service
     {
         lock (_gate)
         {
-            var w = new WorldSpec();
-            foreach (var (region, groups) in _regions) w.Regions[region] = new RegionSpec { Groups = groups };
+            var w = new WorldSpec { EnabledRegions = _world.EnabledRegions, Throttling = _world.Throttling, CredentialSeconds = _world.CredentialSeconds };
+            foreach (var (key, groups) in _regions)
+            {
+                var (account, region) = (key[..key.IndexOf('/')], key[(key.IndexOf('/') + 1)..]);
+                var regions = account == DefaultAccount ? w.Regions
+                    : (w.Accounts.TryGetValue(account, out var a) ? a : w.Accounts[account] = new AccountSpec()).Regions;
+                regions[region] = new RegionSpec { Groups = groups };
+            }
             return w;
         }
+    }
+
+    public WorldSpec World { get { lock (_gate) return _world; } }
+
+    // ---------------------------------------------------------------- EC2's token buckets
+
+    private sealed class Bucket
+    {
+        private readonly double _burst, _rate;
+        private double _tokens;
+        private DateTime _at = DateTime.UtcNow;
+        public Bucket(double burst, double rate) { _burst = burst; _rate = rate; _tokens = burst; }
+        public bool TryTake()
+        {
+            var now = DateTime.UtcNow;
+            _tokens = Math.Min(_burst, _tokens + (now - _at).TotalSeconds * _rate);
+            _at = now;
+            if (_tokens < 1) return false;
+            _tokens -= 1;
+            return true;
+        }
+    }
+
+    private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+
+    /// <summary>Takes a token from the account and region's bucket for the action; false means RequestLimitExceeded.</summary>
+    private bool TryTakeToken(string account, string region, string action)
+    {
+        var t = _world.Throttling;
+        if (t == null) return true;
+        var (category, burst, rate) = action.StartsWith("Describe", StringComparison.Ordinal) ? ("describe", t.DescribeBurst, t.DescribeRate)
+            : action == "CreateTags" ? ("tags", t.TagBurst, t.TagRate)
+            : ("mutating", t.MutatingBurst, t.MutatingRate);
+        var key = $"{account}/{region}/{category}";
+        if (!_buckets.TryGetValue(key, out var bucket)) _buckets[key] = bucket = new Bucket(burst, rate);
+        return bucket.TryTake();
     }
 
     public void AddFault(FaultSpec fault) { lock (_gate) _faults.Add(fault); }
@@ -62,6 +124,7 @@ public sealed class Ec2Service
     {
         lock (_gate)
         {
+            _account = DefaultAccount;
             var ids = ruleIds.ToHashSet(StringComparer.Ordinal);
             int n = 0;
             foreach (var g in Groups(region)) n += g.Rules.RemoveAll(r => ids.Contains(r.RuleId!));
@@ -71,16 +134,28 @@ public sealed class Ec2Service
 
     public int DeleteGroup(string region, string groupId)
     {
-        lock (_gate) return Groups(region).RemoveAll(g => g.GroupId == groupId);
+        lock (_gate)
+        {
+            _account = DefaultAccount;
+            return Groups(region).RemoveAll(g => g.GroupId == groupId);
+        }
     }
 
-    public string Handle(string region, Dictionary<string, string> p)
+    public string Handle(string region, Dictionary<string, string> p) => Handle(DefaultAccount, region, p);
+
+    public string Handle(string account, string region, Dictionary<string, string> p)
     {
         var action = p.GetValueOrDefault("Action") ?? throw new Ec2Error(400, "MissingAction", "The request must contain the parameter Action.");
         lock (_gate)
         {
-            var call = new CallRecord { Action = action, Region = region, GroupId = p.GetValueOrDefault("GroupId"), Parameters = new(p) };
+            _account = account;
+            var call = new CallRecord { Action = action, Account = account, Region = region, GroupId = p.GetValueOrDefault("GroupId"), Parameters = new(p) };
             _calls.Add(call);
+            if (!TryTakeToken(account, region, action))
+            {
+                call.Throttled = true;
+                throw new Ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.");
+            }
             bool lose = InjectFault(action, region, p.GetValueOrDefault("GroupId"));
             var reply = Apply(action, region, p);
             if (lose)
@@ -101,6 +176,7 @@ public sealed class Ec2Service
                 "AuthorizeSecurityGroupIngress" => AuthorizeIngress(region, p),
                 "ModifySecurityGroupRules" => ModifyRules(region, p),
                 "CreateTags" => CreateTags(region, p),
+                "DescribeRegions" => DescribeRegions(),
                 _ => throw new Ec2Error(400, "InvalidAction", $"The action {action} is not valid for this web service."),
             };
 
@@ -128,6 +204,7 @@ public sealed class Ec2Service
     {
         lock (_gate)
         {
+            _account = DefaultAccount;
             var group = Groups(m.Region).FirstOrDefault(g => g.Rules.Any(r => r.RuleId == m.RuleId))
                 ?? throw new Ec2Error(400, "InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{m.RuleId}' does not exist");
             var p = new Dictionary<string, string> { ["GroupId"] = group.GroupId, ["SecurityGroupRule.1.SecurityGroupRuleId"] = m.RuleId };
@@ -144,7 +221,22 @@ public sealed class Ec2Service
     }
 
     private List<GroupSpec> Groups(string region) =>
-        _regions.TryGetValue(region, out var g) ? g : _regions[region] = new List<GroupSpec>();
+        _regions.TryGetValue(_account + "/" + region, out var g) ? g : _regions[_account + "/" + region] = new List<GroupSpec>();
+
+    private string DescribeRegions()
+    {
+        var sb = new StringBuilder("<regionInfo>");
+        foreach (var r in _world.EnabledRegions ?? StandardRegions.ToList())
+        {
+            sb.Append("<item>");
+            El(sb, "regionName", r);
+            El(sb, "regionEndpoint", $"ec2.{r}.amazonaws.com");
+            El(sb, "optInStatus", "opt-in-not-required");
+            sb.Append("</item>");
+        }
+        sb.Append("</regionInfo>");
+        return Envelope("DescribeRegions", sb);
+    }
 
     private string NewRuleId() => "sgr-" + (_nextRuleId++).ToString("x17", CultureInfo.InvariantCulture);
 

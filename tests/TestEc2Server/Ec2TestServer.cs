@@ -25,6 +25,7 @@ public sealed class Ec2TestServer : IDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port));
+        Sts = new StsService(Service);
         _app = builder.Build();
         _app.Run(Serve);
     }
@@ -32,6 +33,7 @@ public sealed class Ec2TestServer : IDisposable
     public int Port { get; }
     public string Url => $"http://127.0.0.1:{Port}/";
     public Ec2Service Service { get; } = new();
+    public StsService Sts { get; }
 
     public Ec2TestServer Start()
     {
@@ -54,11 +56,12 @@ public sealed class Ec2TestServer : IDisposable
         return port;
     }
 
-    private static readonly Regex Scope = new(@"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request", RegexOptions.Compiled);
+    private static readonly Regex Scope = new(@"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request", RegexOptions.Compiled);
 
     private async Task Serve(HttpContext ctx)
     {
         int status = 200;
+        bool isSts = false;
         string body, contentType = "text/xml;charset=UTF-8";
         string text;
         using (var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8)) text = await reader.ReadToEndAsync();
@@ -70,13 +73,31 @@ public sealed class Ec2TestServer : IDisposable
                 contentType = "application/json";
                 body = Control(ctx.Request.Method, path, text);
             }
+            else if (path == "/federation/credentials")
+            {
+                // IAM Identity Center's portal: unsigned, the bearer token from the SSO cache says who is asking.
+                contentType = "application/json";
+                body = Sts.SsoRoleCredentials(ctx.Request.Headers["x-amz-sso_bearer_token"].ToString(), ctx.Request.Query["account_id"], ctx.Request.Query["role_name"]);
+            }
+            else if (ParseForm(text).GetValueOrDefault("Action") == "AssumeRoleWithWebIdentity")
+            {
+                // Unsigned by design: the web identity token is the credential.
+                isSts = true;
+                body = Sts.Handle(null, ParseForm(text));
+            }
             else
             {
                 var auth = ctx.Request.Headers.Authorization.ToString();
                 var m = Scope.Match(auth);
                 if (!auth.StartsWith("AWS4-HMAC-SHA256", StringComparison.Ordinal) || !m.Success)
                     throw new Ec2Error(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
-                if (m.Groups[2].Value == "s3")
+                var (accessKey, region, service) = (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value);
+                if (service == "sts")
+                {
+                    isSts = true;
+                    body = Sts.Handle(accessKey, ParseForm(text));
+                }
+                else if (service == "s3")
                 {
                     // A stand-in S3 for what s3rver cannot show: injected faults (AccessDenied, 500s), and the
                     // headers a write carries. The real store in the tests is s3rver.
@@ -98,9 +119,12 @@ public sealed class Ec2TestServer : IDisposable
                     await Respond(ctx, 501, "<Error><Code>NotImplemented</Code><Message>Only PUT is served here.</Message></Error>", "application/xml");
                     return;
                 }
-                var form = ParseForm(text);
-                foreach (var (key, value) in ctx.Request.Query) form[key] = value.ToString();
-                body = Service.Handle(m.Groups[1].Value, form);
+                else
+                {
+                    var form = ParseForm(text);
+                    foreach (var (key, value) in ctx.Request.Query) form[key] = value.ToString();
+                    body = Service.Handle(Sts.AccountOf(accessKey), region, form);
+                }
             }
         }
         catch (LostReplyException)
@@ -112,7 +136,10 @@ public sealed class Ec2TestServer : IDisposable
         catch (Ec2Error e)
         {
             status = e.Status;
-            body = Ec2Service.ErrorXml(e);
+            body = ctx.Request.Path == "/federation/credentials"
+                ? JsonSerializer.Serialize(new { message = e.Message })
+                : isSts ? StsService.ErrorXml(e) : Ec2Service.ErrorXml(e);
+            if (ctx.Request.Path == "/federation/credentials") { contentType = "application/json"; ctx.Response.Headers["x-amzn-ErrorType"] = e.Code; }
         }
         catch (Exception e)
         {
@@ -161,6 +188,7 @@ public sealed class Ec2TestServer : IDisposable
                 return "{}";
             case ("POST", "/_control/calls/reset"):
                 Service.ResetCalls();
+                Sts.ResetCalls();
                 return "{}";
             case ("POST", "/_control/faults"):
                 Service.AddFault(JsonSerializer.Deserialize<FaultSpec>(body, Json.Options)!);
@@ -170,6 +198,8 @@ public sealed class Ec2TestServer : IDisposable
                 var req = JsonSerializer.Deserialize<DeleteRulesRequest>(body, Json.Options)!;
                 return JsonSerializer.Serialize(new { deleted = Service.DeleteRules(req.Region, req.RuleIds) });
             }
+            case ("GET", "/_control/sts-calls"):
+                return JsonSerializer.Serialize(Sts.Calls(), Json.Options);
             case ("POST", "/_control/modify-rule"):
                 Service.ModifyRule(JsonSerializer.Deserialize<ModifyRuleRequest>(body, Json.Options)!);
                 return "{}";

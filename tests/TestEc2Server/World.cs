@@ -6,7 +6,36 @@ namespace SgNarrower.TestEc2;
 /// <summary>A world of security groups by region, as the tests describe it (JSON over the control API).</summary>
 public sealed class WorldSpec
 {
+    /// <summary>The regions of the caller's own account (<see cref="Ec2Service.DefaultAccount"/>).</summary>
     public Dictionary<string, RegionSpec> Regions { get; set; } = new();
+    /// <summary>Other accounts, reached by assuming a role in them.</summary>
+    public Dictionary<string, AccountSpec> Accounts { get; set; } = new();
+    /// <summary>What DescribeRegions lists (the regions enabled for every account); null for a standard set.</summary>
+    public List<string>? EnabledRegions { get; set; }
+    /// <summary>EC2's token buckets per account and region; null for none.</summary>
+    public ThrottleSpec? Throttling { get; set; }
+    /// <summary>How long credentials from the stand-in STS and SSO last.</summary>
+    public int CredentialSeconds { get; set; } = 3600;
+}
+
+public sealed class AccountSpec
+{
+    public Dictionary<string, RegionSpec> Regions { get; set; } = new();
+    /// <summary>Roles that exist in the account; empty means any role name can be assumed.</summary>
+    public List<string> Roles { get; set; } = new();
+    /// <summary>The external id AssumeRole must carry, if any.</summary>
+    public string? ExternalId { get; set; }
+}
+
+/// <summary>Token buckets shaped like EC2's: burst and refill per second, per account and region, by category.</summary>
+public sealed class ThrottleSpec
+{
+    public double DescribeBurst { get; set; } = 100;
+    public double DescribeRate { get; set; } = 20;
+    public double MutatingBurst { get; set; } = 50;
+    public double MutatingRate { get; set; } = 5;
+    public double TagBurst { get; set; } = 100;
+    public double TagRate { get; set; } = 10;
 }
 
 public sealed class RegionSpec
@@ -84,6 +113,10 @@ public sealed class ModifyRuleRequest
 public sealed class CallRecord
 {
     public string Action { get; set; } = "";
+    public string Account { get; set; } = "";
+    /// <summary>Refused with RequestLimitExceeded by the token bucket.</summary>
+    public bool Throttled { get; set; }
+    public DateTime At { get; set; } = DateTime.UtcNow;
     public string Region { get; set; } = "";
     public string? GroupId { get; set; }
     public Dictionary<string, string> Parameters { get; set; } = new();

@@ -1,34 +1,85 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SgNarrower.Concurrency;
 using SgNarrower.Services;
 
 namespace SgNarrower.Changes
 {
+    /// <summary>What to plan: revoke (with or without narrowing) or restore, and under which run id.</summary>
+    public sealed class PlanOptions
+    {
+        public PlanOptions(PlanKind kind, string runId)
+        {
+            Kind = kind;
+            RunId = runId;
+        }
+        public PlanKind Kind { get; }
+        public string RunId { get; }
+        public ReplacementSet Replacements { get; set; } = ReplacementSet.None;
+        public bool KeepReplacements { get; set; }
+    }
+
     /// <summary>
-    /// Turns change requests into per-group plans, region by region: the live rules of every group a region's
-    /// requests name are read in batches first, then each request is planned against them. A region whose groups
-    /// cannot be read fails its own requests with the error; the other regions go on.
+    /// Turns change requests into per-group plans, scope by scope (an account and a region): the live rules of every
+    /// group a scope's requests name are read in batches first, then each request is planned against them. A scope
+    /// whose account cannot be reached or whose groups cannot be read fails its own requests with the error; the
+    /// other scopes go on.
     /// </summary>
     public static class ChangePlanning
     {
         public static List<GroupPlan> PlanRevoke(Func<string, IEc2Api> apiFor, IReadOnlyList<ChangeRequest> requests,
             ReplacementSet replacements, string runId, Action<string>? verbose) =>
-            Plan(PlanKind.Revoke, apiFor, requests, runId, verbose, (rs, live) => RevokePlanner.Plan(rs, live, replacements, runId));
+            Plan(scope => apiFor(scope.Region), requests, new PlanOptions(PlanKind.Revoke, runId) { Replacements = replacements }, verbose);
 
         public static List<GroupPlan> PlanRestore(Func<string, IEc2Api> apiFor, IReadOnlyList<ChangeRequest> requests,
             bool keepReplacements, string runId, Action<string>? verbose) =>
-            Plan(PlanKind.Restore, apiFor, requests, runId, verbose, (rs, live) => RestorePlanner.Plan(rs, live, keepReplacements, runId));
+            Plan(scope => apiFor(scope.Region), requests, new PlanOptions(PlanKind.Restore, runId) { KeepReplacements = keepReplacements }, verbose);
+
+        /// <summary>All scopes, one after another.</summary>
+        public static List<GroupPlan> Plan(Func<Scope, IEc2Api> apiFor, IReadOnlyList<ChangeRequest> requests, PlanOptions options, Action<string>? verbose) =>
+            requests.GroupBy(r => r.Scope).SelectMany(g => PlanScope(g.Key, () => apiFor(g.Key), g.ToList(), options, verbose)).ToList();
+
+        /// <summary>One scope's requests; <paramref name="api"/> may throw <see cref="AccountUnavailableException"/>.</summary>
+        /// <param name="checkAccount">Called when a group is missing: throws when the scope's account is not the one the session is in.</param>
+        public static List<GroupPlan> PlanScope(Scope scope, Func<IEc2Api> api, IReadOnlyList<ChangeRequest> requests, PlanOptions options, Action<string>? verbose,
+            Action<string?>? checkAccount = null)
+        {
+            try
+            {
+                var ec2 = api();
+                var live = LiveState.Read(ec2, requests.Select(r => r.GroupId), verbose);
+                // A group that is not there may be a group of another account: say so rather than call it deleted.
+                if (checkAccount != null && live.Values.Any(g => !g.Exists)) checkAccount(scope.Account);
+                return options.Kind == PlanKind.Revoke
+                    ? RevokePlanner.Plan(requests, live, options.Replacements, options.RunId)
+                    : RestorePlanner.Plan(requests, live, options.KeepReplacements, options.RunId);
+            }
+            catch (AccountUnavailableException e)
+            {
+                return Failed(options, requests, e.Failure, "", e.InnerException ?? e);
+            }
+            catch (AwsServiceException e)
+            {
+                var info = AwsErrors.Describe(e, $"{scope}");
+                return Failed(options, requests, info, "The rules of this group could not be read, so nothing was changed. ", e);
+            }
+        }
+
+        private static List<GroupPlan> Failed(PlanOptions options, IReadOnlyList<ChangeRequest> requests, FailureInfo info, string lead, Exception error) =>
+            PerGroup(options.Kind, requests, new Dictionary<string, LiveGroup>(), options.RunId,
+                (item, _) => item.Decide(ChangeStatus.Failed, lead + info.Message, info.ErrorId, error));
 
         /// <summary>One plan per group, one item per request in input order; <paramref name="decide"/> plans each item against its live group.</summary>
         internal static List<GroupPlan> PerGroup(PlanKind kind, IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
             string runId, Action<PlanItem, LiveGroup> decide)
         {
             var plans = new List<GroupPlan>();
-            foreach (var group in requests.GroupBy(r => r.GroupId, StringComparer.OrdinalIgnoreCase))
+            foreach (var group in requests.GroupBy(r => (r.Scope, GroupId: r.GroupId.ToLowerInvariant())))
             {
-                var liveGroup = live.TryGetValue(group.Key, out var g) ? g : LiveGroup.Missing(group.Key);
-                var plan = new GroupPlan(kind, group.First().Region, group.Key, liveGroup, runId);
+                var liveGroup = live.TryGetValue(group.Key.GroupId, out var g) ? g : LiveGroup.Missing(group.Key.GroupId);
+                var first = group.First();
+                var plan = new GroupPlan(kind, first.Account, first.Region, first.GroupId, liveGroup, runId);
                 foreach (var request in group)
                 {
                     var item = new PlanItem(request);
@@ -36,37 +87,6 @@ namespace SgNarrower.Changes
                     decide(item, liveGroup);
                 }
                 plans.Add(plan);
-            }
-            return plans;
-        }
-
-        private static List<GroupPlan> Plan(PlanKind kind, Func<string, IEc2Api> apiFor, IReadOnlyList<ChangeRequest> requests, string runId,
-            Action<string>? verbose, Func<IReadOnlyList<ChangeRequest>, IReadOnlyDictionary<string, LiveGroup>, List<GroupPlan>> plan)
-        {
-            var plans = new List<GroupPlan>();
-            foreach (var region in requests.GroupBy(r => r.Region, StringComparer.Ordinal))
-            {
-                var inRegion = region.ToList();
-                try
-                {
-                    var live = LiveState.Read(apiFor(region.Key), inRegion.Select(r => r.GroupId), verbose);
-                    plans.AddRange(plan(inRegion, live));
-                }
-                catch (AwsServiceException e)
-                {
-                    var info = AwsErrors.Describe(e, "region " + region.Key);
-                    foreach (var group in inRegion.GroupBy(r => r.GroupId, StringComparer.OrdinalIgnoreCase))
-                    {
-                        var failed = new GroupPlan(kind, region.Key, group.Key, LiveGroup.Missing(group.Key), runId);
-                        foreach (var request in group)
-                        {
-                            var item = new PlanItem(request);
-                            item.Decide(ChangeStatus.Failed, $"The rules of {group.Key} could not be read, so nothing was changed. {info.Message}", info.ErrorId, e);
-                            failed.Items.Add(item);
-                        }
-                        plans.Add(failed);
-                    }
-                }
             }
             return plans;
         }

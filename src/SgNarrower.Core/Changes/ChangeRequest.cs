@@ -20,6 +20,9 @@ namespace SgNarrower.Changes
         public ChangeStatus? RecordedStatus { get; }
 
         public string Region => Rule.Region!;
+        /// <summary>The account the rule lives in (its OwnerId); null for the caller's own.</summary>
+        public string? Account => Rule.OwnerId;
+        public Concurrency.Scope Scope => new Concurrency.Scope(Account, Region);
         public string GroupId => Rule.GroupId;
         /// <summary>The run id replacements of this rule are tagged with: that of the record that holds the rule.</summary>
         public string? RecordRunId => Rule.AuditRunId;

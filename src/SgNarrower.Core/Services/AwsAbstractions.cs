@@ -15,6 +15,27 @@ namespace SgNarrower.Services
         public string? EndpointUrl { get; set; }
         /// <summary>For commands that call both EC2 and S3: the S3 URL, where it differs from <see cref="EndpointUrl"/>.</summary>
         public string? S3EndpointUrl { get; set; }
+        /// <summary>The share (0-1] of each of EC2's per-account, per-region token buckets this command may use.</summary>
+        public double RateShare { get; set; } = 1.0;
+        /// <summary>How long one call may keep waiting out throttling (RequestLimitExceeded) before it fails.</summary>
+        public TimeSpan ThrottlePatience { get; set; } = TimeSpan.FromMinutes(3);
+    }
+
+    /// <summary>A role to assume in another account.</summary>
+    public sealed class RoleRequest
+    {
+        public RoleRequest(string accountId, string roleName, string? externalId, string sessionName)
+        {
+            AccountId = accountId;
+            RoleName = roleName;
+            ExternalId = externalId;
+            SessionName = sessionName;
+        }
+        public string AccountId { get; }
+        public string RoleName { get; }
+        public string? ExternalId { get; }
+        /// <summary>2-64 characters of [\w+=,.@-]: names the run in CloudTrail.</summary>
+        public string SessionName { get; }
     }
 
     /// <summary>The seam between the module and the AWS SDK; implemented in SgNarrower.Aws, loaded in its own context.</summary>
@@ -30,13 +51,26 @@ namespace SgNarrower.Services
         IReadOnlyList<string> ListProfiles(string? profileLocation);
     }
 
-    /// <summary>Credentials resolved once, and clients built once per region for the life of one command.</summary>
+    /// <summary>
+    /// Credentials resolved once, and clients built once per region for the life of one command. Each (account,
+    /// region) has its own pacing, shaped like EC2's token buckets. Safe to use from several threads.
+    /// </summary>
     public interface IAwsSession : IDisposable
     {
         /// <summary>The region from the default chain (AWS_REGION, profile), or null when none is configured.</summary>
         string? DefaultRegion { get; }
         IEc2Api Ec2(string region);
         IS3Api S3(string region);
+
+        /// <summary>The account the credentials belong to (sts:GetCallerIdentity, asked once).</summary>
+        string AccountId(string region);
+
+        /// <summary>
+        /// A session in another account, by assuming arn:&lt;partition&gt;:iam::&lt;account&gt;:role/&lt;name&gt; with these
+        /// credentials. Its credentials are refreshed before they expire. Throws <see cref="AwsServiceException"/>
+        /// (service sts, action AssumeRole) when the role cannot be assumed.
+        /// </summary>
+        IAwsSession AssumeRole(RoleRequest role, string region);
     }
 
     public sealed class PutObjectSpec
@@ -103,6 +137,9 @@ namespace SgNarrower.Services
 
         /// <summary>CreateTags on rules (sgr-...): adds the tags, or overwrites the value of a key that is there.</summary>
         void TagRules(IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, string> tags);
+
+        /// <summary>DescribeRegions: the regions enabled for the account.</summary>
+        IReadOnlyList<string> DescribeRegions();
     }
 
     /// <summary>One ingress rule to grant: what it allows, and its description.</summary>

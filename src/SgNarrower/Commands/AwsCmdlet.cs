@@ -40,7 +40,7 @@ namespace SgNarrower.Commands
         internal static readonly string[] ConnectionParameterNames =
             { nameof(ProfileName), nameof(ProfileLocation), nameof(AccessKey), nameof(SecretKey), nameof(SessionToken), nameof(EndpointUrl) };
 
-        protected AwsConnection Connection => new AwsConnection
+        protected virtual AwsConnection Connection => new AwsConnection
         {
             ProfileName = ProfileName,
             ProfileLocation = ProfileLocation is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation),

@@ -5,21 +5,28 @@ using System.Management.Automation;
 using SgNarrower.Audit;
 using SgNarrower.Changes;
 using SgNarrower.Completers;
+using SgNarrower.Concurrency;
 using SgNarrower.Services;
 
 namespace SgNarrower.Commands
 {
     /// <summary>
-    /// What Revoke-OpenIngressRule and Restore-IngressRule share: regions settled per rule, plans made against the
-    /// live groups, a prompt per rule, one batch per group, results and per-group errors written from here.
+    /// What Revoke-OpenIngressRule and Restore-IngressRule share: each rule's region and account settled, plans made
+    /// against the live groups (every account and region at once), a prompt per rule on the pipeline thread, one batch
+    /// per group, results and errors written as each group finishes.
     /// </summary>
-    public abstract class ChangeCmdlet : AwsCmdlet
+    public abstract class ChangeCmdlet : Ec2Cmdlet
     {
         /// <summary>The region for rules that do not name one. A rule's own Region always wins.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(RegionCompleter))]
         [ValidateNotNullOrEmpty]
         public string? Region { get; set; }
+
+        /// <summary>The account for rules that do not name one (OwnerId). A rule's own OwnerId always wins.</summary>
+        [Parameter]
+        [ValidatePattern("^[0-9]{12}$")]
+        public string? AccountId { get; set; }
 
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -30,22 +37,38 @@ namespace SgNarrower.Commands
         /// <summary>Asks once per rule (unless -Force); -WhatIf always wins and never changes anything.</summary>
         protected bool Approve(string target, string action) => (Force && !IsWhatIf) || ShouldProcess(target, action);
 
-        /// <summary>Settles each rule's region: its own, else -Region, else the default chain's (and remembers which).</summary>
+        /// <summary>Settles each rule's region (its own, else -Region, else the default chain's) and account (its own, else -AccountId).</summary>
         protected List<ChangeRequest> ToRequests(IAwsSession session, IEnumerable<AuditEntry> entries)
         {
             var requests = new List<ChangeRequest>();
             string? fallback = null;
             foreach (var e in entries)
             {
-                if (e.Rule.Region != null)
+                var rule = e.Rule.OwnerId == null && AccountId != null ? e.Rule with { OwnerId = AccountId } : e.Rule;
+                if (rule.Region != null)
                 {
-                    requests.Add(new ChangeRequest(e.Rule, e.Identity, regionFromRule: true, e.Status));
+                    requests.Add(new ChangeRequest(rule, e.Identity, regionFromRule: true, e.Status));
                     continue;
                 }
                 fallback ??= ResolveRegion(session, Region);
-                requests.Add(new ChangeRequest(e.Rule with { Region = fallback }, e.Identity, regionFromRule: false, e.Status));
+                requests.Add(new ChangeRequest(rule with { Region = fallback }, e.Identity, regionFromRule: false, e.Status));
             }
             return requests;
+        }
+
+        /// <summary>Plans every (account, region) scope at once; the plans come back in input order of their groups.</summary>
+        protected List<GroupPlan> Plan(AccountSessions accounts, IReadOnlyList<ChangeRequest> requests, PlanOptions options)
+        {
+            var byScope = requests.GroupBy(r => r.Scope).ToDictionary(g => g.Key, g => (IReadOnlyList<ChangeRequest>)g.ToList());
+            var plans = new List<GroupPlan>();
+            RunScopes(byScope.Keys.ToList(), (scope, sink) =>
+            {
+                foreach (var plan in ChangePlanning.PlanScope(scope, () => accounts.For(scope.Account, scope.Region).Ec2(scope.Region),
+                             byScope[scope], options, sink.Verbose, accounts.CheckCaller))
+                    sink.Write(plan);
+            }, o => plans.Add((GroupPlan)o), ScopeError);
+            var order = requests.Select((r, i) => (r, i)).GroupBy(x => (x.r.Scope, x.r.GroupId.ToLowerInvariant())).ToDictionary(g => g.Key, g => g.Min(x => x.i));
+            return plans.OrderBy(p => order.TryGetValue((p.Scope, p.GroupId.ToLowerInvariant()), out var i) ? i : int.MaxValue).ToList();
         }
 
         /// <summary>Asks about every rule that still needs a change; a declined or -WhatIf rule is Skipped.</summary>
@@ -55,27 +78,55 @@ namespace SgNarrower.Commands
                 if (!Approve(item.Describe(), action(item))) item.Skip(IsWhatIf ? "-WhatIf: nothing was changed." : "Declined at the prompt.");
         }
 
-        /// <summary>Runs the plans group by group, writing each group's results and errors as it finishes.</summary>
-        protected void Execute(IAwsSession session, IReadOnlyList<GroupPlan> plans, string activity)
+        /// <summary>
+        /// Runs the plans, every (account, region) scope at once and the groups of one scope one after another (paced
+        /// to that scope's buckets), writing each group's results and errors as it finishes.
+        /// </summary>
+        protected void Execute(AccountSessions accounts, IReadOnlyList<GroupPlan> plans, string activity)
         {
-            for (int i = 0; i < plans.Count; i++)
+            var byScope = plans.GroupBy(p => p.Scope).ToDictionary(g => g.Key, g => g.ToList());
+            int done = 0, changed = 0;
+            RunScopes(byScope.Keys.ToList(), (scope, sink) =>
             {
-                var plan = plans[i];
-                WriteProgress(new ProgressRecord(2, activity, $"{plan.Region} {plan.GroupId}: {plan.Items.Count} rule(s)")
+                IEc2Api? api = null;
+                foreach (var plan in byScope[scope])
                 {
-                    PercentComplete = i * 100 / plans.Count,
-                    CurrentOperation = $"Group {i + 1} of {plans.Count}",
-                });
-                IEc2Api api;
-                try { api = session.Ec2(plan.Region); }
-                catch (AwsSetupException e) { ThrowSetup(e); return; }
-                // A plan with nothing left to do makes no call: its outcome was decided against the live group.
-                var outcome = new PlanExecutor(api, WriteVerbose).Execute(plan);
+                    // A plan with nothing left to do makes no call: its outcome was decided against the live group.
+                    if (plan.Pending.Any()) api ??= accounts.For(scope.Account, scope.Region).Ec2(scope.Region);
+                    sink.Write(new PlanExecutor(api ?? Idle.Instance, sink.Verbose).Execute(plan));
+                }
+            },
+            o =>
+            {
+                var outcome = (GroupOutcome)o;
                 foreach (var e in outcome.Errors)
                     WriteError(Errors.Record(e.ErrorId, Errors.Category(e.Kind), e.Message, e.Target, e.Exception));
-                foreach (var c in outcome.Changes) WriteObject(c);
-            }
+                foreach (var c in outcome.Changes)
+                {
+                    if (c.Status != ChangeStatus.Skipped && c.Status != ChangeStatus.Failed && c.Status != ChangeStatus.AlreadyAbsent && c.Status != ChangeStatus.AlreadyPresent) changed++;
+                    WriteObject(c);
+                }
+                done++;
+                WriteProgress(new ProgressRecord(2, activity, $"{done} of {plans.Count} group(s) in {byScope.Count} account-region scope(s), {changed} rule(s) changed")
+                {
+                    PercentComplete = done * 100 / Math.Max(1, plans.Count),
+                });
+            }, ScopeError);
             WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        /// <summary>Stands in for EC2 where every outcome was decided in planning: a plan with nothing pending calls nothing.</summary>
+        private sealed class Idle : IEc2Api
+        {
+            public static readonly Idle Instance = new Idle();
+            public string Region => "";
+            private static Exception Never() => new InvalidOperationException("A plan with nothing pending made an EC2 call.");
+            public Page<SecurityGroupSnapshot> DescribeSecurityGroups(GroupQuery query, string? nextToken) => throw Never();
+            public Page<SecurityGroupRuleInfo> DescribeSecurityGroupRules(IReadOnlyList<string> groupIds, int pageSize, string? nextToken) => throw Never();
+            public IReadOnlyList<string> RevokeIngress(string groupId, IReadOnlyList<string> ruleIds) => throw Never();
+            public IReadOnlyList<SecurityGroupRuleInfo> AuthorizeIngress(string groupId, IReadOnlyList<RuleGrant> grants, IReadOnlyDictionary<string, string>? tags) => throw Never();
+            public void TagRules(IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, string> tags) => throw Never();
+            public IReadOnlyList<string> DescribeRegions() => throw Never();
         }
     }
 }

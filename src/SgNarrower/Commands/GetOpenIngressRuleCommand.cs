@@ -6,6 +6,8 @@ using System.Management.Automation;
 using SgNarrower.Services;
 using SgNarrower.Completers;
 using SgNarrower.Offline;
+using SgNarrower.Audit;
+using SgNarrower.Concurrency;
 using SgNarrower.Scanning;
 
 namespace SgNarrower.Commands
@@ -13,8 +15,16 @@ namespace SgNarrower.Commands
     /// <summary>Finds EC2 security-group ingress rules open to the world, one object per rule.</summary>
     [Cmdlet(VerbsCommon.Get, "OpenIngressRule", DefaultParameterSetName = LiveSet)]
     [OutputType(typeof(OpenIngressRule))]
-    public sealed class GetOpenIngressRuleCommand : AwsCmdlet
+    public sealed class GetOpenIngressRuleCommand : Ec2Cmdlet
     {
+        /// <summary>A scope's scanner finished a page: what the progress bar shows.</summary>
+        private sealed class PageDone
+        {
+            public PageDone(Scope scope, ScanProgress progress) { Scope = scope; Progress = progress; }
+            public Scope Scope { get; }
+            public ScanProgress Progress { get; }
+        }
+
         private const string LiveSet = "Live";
         private const string OfflineSet = "Offline";
 
@@ -32,6 +42,12 @@ namespace SgNarrower.Commands
         [Parameter(ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string[]? GroupId { get; set; }
+
+        /// <summary>Accounts to scan, each through -RoleName.</summary>
+        [Parameter(ParameterSetName = LiveSet)]
+        [ValidateNotNullOrEmpty]
+        [ValidatePattern("^[0-9]{12}$")]
+        public string[]? AccountId { get; set; }
 
         [Parameter(ParameterSetName = LiveSet)]
         [ValidateNotNullOrEmpty]
@@ -162,42 +178,71 @@ namespace SgNarrower.Commands
 
         private void ScanLive()
         {
+            if (AccountId != null && RoleName == null)
+                ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
+                    "-AccountId needs -RoleName: the role to assume in each of those accounts.", null));
+            if (RoleName != null && AccountId == null)
+                ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
+                    "-RoleName needs -AccountId: the accounts to assume it in.", null));
             using var session = OpenSession();
-            var regions = (Region is { Length: > 0 } ? Region : new[] { ResolveRegion(session, null) })
-                .Select(r => r.Trim()).Distinct(StringComparer.Ordinal).ToList();
-            var apis = new List<IEc2Api>();
-            foreach (var r in regions)
+            var patterns = (Region is { Length: > 0 } ? Region : new[] { ResolveRegion(session, null) }).Select(r => r.Trim()).Distinct(StringComparer.Ordinal).ToList();
+            var concrete = patterns.FirstOrDefault(p => !RegionPatterns.HasWildcard(p));
+            // A region name that is not one stops the command before any call.
+            foreach (var p in patterns.Where(p => !RegionPatterns.HasWildcard(p)))
             {
-                try { apis.Add(session.Ec2(r)); }
+                try { session.Ec2(p); }
                 catch (AwsSetupException e) { ThrowSetup(e); }
             }
+            var home = concrete ?? session.DefaultRegion ?? "us-east-1";
+            var accounts = Accounts(session, AuditRunInfo.New(ModuleInfo.Tool).RunId, home);
+
+            // First the scopes: each account's regions (a wildcard asks DescribeRegions in that account).
+            var scopes = new List<Scope>();
+            var homes = (AccountId ?? new string?[] { null }).Distinct().Select(a => new Scope(a, home)).ToList();
+            RunScopes(homes, (account, sink) =>
+            {
+                var s = accounts.For(account.Account, home);
+                var enabled = patterns.Any(RegionPatterns.HasWildcard) ? s.Ec2(home).DescribeRegions() : Array.Empty<string>();
+                foreach (var region in RegionPatterns.Expand(patterns, enabled)) sink.Write(new Scope(account.Account, region));
+            }, o => scopes.Add((Scope)o), ScopeError);
 
             var scope = new ScanScope { GroupIds = _groupIds, VpcIds = VpcId ?? Array.Empty<string>(), PageSize = PageSize };
             const int activityId = 1;
-            for (int i = 0; i < apis.Count; i++)
+            int done = 0, found = 0;
+            void Progress(string current) => WriteProgress(new ProgressRecord(activityId, "Scanning security groups",
+                $"{done} of {scopes.Count} account-region scope(s) done, {found} open rule(s)")
             {
-                var api = apis[i];
-                int index = i;
-                var scanner = new OpenRuleScanner(_matcher!, WriteVerbose, p =>
-                    WriteProgress(new ProgressRecord(activityId, "Scanning security groups",
-                        $"{p.Region}: {p.GroupsScanned} group(s) in {p.Pages} page(s), {p.OpenRules} open rule(s)")
-                    {
-                        PercentComplete = apis.Count > 1 ? index * 100 / apis.Count : -1,
-                        CurrentOperation = $"Region {index + 1} of {apis.Count}",
-                    }));
-                try
+                PercentComplete = scopes.Count > 1 ? done * 100 / scopes.Count : -1,
+                CurrentOperation = current,
+            });
+            RunScopes(scopes, (sc, sink) =>
+            {
+                var api = accounts.For(sc.Account, sc.Region).Ec2(sc.Region);
+                // Progress is queued like everything else a worker says: a copy of the scanner's counters per page.
+                var scanner = new OpenRuleScanner(_matcher!, sink.Verbose, p => sink.Write(new PageDone(sc,
+                    new ScanProgress { Region = p.Region, GroupsScanned = p.GroupsScanned, Pages = p.Pages, OpenRules = p.OpenRules })));
+                foreach (var rule in scanner.ScanRegion(api, scope)) sink.Write(rule);
+                foreach (var missing in scanner.MissingGroupIds)
+                    sink.Error(new ScopeFailure("SecurityGroupNotFound", FailureKind.NotFound,
+                        $"Security group {missing} was not found in {sc}. Check the id, the region and the account.", missing));
+            },
+            o =>
+            {
+                if (o is PageDone page)
                 {
-                    foreach (var rule in scanner.ScanRegion(api, scope)) WriteObject(rule);
-                    foreach (var missing in scanner.MissingGroupIds)
-                        WriteError(Errors.Record("SecurityGroupNotFound", ErrorCategory.ObjectNotFound,
-                            $"Security group {missing} was not found in {api.Region}. Check the id and the region.", missing));
+                    var p = page.Progress;
+                    Progress($"{page.Scope}: {p.GroupsScanned} group(s) in {p.Pages} page(s), {p.OpenRules} open rule(s)");
+                    return;
                 }
-                catch (AwsServiceException e)
-                {
-                    // One region failing (access, network) does not stop the others.
-                    WriteError(Errors.Aws(e, "region " + api.Region, api.Region));
-                }
-            }
+                found++;
+                WriteObject(o);
+            },
+            ScopeError,
+            sc =>
+            {
+                done++;
+                Progress($"{sc} done");
+            });
             WriteProgress(new ProgressRecord(activityId, "Scanning security groups", "Done") { RecordType = ProgressRecordType.Completed });
         }
     }

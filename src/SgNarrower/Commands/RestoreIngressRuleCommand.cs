@@ -82,13 +82,15 @@ namespace SgNarrower.Commands
 
                 session ??= OpenSession();
                 var runId = AuditRunInfo.New(ModuleInfo.Tool).RunId;
-                var plans = ChangePlanning.PlanRestore(session.Ec2, ToRequests(session, toRestore), KeepReplacement, runId, WriteVerbose);
+                var requests = ToRequests(session, toRestore);
+                var accounts = Accounts(session, runId, requests[0].Region);
+                var plans = Plan(accounts, requests, new PlanOptions(PlanKind.Restore, runId) { KeepReplacements = KeepReplacement });
                 Confirm(plans, item => item.Target != null
                     ? $"Remove {item.ReplacementsToRemove.Count} replacement rule(s) that narrowing added"
                     : item.ReplacementsToRemove.Count > 0
                         ? $"Grant back as recorded, then remove {item.ReplacementsToRemove.Count} replacement rule(s) that narrowing added"
                         : "Grant back as recorded");
-                Execute(session, plans, "Restoring ingress rules");
+                Execute(accounts, plans, "Restoring ingress rules");
             }
             finally
             {

@@ -116,12 +116,13 @@ namespace SgNarrower.Commands
 
             var run = AuditRunInfo.New(ModuleInfo.Tool);
             var requests = ToRequests(session, _entries);
-            var plans = ChangePlanning.PlanRevoke(session.Ec2, requests, _replacements, run.RunId, WriteVerbose);
+            var accounts = Accounts(session, run.RunId, requests.FirstOrDefault()?.Region);
+            var plans = Plan(accounts, requests, new PlanOptions(PlanKind.Revoke, run.RunId) { Replacements = _replacements });
             Confirm(plans, item => item.Replacements.Count > 0
                 ? $"Grant {item.Request.Identity.Permission} to {string.Join(", ", item.Replacements)}, then revoke"
                 : "Revoke");
             WriteJournal(plans, run);
-            Execute(session, plans, _replacements.IsEmpty ? "Revoking open ingress rules" : "Narrowing open ingress rules");
+            Execute(accounts, plans, _replacements.IsEmpty ? "Revoking open ingress rules" : "Narrowing open ingress rules");
         }
 
         /// <summary>-GroupId with only -SecurityGroupRuleId: the rule as EC2 holds it now is the rule to revoke.</summary>

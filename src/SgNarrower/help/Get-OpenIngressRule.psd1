@@ -10,6 +10,7 @@ The output's property names (Region, GroupId, SecurityGroupRuleId, IpProtocol, F
 Required IAM actions: ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules.
 '@
     Parameters  = @{
+        AccountId           = 'Accounts to scan, with -RoleName: the role is assumed in each of them, and every region given (wildcards too) is scanned in each. Without it, the caller''s own account.'
         Region                = 'The regions to scan. Without it, the region of the default chain (AWS_REGION, the profile) is used. With -Path it only labels the rules read from the file. Tab completion lists region names.'
         Path                  = 'One or more JSON files saved from ''aws ec2 describe-security-groups'' or ''Get-EC2SecurityGroup | ConvertTo-Json -Depth 5''. No AWS call is made. A file that is not valid JSON or not a security-group export is a terminating error that names the file.'
         GroupId               = 'Scans only these security groups. A group that does not exist is reported as an error and the others go on. Binds from the pipeline by property name.'

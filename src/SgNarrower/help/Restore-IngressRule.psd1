@@ -12,6 +12,7 @@ Replacement rules that narrowing added for this record's run (tagged sgnarrower:
 Required IAM actions: ec2:AuthorizeSecurityGroupIngress, ec2:DescribeSecurityGroupRules, ec2:RevokeSecurityGroupIngress (to remove replacements), ec2:CreateTags, and s3:GetObject for a record in S3.
 '@
     Parameters  = @{
+        AccountId           = 'The account for rules that do not name one (OwnerId). A rule''s own OwnerId always wins; with -RoleName the role is assumed in each rule''s account.'
         Path                = 'A local record (JSON Lines or CSV).'
         BucketName          = 'The bucket of a record in S3.'
         Key                 = 'The key of a record in S3.'

@@ -20,6 +20,7 @@ Throttling (RequestLimitExceeded) is retried with backoff by the SDK's standard 
 Required IAM actions: ec2:DescribeSecurityGroupRules, ec2:DescribeSecurityGroups, ec2:RevokeSecurityGroupIngress, and with -ReplaceWith ec2:AuthorizeSecurityGroupIngress and ec2:CreateTags (for the rule tags).
 '@
     Parameters  = @{
+        AccountId           = 'The account for rules that do not name one (OwnerId). A rule''s own OwnerId always wins. With -RoleName the role is assumed in each rule''s account; without it, a rule of another account than the caller''s is refused (AccountMismatch), never looked for in the wrong account.'
         InputObject         = 'Rules from the pipeline, read by property name: Get-OpenIngressRule and Export-IngressAudit output, change results, Import-Csv, ConvertFrom-Json or Import-Clixml of a record.'
         GroupId             = 'Names one rule directly: its security group (with -SecurityGroupRuleId, or with -IpProtocol, -FromPort, -ToPort and -CidrIpv4 or -CidrIpv6).'
         SecurityGroupRuleId = 'Names one rule directly by id (sgr-...), with -GroupId. Given alone, the rule is revoked as EC2 holds it now, and journaled first.'

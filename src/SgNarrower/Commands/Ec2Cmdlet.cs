@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using SgNarrower.Concurrency;
+using SgNarrower.Services;
+
+namespace SgNarrower.Commands
+{
+    /// <summary>
+    /// What the cmdlets that call EC2 share: roles in other accounts, how many (account, region) scopes run at once,
+    /// what share of EC2's request buckets they take, and the loop that writes what the workers queue.
+    /// </summary>
+    public abstract class Ec2Cmdlet : AwsCmdlet
+    {
+        /// <summary>The role to assume in each account (arn:&lt;partition&gt;:iam::&lt;account&gt;:role/&lt;RoleName&gt;).</summary>
+        [Parameter]
+        [ValidatePattern(@"^[\w+=,.@/-]{1,512}$")]
+        public string? RoleName { get; set; }
+
+        [Parameter]
+        [ValidatePattern(@"^[\w+=,.@:/-]{2,1224}$")]
+        public string? ExternalId { get; set; }
+
+        /// <summary>How many (account, region) scopes are worked on at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 8;
+
+        /// <summary>The share of each of EC2's per-account, per-region request buckets to use, 0.05 to 1.</summary>
+        [Parameter]
+        [ValidateRange(0.05, 1.0)]
+        public double RateShare { get; set; } = 1.0;
+
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        protected override AwsConnection Connection
+        {
+            get
+            {
+                var c = base.Connection;
+                c.RateShare = RateShare;
+                return c;
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        protected AccountSessions Accounts(IAwsSession session, string runId, string? region)
+        {
+            if (ExternalId != null && RoleName == null)
+                ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument, "-ExternalId goes with -RoleName.", null));
+            return new AccountSessions(session, RoleName, ExternalId, runId, region ?? session.DefaultRegion ?? "us-east-1");
+        }
+
+        /// <summary>Runs the scopes at once (at most -ThrottleLimit); output, errors and verbose lines are written here, on the pipeline thread.</summary>
+        protected void RunScopes<TScope>(IReadOnlyList<TScope> scopes, Action<TScope, IScopeSink> work, Action<object> output,
+            Func<TScope, Exception, ErrorRecord> error, Action<TScope>? done = null) where TScope : notnull
+        {
+            ScopeRunner.Run(scopes, ThrottleLimit, work, message =>
+            {
+                var scope = (TScope)message.Scope;
+                switch (message.Kind)
+                {
+                    case ScopeMessageKind.Output: output(message.Payload!); break;
+                    case ScopeMessageKind.Verbose: WriteVerbose((string)message.Payload!); break;
+                    case ScopeMessageKind.Error: WriteError(error(scope, (Exception)message.Payload!)); break;
+                    case ScopeMessageKind.Done: done?.Invoke(scope); break;
+                }
+            }, _stop.Token);
+        }
+
+        /// <summary>An error a worker met, as an error record: stable ids for ours and AWS's, the scope as target.</summary>
+        protected static ErrorRecord ScopeError(Scope scope, Exception e) => e switch
+        {
+            AccountUnavailableException a => Errors.Record(a.Failure.ErrorId, Errors.Category(a.Failure.Kind), a.Failure.Message, a.Account, a.InnerException),
+            AwsServiceException s => Errors.Aws(s, (scope.Account != null ? $"account {scope.Account}, " : "") + "region " + scope.Region, scope.ToString()),
+            AwsSetupException s => Errors.Setup(s),
+            ScopeFailure f => Errors.Record(f.ErrorId, Errors.Category(f.Kind), f.Message, f.Target, f.InnerException),
+            _ => Errors.Record("UnexpectedError", ErrorCategory.NotSpecified, $"{scope}: {e.Message}", scope.ToString(), e),
+        };
+    }
+
+    /// <summary>A failure a worker reports for one thing in its scope (a missing group, a rule), with its own id.</summary>
+    public sealed class ScopeFailure : Exception
+    {
+        public ScopeFailure(string errorId, FailureKind kind, string message, object? target, Exception? inner = null) : base(message, inner)
+        {
+            ErrorId = errorId;
+            Kind = kind;
+            Target = target;
+        }
+        public string ErrorId { get; }
+        public FailureKind Kind { get; }
+        public object? Target { get; }
+    }
+}
