@@ -14,15 +14,17 @@ namespace SgNarrower.AwsSdk
         public enum Bucket { Describe, Mutating, Tags }
 
         // A little under EC2's refill, so that clock and scheduling jitter never put us ahead of its bucket.
-        private const double Margin = 0.97;
-        private readonly TokenBucketRateLimiter _describe, _mutating, _tags;
+        private const double Margin = 0.95;
+        // Made on first use: the limiter refills on a timer, and its first refill must not come sooner after the
+        // burst than EC2's continuous bucket has a token again.
+        private readonly Lazy<TokenBucketRateLimiter> _describe, _mutating, _tags;
 
         public Pacer(double share)
         {
             if (!(share > 0 && share <= 1)) throw new ArgumentOutOfRangeException(nameof(share), "A share of the rate is more than 0 and at most 1.");
-            _describe = Create(100, 20, share);
-            _mutating = Create(50, 5, share);
-            _tags = Create(100, 10, share);
+            _describe = new Lazy<TokenBucketRateLimiter>(() => Create(100, 20, share));
+            _mutating = new Lazy<TokenBucketRateLimiter>(() => Create(50, 5, share));
+            _tags = new Lazy<TokenBucketRateLimiter>(() => Create(100, 10, share));
         }
 
         public static Bucket For(string action) =>
@@ -33,7 +35,7 @@ namespace SgNarrower.AwsSdk
         /// <summary>Blocks until the bucket has a token for one call.</summary>
         public void Wait(Bucket bucket)
         {
-            var limiter = bucket == Bucket.Describe ? _describe : bucket == Bucket.Tags ? _tags : _mutating;
+            var limiter = (bucket == Bucket.Describe ? _describe : bucket == Bucket.Tags ? _tags : _mutating).Value;
             using var lease = limiter.AcquireAsync(1).AsTask().ConfigureAwait(false).GetAwaiter().GetResult();
             if (!lease.IsAcquired) throw new InvalidOperationException("The rate limiter refused a token it should have queued.");
         }
@@ -56,9 +58,8 @@ namespace SgNarrower.AwsSdk
 
         public void Dispose()
         {
-            _describe.Dispose();
-            _mutating.Dispose();
-            _tags.Dispose();
+            foreach (var l in new[] { _describe, _mutating, _tags })
+                if (l.IsValueCreated) l.Value.Dispose();
         }
     }
 }

@@ -36,10 +36,32 @@ namespace SgNarrower.AwsSdk
             {
                 throw new AwsServiceException(service, action, "ConnectionFailure", Innermost(e), 0, e);
             }
+            catch (AmazonClientException e) when (ServiceErrorWithin(e) is AmazonServiceException inner)
+            {
+                // The call never went out: getting its credentials failed (an assumed role, SSO, web identity).
+                throw new AwsServiceException(service, action, "CredentialsFailed",
+                    $"The credentials could not be obtained: {Chain(e)} ({inner.ErrorCode}).", (int)inner.StatusCode, e);
+            }
             catch (AmazonClientException e)
             {
-                throw new AwsServiceException(service, action, "ClientError", Innermost(e), 0, e);
+                throw new AwsServiceException(service, action, "ClientError", Chain(e), 0, e);
             }
+        }
+
+        private static AmazonServiceException? ServiceErrorWithin(Exception e)
+        {
+            for (var x = e.InnerException; x != null; x = x.InnerException)
+                if (x is AmazonServiceException s && !string.IsNullOrEmpty(s.ErrorCode)) return s;
+            return null;
+        }
+
+        /// <summary>The messages of an exception and its causes that say something, outermost first.</summary>
+        private static string Chain(Exception e)
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            for (var x = e; x != null; x = x.InnerException)
+                if (!x.Message.StartsWith("Exception of type", StringComparison.Ordinal) && !parts.Contains(x.Message)) parts.Add(x.Message.TrimEnd('.'));
+            return string.Join(": ", parts);
         }
 
         private static string Innermost(Exception e)

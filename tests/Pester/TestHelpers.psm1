@@ -63,6 +63,11 @@ function Get-TestCalls {
     $calls
 }
 
+function Get-TestStsCalls {
+    param($Server)
+    @(Invoke-RestMethod -Uri "$($Server.Url)_control/sts-calls" | ForEach-Object { $_ })
+}
+
 function Reset-TestCalls {
     param($Server)
     Invoke-RestMethod -Method Post -Uri "$($Server.Url)_control/calls/reset" | Out-Null

@@ -143,13 +143,13 @@ public sealed class Ec2Service
 
     public string Handle(string region, Dictionary<string, string> p) => Handle(DefaultAccount, region, p);
 
-    public string Handle(string account, string region, Dictionary<string, string> p)
+    public string Handle(string account, string region, Dictionary<string, string> p, string? accessKey = null)
     {
         var action = p.GetValueOrDefault("Action") ?? throw new Ec2Error(400, "MissingAction", "The request must contain the parameter Action.");
         lock (_gate)
         {
             _account = account;
-            var call = new CallRecord { Action = action, Account = account, Region = region, GroupId = p.GetValueOrDefault("GroupId"), Parameters = new(p) };
+            var call = new CallRecord { Action = action, Account = account, AccessKey = accessKey, Region = region, GroupId = p.GetValueOrDefault("GroupId"), Parameters = new(p) };
             _calls.Add(call);
             if (!TryTakeToken(account, region, action))
             {

@@ -73,6 +73,13 @@ public sealed class Ec2TestServer : IDisposable
                 contentType = "application/json";
                 body = Control(ctx.Request.Method, path, text);
             }
+            else if (path == "/container-credentials" || path.StartsWith("/latest/", StringComparison.Ordinal))
+            {
+                // A container's and an instance's credential endpoints (reached through AWS_CONTAINER_CREDENTIALS_FULL_URI
+                // and AWS_EC2_METADATA_SERVICE_ENDPOINT), handing out keys of the caller's own account.
+                contentType = path.EndsWith("/instance-role", StringComparison.Ordinal) || path == "/container-credentials" ? "application/json" : "text/plain";
+                body = Sts.Metadata(ctx.Request.Method, path, ctx.Request.Headers.Authorization.ToString(), ctx.Request.Headers["X-aws-ec2-metadata-token"].ToString());
+            }
             else if (path == "/federation/credentials")
             {
                 // IAM Identity Center's portal: unsigned, the bearer token from the SSO cache says who is asking.
@@ -123,7 +130,7 @@ public sealed class Ec2TestServer : IDisposable
                 {
                     var form = ParseForm(text);
                     foreach (var (key, value) in ctx.Request.Query) form[key] = value.ToString();
-                    body = Service.Handle(Sts.AccountOf(accessKey), region, form);
+                    body = Service.Handle(Sts.AccountOf(accessKey), region, form, accessKey);
                 }
             }
         }

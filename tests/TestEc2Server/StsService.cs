@@ -101,6 +101,35 @@ public sealed class StsService(Ec2Service ec2)
         }
     }
 
+    /// <summary>Container (ECS) and instance (IMDSv2) credential endpoints.</summary>
+    public string Metadata(string method, string path, string authorization, string imdsToken)
+    {
+        lock (_gate)
+        {
+            _calls.Add(new StsCall { Action = path == "/container-credentials" ? "ContainerCredentials" : "InstanceMetadata " + method + " " + path });
+            string Keys(string kind)
+            {
+                var key = Issue(Ec2Service.DefaultAccount, $"arn:aws:sts::{Ec2Service.DefaultAccount}:assumed-role/{kind}/i-0test");
+                var expires = DateTime.UtcNow.AddSeconds(ec2.World.CredentialSeconds).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+                return JsonSerializer.Serialize(new Dictionary<string, string>
+                {
+                    ["Code"] = "Success", ["Type"] = "AWS-HMAC", ["AccessKeyId"] = key, ["SecretAccessKey"] = "secret-" + key, ["Token"] = "token-" + key,
+                    ["Expiration"] = expires, ["LastUpdated"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                });
+            }
+            if (path == "/container-credentials")
+            {
+                if (authorization != "container-secret") throw new Ec2Error(401, "Unauthorized", "The container authorization token is wrong.");
+                return Keys("task-role");
+            }
+            if (method == "PUT" && path == "/latest/api/token") return "imds-session-token";
+            if (imdsToken != "imds-session-token") throw new Ec2Error(401, "Unauthorized", "IMDSv2 needs a session token.");
+            if (path.TrimEnd('/') == "/latest/meta-data/iam/security-credentials" || path.TrimEnd('/') == "/latest/meta-data/iam/security-credentials-extended") return "instance-role";
+            if (path.EndsWith("/instance-role", StringComparison.Ordinal)) return Keys("instance-role");
+            throw new Ec2Error(404, "NotFound", path);
+        }
+    }
+
     private string Issue(string account, string arn)
     {
         var key = "ASIA" + account + (++_next).ToString("d6", CultureInfo.InvariantCulture);

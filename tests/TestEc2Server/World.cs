@@ -114,6 +114,8 @@ public sealed class CallRecord
 {
     public string Action { get; set; } = "";
     public string Account { get; set; } = "";
+    /// <summary>The access key the call was signed with.</summary>
+    public string? AccessKey { get; set; }
     /// <summary>Refused with RequestLimitExceeded by the token bucket.</summary>
     public bool Throttled { get; set; }
     public DateTime At { get; set; } = DateTime.UtcNow;

@@ -34,11 +34,14 @@ namespace SgNarrower.Services
                 case "RequestExpired":
                     return new FailureInfo("AuthenticationFailed", FailureKind.Authentication,
                         $"AWS did not accept the credentials calling {e.Action} for {subject} ({e.ErrorCode}): check the access key, secret key, session token or profile. AWS said: {e.Message}");
+                case "CredentialsFailed":
+                    return new FailureInfo("CredentialsFailed", FailureKind.Authentication,
+                        $"Calling {e.Action} for {subject}: {e.Message} Check the profile, the role it assumes and its trust policy, or the SSO sign-in (aws sso login).");
                 case "RequestLimitExceeded":
                 case "Throttling":
                 case "SlowDown":
                     return new FailureInfo("Throttled", FailureKind.Throttled,
-                        $"AWS throttled {e.Action} for {subject} and retries did not get through ({e.ErrorCode}). Nothing was lost; run again later or scope the run to fewer groups.");
+                        $"AWS throttled {e.Action} for {subject} ({e.ErrorCode}): {e.Message} Nothing was changed by this call; run again later, or with a smaller -RateShare while other automation is busy.");
                 case "ConnectionFailure":
                     return new FailureInfo("EndpointUnreachable", FailureKind.Connection,
                         $"Could not reach the {e.Service.ToUpperInvariant()} endpoint for {subject}: {e.Message} Check the region, -EndpointUrl and the network.");
