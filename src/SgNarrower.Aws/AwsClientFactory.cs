@@ -134,7 +134,7 @@ namespace SgNarrower.AwsSdk
             public IAwsSession AssumeRole(RoleRequest role, string region)
             {
                 ValidateRegion(region);
-                var arn = $"arn:{Partition(region)}:iam::{role.AccountId}:role/{role.RoleName}";
+                var arn = role.RoleArn(region);
                 var credentials = new AssumedRoleCredentials(_credentials, region, arn, role.SessionName, role.ExternalId);
                 try
                 {
@@ -150,12 +150,6 @@ namespace SgNarrower.AwsSdk
                 lock (_children) _children.Add(child);
                 return child;
             }
-
-            /// <summary>aws, aws-cn or aws-us-gov, from the region's name.</summary>
-            internal static string Partition(string region) =>
-                region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
-                : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
-                : "aws";
 
             public void Dispose()
             {

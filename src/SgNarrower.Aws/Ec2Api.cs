@@ -69,6 +69,30 @@ namespace SgNarrower.AwsSdk
             return (response.SecurityGroupRules ?? new List<SecurityGroupRule>()).Where(r => r != null).Select(ToRuleInfo).ToList();
         }
 
+        public void ModifyIngress(string groupId, IReadOnlyList<KeyValuePair<string, RuleGrant>> changes)
+        {
+            var request = new ModifySecurityGroupRulesRequest
+            {
+                GroupId = groupId,
+                SecurityGroupRules = changes.Select(c => new SecurityGroupRuleUpdate { SecurityGroupRuleId = c.Key, SecurityGroupRule = ToRuleRequest(c.Value) }).ToList(),
+            };
+            Call("ModifySecurityGroupRules", () => _client.ModifySecurityGroupRulesAsync(request));
+        }
+
+        private static SecurityGroupRuleRequest ToRuleRequest(RuleGrant grant)
+        {
+            var r = grant.Identity;
+            var request = new SecurityGroupRuleRequest { IpProtocol = r.Protocol, FromPort = r.FromPort, ToPort = r.ToPort, Description = grant.Description };
+            switch (r.Source.Kind)
+            {
+                case SourceKind.Ipv4Cidr: request.CidrIpv4 = r.Source.Value; break;
+                case SourceKind.Ipv6Cidr: request.CidrIpv6 = r.Source.Value; break;
+                case SourceKind.SecurityGroup: request.ReferencedGroupId = r.Source.Value; break;
+                case SourceKind.PrefixList: request.PrefixListId = r.Source.Value; break;
+            }
+            return request;
+        }
+
         public void TagRules(IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, string> tags)
         {
             var request = new CreateTagsRequest { Resources = ruleIds.ToList(), Tags = tags.Select(t => new Tag(t.Key, t.Value)).ToList() };

@@ -77,18 +77,17 @@ Describe 'Revoke, then Restore: the round trip' {
         $results | ForEach-Object { $_.Status | Should -Be 'Narrowed'; $_.ReplacedWith | Should -Be @(if ($_.CidrIpv6) { '2001:db8::/32' } else { '203.0.113.0/24' }) }
         Get-Open | Should -BeNullOrEmpty
 
-        # Order of calls per group: authorize before revoke.
-        $calls = @(Get-TestCalls $script:Ec2 | Where-Object { $_.Action -in 'AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress' })
-        $calls.Count | Should -Be (2 * @($results.GroupId | Sort-Object -Unique).Count)   # per group: one authorize, then one revoke
-        foreach ($g in ($calls.GroupId | Sort-Object -Unique)) {
-            @($calls | Where-Object GroupId -eq $g).Action | Should -Be @('AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress')
-        }
+        # Narrowing to one source of the rule's family edits it in place: one mutating call per group, ids kept.
+        $groups = @($results.GroupId | Sort-Object -Unique).Count
+        @(Get-TestCalls $script:Ec2 ModifySecurityGroupRules).Count | Should -Be $groups
+        @(Get-TestCalls $script:Ec2 | Where-Object { $_.Action -in 'AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress' }).Count | Should -Be 0
         $world = Get-TestWorld $script:Ec2
         $g0 = $world.Regions.'us-east-1'.Groups | Where-Object GroupId -eq 'sg-00000000000000000'
         $ssh = @($g0.Rules | Where-Object { $_.IpProtocol -eq 'tcp' -and $_.FromPort -eq 22 -and $_.CidrIpv4 -eq '203.0.113.0/24' })
         $ssh.Count | Should -Be 1
-        $ssh[0].Description | Should -BeLike 'SgNarrower: replaces 0.0.0.0/0*'
-        $ssh[0].Tags.'sgnarrower:replacement' | Should -Not -BeNullOrEmpty
+        $ssh[0].RuleId | Should -Be ($results | Where-Object { $_.GroupId -eq 'sg-00000000000000000' -and $_.CidrIpv4 -and $_.FromPort -eq 22 }).SecurityGroupRuleId
+        $ssh[0].Description | Should -BeLike 'SgNarrower: replaces 0.0.0.0/0 (sgr-*)'
+        $ssh[0].Tags.'sgnarrower:narrowed' | Should -Be $results[0].AuditRunId
         @($g0.Rules | Where-Object { $_.FromPort -eq 22 -and $_.CidrIpv6 -eq '2001:db8::/32' }).Count | Should -Be 1
 
         Restore-IngressRule -Path $record @script:Conn -Force | Out-Null
@@ -98,7 +97,8 @@ Describe 'Revoke, then Restore: the round trip' {
     It 'a failed grant leaves the open rule in place and says so; other groups are narrowed' {
         Set-TestWorld $script:Ec2 (New-MixedWorld 6)
         Add-TestFault $script:Ec2 -Action AuthorizeSecurityGroupIngress -GroupId sg-00000000000000000 -Code UnauthorizedOperation -Status 403
-        $results = @(Get-Open | Revoke-OpenIngressRule @script:Conn -ReplaceWith 198.51.100.0/24, 2001:db8:5::/48 -AuditPath (Join-Path $TestDrive 'j1.jsonl') -Force -ErrorVariable errs -ErrorAction SilentlyContinue)
+        # Two sources of each family: the second is granted as a new rule before the open rule is edited into the first.
+        $results = @(Get-Open | Revoke-OpenIngressRule @script:Conn -ReplaceWith 198.51.100.0/24, 192.0.2.0/24, 2001:db8:5::/48, 2001:db8:6::/48 -AuditPath (Join-Path $TestDrive 'j1.jsonl') -Force -ErrorVariable errs -ErrorAction SilentlyContinue)
         $failed = @($results | Where-Object GroupId -eq 'sg-00000000000000000')
         $failed | ForEach-Object { $_.Status | Should -Be 'Failed'; $_.Error | Should -BeLike '*left in place*ec2:AuthorizeSecurityGroupIngress*' }
         @($results | Where-Object GroupId -ne 'sg-00000000000000000' | Where-Object Status -ne 'Narrowed').Count | Should -Be 0

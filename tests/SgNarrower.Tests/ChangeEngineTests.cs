@@ -107,21 +107,41 @@ public sealed class ChangeEngineTests
     }
 
     [Fact]
-    public void A_lost_authorize_reply_while_narrowing_still_narrows_and_restore_takes_the_replacement_back()
+    public void Narrowing_to_one_source_edits_the_rule_in_place_with_one_mutating_call_and_restore_edits_it_back()
+    {
+        var ssh = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0", "ssh");
+        var before = _ec2.RuleSet("sg-1");
+        _ec2.LoseNextReply("ModifySecurityGroupRules");
+
+        var result = Assert.Single(Revoke(new[] { Of(ssh, "sg-1") }, new[] { "203.0.113.0/24" }));
+
+        Assert.Equal(ChangeStatus.Narrowed, result.Status);
+        var rule = Assert.Single(_ec2.Groups["sg-1"]);
+        Assert.Equal((ssh.Id, "203.0.113.0/24"), (rule.Id, rule.V4));
+        Assert.Equal(ssh.Id, Assert.Single(result.NewRuleIds));
+        Assert.Equal("run-1", rule.Tags[RuleTags.Narrowed]);
+        Assert.Equal("SgNarrower: replaces 0.0.0.0/0 (" + ssh.Id + ")", rule.Description);
+        Assert.Equal(0, _ec2.Count("AuthorizeSecurityGroupIngress") + _ec2.Count("RevokeSecurityGroupIngress"));
+
+        var back = Assert.Single(RestoreFrom(new[] { result }));
+        Assert.Equal((ChangeStatus.Restored, ssh.Id), (back.Status, back.SecurityGroupRuleId));
+        Assert.Equal(before, _ec2.RuleSet("sg-1"));
+        Assert.Equal(ssh.Id, _ec2.Groups["sg-1"].Single().Id);
+    }
+
+    [Fact]
+    public void A_lost_authorize_reply_while_narrowing_to_several_sources_still_narrows_and_restore_takes_them_back()
     {
         var ssh = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0", "ssh");
         var before = _ec2.RuleSet("sg-1");
         _ec2.LoseNextReply("AuthorizeSecurityGroupIngress");
 
-        var result = Assert.Single(Revoke(new[] { Of(ssh, "sg-1") }, new[] { "203.0.113.0/24" }));
+        var result = Assert.Single(Revoke(new[] { Of(ssh, "sg-1") }, new[] { "203.0.113.0/24", "198.51.100.0/24" }));
 
         Assert.Equal(ChangeStatus.Narrowed, result.Status);
-        var replacement = Assert.Single(_ec2.Groups["sg-1"]);
-        Assert.Equal("203.0.113.0/24", replacement.V4);
-        Assert.Equal(replacement.Id, Assert.Single(result.NewRuleIds));
-        Assert.Equal("run-1", replacement.Tags[RuleTags.Replacement]);
-        Assert.Equal("SgNarrower: replaces 0.0.0.0/0 (" + ssh.Id + ")", replacement.Description);
-
+        var extra = _ec2.Groups["sg-1"].Single(r => r.V4 == "198.51.100.0/24");
+        Assert.Equal("run-1", extra.Tags[RuleTags.Replacement]);
+        Assert.Equal(new[] { ssh.Id, extra.Id }, result.NewRuleIds);
         Assert.Equal(ChangeStatus.Restored, Assert.Single(RestoreFrom(new[] { result })).Status);
         Assert.Equal(before, _ec2.RuleSet("sg-1"));
     }
@@ -137,14 +157,14 @@ public sealed class ChangeEngineTests
         }
         var before = _ec2.Groups.Keys.ToDictionary(k => k, _ec2.RuleSet);
         var open = _ec2.Groups.SelectMany(g => g.Value.Where(r => r.V4 == "0.0.0.0/0" || r.V6 == "::/0").Select(r => Of(r, g.Key))).ToList();
-        for (int i = 0; i < 20; i++) { _ec2.LoseNextReply("AuthorizeSecurityGroupIngress"); _ec2.LoseNextReply("RevokeSecurityGroupIngress"); }
+        for (int i = 0; i < 20; i++) { _ec2.LoseNextReply("AuthorizeSecurityGroupIngress"); _ec2.LoseNextReply("ModifySecurityGroupRules"); _ec2.LoseNextReply("CreateTags"); }
 
-        var results = Revoke(open, new[] { "203.0.113.0/24", "2001:db8::/48" });
+        var results = Revoke(open, new[] { "203.0.113.0/24", "198.51.100.0/24", "2001:db8::/48" });
 
         Assert.Equal(40, results.Count);
         Assert.All(results, r => Assert.Equal(ChangeStatus.Narrowed, r.Status));
         Assert.All(_ec2.Groups.Values, rules => Assert.DoesNotContain(rules, r => r.V4 == "0.0.0.0/0" || r.V6 == "::/0"));
-        for (int i = 0; i < 20; i++) { _ec2.LoseNextReply("AuthorizeSecurityGroupIngress"); _ec2.LoseNextReply("RevokeSecurityGroupIngress"); }
+        for (int i = 0; i < 20; i++) { _ec2.LoseNextReply("ModifySecurityGroupRules"); _ec2.LoseNextReply("RevokeSecurityGroupIngress"); }
         var back = RestoreFrom(results);
         Assert.All(back, r => Assert.Equal(ChangeStatus.Restored, r.Status));
         Assert.All(_ec2.Groups.Keys, k => Assert.Equal(before[k], _ec2.RuleSet(k)));
@@ -235,15 +255,18 @@ public sealed class ChangeEngineTests
     }
 
     [Fact]
-    public void A_group_replacement_serves_both_families_and_names_both_rules()
+    public void A_group_replacement_serves_both_families_one_rule_is_edited_into_it_and_the_other_revoked_after()
     {
         var v6 = _ec2.Add("sg-1", "tcp", 22, 22, "::/0");
         var v4 = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
         var results = Revoke(new[] { Of(v6, "sg-1"), Of(v4, "sg-1") }, new[] { "sg-bastion" });
         Assert.All(results, r => Assert.Equal(ChangeStatus.Narrowed, r.Status));
         var grant = Assert.Single(_ec2.Groups["sg-1"]);
-        Assert.Equal($"SgNarrower: replaces ::/0 ({v6.Id}), 0.0.0.0/0 ({v4.Id})", grant.Description);
-        Assert.Equal(1, _ec2.Count("AuthorizeSecurityGroupIngress"));
+        Assert.Equal((v6.Id, "sg-bastion"), (grant.Id, grant.GroupRef));
+        Assert.Equal(0, _ec2.Count("AuthorizeSecurityGroupIngress"));
+        Assert.True(_ec2.Calls.IndexOf("ModifySecurityGroupRules") < _ec2.Calls.IndexOf("RevokeSecurityGroupIngress"), "the rule both rely on exists before the second open rule goes");
+        RestoreFrom(results);
+        Assert.Equal(new[] { "tcp 22 from 0.0.0.0/0 ''", "tcp 22 from ::/0 ''" }, _ec2.RuleSet("sg-1"));
     }
 
     [Fact]
@@ -259,28 +282,31 @@ public sealed class ChangeEngineTests
     }
 
     [Fact]
-    public void When_the_revoke_fails_after_the_grant_the_replacement_is_taken_back()
+    public void When_the_edit_fails_after_the_grant_the_extra_replacement_is_taken_back()
     {
         var ssh = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
         var before = _ec2.RuleSet("sg-1");
-        _ec2.FailNext("RevokeSecurityGroupIngress", "UnauthorizedOperation", 403);
-        var result = Assert.Single(Revoke(new[] { Of(ssh, "sg-1") }, new[] { "203.0.113.0/24" }));
+        _ec2.FailNext("ModifySecurityGroupRules", "UnauthorizedOperation", 403);
+        var result = Assert.Single(Revoke(new[] { Of(ssh, "sg-1") }, new[] { "203.0.113.0/24", "198.51.100.0/24" }));
         Assert.Equal(ChangeStatus.Failed, result.Status);
-        Assert.Contains("ec2:RevokeSecurityGroupIngress", result.Error);
+        Assert.Contains("ec2:ModifySecurityGroupRules", result.Error);
         Assert.Contains("removed again", result.Error);
         Assert.Equal(before, _ec2.RuleSet("sg-1"));
     }
 
     [Fact]
-    public void A_failed_grant_leaves_the_open_rule_in_place()
+    public void When_the_revoke_fails_after_the_grant_the_replacement_is_taken_back()
     {
+        // The first replacement is there already (an office rule), so the open rule is revoked rather than edited.
+        _ec2.Add("sg-1", "tcp", 22, 22, "203.0.113.0/24", "office");
         var ssh = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
-        _ec2.FailNext("AuthorizeSecurityGroupIngress", "RulesPerSecurityGroupLimitExceeded");
-        var result = Assert.Single(Revoke(new[] { Of(ssh, "sg-1") }, new[] { "203.0.113.0/24" }));
+        var before = _ec2.RuleSet("sg-1");
+        _ec2.FailNext("RevokeSecurityGroupIngress", "UnauthorizedOperation", 403);
+        var result = Assert.Single(Revoke(new[] { Of(ssh, "sg-1") }, new[] { "203.0.113.0/24", "198.51.100.0/24" }));
         Assert.Equal(ChangeStatus.Failed, result.Status);
-        Assert.Contains("left in place", result.Error);
-        Assert.Equal(0, _ec2.Count("RevokeSecurityGroupIngress"));
-        Assert.Equal(ssh.Id, Assert.Single(_ec2.Groups["sg-1"]).Id);
+        Assert.Contains("ec2:RevokeSecurityGroupIngress", result.Error);
+        Assert.Contains("removed again", result.Error);
+        Assert.Equal(before, _ec2.RuleSet("sg-1"));
     }
 
     [Fact]
@@ -298,8 +324,9 @@ public sealed class ChangeEngineTests
             // Both runs narrow to the same bastion group (shared) and to their own CIDRs.
             Assert.Equal(ChangeStatus.Narrowed, Assert.Single(engine.Revoke(recordA.Select(e => e.Rule), new[] { "sg-bastion", "203.0.113.0/24" })).Status);
             Assert.Equal(ChangeStatus.Narrowed, Assert.Single(engine.Revoke(recordB.Select(e => e.Rule), new[] { "sg-bastion", "2001:db8::/48" })).Status);
+            // A edited its open rule into the bastion rule; B found it there and shares it.
             var bastion = ec2.Groups["sg-1"].Single(r => r.GroupRef == "sg-bastion");
-            Assert.Equal("run-A run-B", bastion.Tags[RuleTags.Replacement]);
+            Assert.Equal((o4.Id, "run-A", "run-B"), (bastion.Id, bastion.Tags[RuleTags.Narrowed], bastion.Tags[RuleTags.Replacement]));
 
             engine.Restore(aFirst ? recordA : recordB);
             // The other run's narrowing still gives its clients access.

@@ -80,17 +80,19 @@ public sealed class Ec2HttpTests : IDisposable
     {
         World("us-east-1", Group("sg-1", Open("tcp", 22, 22, "0.0.0.0/0", "ssh"), Open("tcp", 22, 22, "::/0", "ssh6")));
         var before = RuleSet("us-east-1");
-        _server.Service.AddFault(new FaultSpec { Action = "AuthorizeSecurityGroupIngress", LostReply = true, Times = 1 });
-        _server.Service.AddFault(new FaultSpec { Action = "RevokeSecurityGroupIngress", LostReply = true, Times = 1 });
+        _server.Service.AddFault(new FaultSpec { Action = "CreateTags", LostReply = true, Times = 1 });
+        _server.Service.AddFault(new FaultSpec { Action = "ModifySecurityGroupRules", LostReply = true, Times = 1 });
 
         var results = Run(PlanKind.Revoke, OpenRules("us-east-1"), new[] { "203.0.113.0/24", "2001:db8::/48" });
 
         Assert.All(results, r => Assert.Equal(ChangeStatus.Narrowed, r.Status));
         var rules = _server.Service.Snapshot().Regions["us-east-1"].Groups.Single().Rules;
         Assert.Equal(2, rules.Count);
-        Assert.All(rules, r => Assert.Equal("run-1", r.Tags[RuleTags.Replacement]));
+        // Each open rule was edited in place into the replacement of its own family: same ids, marked for the restore.
+        Assert.All(rules, r => Assert.Equal("run-1", r.Tags[RuleTags.Narrowed]));
+        Assert.Equal(results.Select(r => r.SecurityGroupRuleId).OrderBy(x => x), rules.Select(r => r.RuleId).OrderBy(x => x));
 
-        _server.Service.AddFault(new FaultSpec { Action = "RevokeSecurityGroupIngress", LostReply = true, Times = 1 });
+        _server.Service.AddFault(new FaultSpec { Action = "ModifySecurityGroupRules", LostReply = true, Times = 1 });
         var back = Run(PlanKind.Restore, results.Select(r => RuleInput.Read(n => typeof(IngressRuleChange).GetProperty(n)?.GetValue(r)).Rule));
         Assert.All(back, r => Assert.Equal(ChangeStatus.Restored, r.Status));
         Assert.Equal(before, RuleSet("us-east-1"));

@@ -114,6 +114,26 @@ public sealed class FakeEc2 : IEc2Api
         return (IReadOnlyList<SecurityGroupRuleInfo>)created;
     });
 
+    public void ModifyIngress(string groupId, IReadOnlyList<KeyValuePair<string, RuleGrant>> changes) => Call("ModifySecurityGroupRules", () =>
+    {
+        var rules = Find(groupId, "ModifySecurityGroupRules");
+        foreach (var (id, grant) in changes)
+        {
+            var rule = rules.FirstOrDefault(r => r.Id == id)
+                ?? throw new AwsServiceException("ec2", "ModifySecurityGroupRules", "InvalidSecurityGroupRuleId.NotFound", id, 400);
+            if (rules.Any(r => r != rule && r.Identity.Equals(grant.Identity)))
+                throw new AwsServiceException("ec2", "ModifySecurityGroupRules", "InvalidPermission.Duplicate", $"{grant.Identity} already exists", 400);
+        }
+        foreach (var (id, grant) in changes)
+        {
+            var rule = rules.First(r => r.Id == id);
+            var s = grant.Identity.Source;
+            (rule.Protocol, rule.From, rule.To, rule.V4, rule.V6, rule.GroupRef, rule.Description) =
+                (grant.Identity.Protocol, grant.Identity.FromPort, grant.Identity.ToPort, s.CidrIpv4, s.CidrIpv6, s.ReferencedGroupId, grant.Description);
+        }
+        return 0;
+    });
+
     public void TagRules(IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, string> tags) => Call("CreateTags", () =>
     {
         var rules = ruleIds.Select(id => Groups.Values.SelectMany(x => x).FirstOrDefault(r => r.Id == id)

@@ -16,6 +16,10 @@ namespace SgNarrower.Changes
         public SecurityGroupRuleInfo? Target { get; internal set; }
         /// <summary>Narrowing: the sources to grant in its place, each within the open rule's source.</summary>
         public IReadOnlyList<RuleSource> Replacements { get; internal set; } = new List<RuleSource>();
+        /// <summary>Narrowing: the open rule is edited in place into its first replacement (ModifySecurityGroupRules), keeping its id.</summary>
+        public bool InPlace { get; internal set; }
+        /// <summary>Restore: the rule narrowing edited in place, to be edited back into the recorded rule (it keeps its id).</summary>
+        public SecurityGroupRuleInfo? ModifyBack { get; internal set; }
         /// <summary>Restore: replacement rules that narrowing added for this rule's run, to remove once the rule is back.</summary>
         public IReadOnlyList<SecurityGroupRuleInfo> ReplacementsToRemove { get; internal set; } = new List<SecurityGroupRuleInfo>();
 

@@ -57,12 +57,15 @@ namespace SgNarrower.Changes
             var createdByUs = new HashSet<string>(StringComparer.Ordinal);
             var grantedIds = new Dictionary<RuleIdentity, string>();
 
-            // 1. Everything that replaces an open rule exists before the open rule goes.
+            // 1. Everything that replaces an open rule exists before the open rule goes. A replacement that an in-place
+            // edit of this group produces is not granted: the rules that rely on it are revoked only after the edit.
+            var edits = pending.Where(i => i.InPlace).Select(i => i.Request.Identity.WithSource(i.Replacements[0])).ToList();
             var needs = new Dictionary<RuleIdentity, Need>();
             foreach (var item in pending)
-                foreach (var source in item.Replacements)
+                foreach (var source in Granted(item))
                 {
                     var identity = item.Request.Identity.WithSource(source);
+                    if (edits.Contains(identity)) continue;
                     if (!needs.TryGetValue(identity, out var need)) needs[identity] = need = new Need(identity);
                     need.Replaces.Add(item.Request.Identity.Source + (item.Target != null ? $" ({item.Target.SecurityGroupRuleId})" : ""));
                     need.RunIds.Add(RunIdOf(item, plan));
@@ -78,9 +81,11 @@ namespace SgNarrower.Changes
                     var existing = live.ByIdentity(need.Identity);
                     if (existing == null) { toCreate.Add(need); continue; }
                     grantedIds[need.Identity] = existing.SecurityGroupRuleId;
-                    // A replacement another run added: this run shares it, so that restoring either leaves the other's access.
+                    // A replacement another run added (or an open rule another run narrowed into it): this run shares it,
+                    // so that restoring either run leaves the other's access.
                     var owners = RuleTags.RunIds(existing.Tags);
-                    if (owners.Count > 0 && need.RunIds.Any(r => !owners.Contains(r)))
+                    bool anotherRuns = owners.Count > 0 || RuleTags.RunIds(existing.Tags, RuleTags.Narrowed).Count > 0;
+                    if (anotherRuns && need.RunIds.Any(r => !owners.Contains(r)))
                         toShare.Add((existing, RuleTags.Join(owners.Concat(need.RunIds)), need));
                 }
                 foreach (var batch in toCreate.GroupBy(n => RuleTags.Join(n.RunIds)))
@@ -109,7 +114,7 @@ namespace SgNarrower.Changes
             var revoking = new List<PlanItem>();
             foreach (var item in pending)
             {
-                var failed = item.Replacements.Select(s => item.Request.Identity.WithSource(s)).Where(failedNeeds.ContainsKey).ToList();
+                var failed = Granted(item).Select(s => item.Request.Identity.WithSource(s)).Where(failedNeeds.ContainsKey).ToList();
                 if (failed.Count == 0) { revoking.Add(item); continue; }
                 var (info, error) = failedNeeds[failed[0]];
                 var r = results[item];
@@ -119,7 +124,44 @@ namespace SgNarrower.Changes
                 r.Exception = error;
             }
 
-            // 2. The open rules, by their live ids, in one call.
+            // 2a. Narrowing in place: the open rule is marked for its record's restore, then edited into its first
+            // replacement in one atomic call (it keeps its id, so nothing is open and nothing is locked out in between).
+            var editing = revoking.Where(i => i.InPlace).ToList();
+            revoking = revoking.Where(i => !i.InPlace).ToList();
+            if (editing.Count > 0)
+            {
+                var edited = EditInPlace(plan, editing, out var failure, out var error);
+                foreach (var item in editing)
+                {
+                    var r = results[item];
+                    var id = item.Target!.SecurityGroupRuleId;
+                    if (edited.Contains(id))
+                    {
+                        r.Status = ChangeStatus.Narrowed;
+                        r.NewRuleIds.Add(id);
+                        r.NewRuleIds.AddRange(Granted(item).Select(s => grantedIds.TryGetValue(item.Request.Identity.WithSource(s), out var nid) ? nid : null)
+                            .Where(x => x != null).Select(x => x!));
+                    }
+                    else
+                    {
+                        r.Status = ChangeStatus.Failed;
+                        r.ErrorId = failure!.ErrorId;
+                        r.Exception = error;
+                        r.Error = "The open rule is still in place. " + failure.Message;
+                    }
+                }
+            }
+
+            // 2b. The other open rules, by their live ids, in one call; not those whose replacement an edit failed to make.
+            var made = new HashSet<RuleIdentity>(editing.Where(i => results[i].Status == ChangeStatus.Narrowed).Select(i => i.Request.Identity.WithSource(i.Replacements[0])));
+            foreach (var item in revoking.Where(i => i.Replacements.Any(s => edits.Contains(i.Request.Identity.WithSource(s)) && !made.Contains(i.Request.Identity.WithSource(s)))).ToList())
+            {
+                var r = results[item];
+                r.Status = ChangeStatus.Failed;
+                r.ErrorId = "ReplacementNotMade";
+                r.Error = $"{item.Describe()} was left in place: the rule it was to be narrowed to could not be made (see the error of the rule edited into it).";
+                revoking.Remove(item);
+            }
             var ids = revoking.Select(i => i.Target!.SecurityGroupRuleId).Distinct(StringComparer.Ordinal).ToList();
             var revoke = ids.Count == 0 ? RevokeOutcome.Nothing : RevokeVerified(plan, ids, "open rule(s)");
             foreach (var item in revoking)
@@ -145,11 +187,12 @@ namespace SgNarrower.Changes
                     r.Error = (item.Replacements.Count > 0 ? "The open rule is still in place. " : "") + revoke.Failure.Message;
                 }
             }
+            revoking.AddRange(editing);
 
             // 3. Replacements this run created for rules that then could not be revoked are taken back: the group is as it was.
             var stillNeeded = new HashSet<string>(revoking.Where(i => results[i].Status == ChangeStatus.Narrowed).SelectMany(i => results[i].NewRuleIds), StringComparer.Ordinal);
             var undo = revoking.Where(i => results[i].Status == ChangeStatus.Failed)
-                .SelectMany(i => i.Replacements.Select(s => grantedIds.TryGetValue(i.Request.Identity.WithSource(s), out var nid) ? nid : null))
+                .SelectMany(i => Granted(i).Select(s => grantedIds.TryGetValue(i.Request.Identity.WithSource(s), out var nid) ? nid : null))
                 .Where(x => x != null && createdByUs.Contains(x) && !stillNeeded.Contains(x)).Select(x => x!).Distinct().ToList();
             if (undo.Count > 0)
             {
@@ -165,6 +208,70 @@ namespace SgNarrower.Changes
 
         private static string RunIdOf(PlanItem item, GroupPlan plan) => item.Request.RecordRunId ?? plan.RunId;
 
+        /// <summary>The replacements granted as new rules: all of them, or all but the first when the open rule becomes that one.</summary>
+        private static IEnumerable<RuleSource> Granted(PlanItem item) => item.InPlace ? item.Replacements.Skip(1) : item.Replacements;
+
+        /// <summary>Marks the open rules (sgnarrower:narrowed = their record's run), then edits each into its first replacement; returns the ids edited.</summary>
+        private HashSet<string> EditInPlace(GroupPlan plan, List<PlanItem> items, out FailureInfo? failure, out Exception? error)
+        {
+            failure = null;
+            error = null;
+            var targets = items.GroupBy(i => i.Target!.SecurityGroupRuleId, StringComparer.Ordinal).Select(g => g.First()).ToList();
+            try
+            {
+                foreach (var byRun in targets.GroupBy(i => RunIdOf(i, plan)))
+                {
+                    _verbose?.Invoke($"{_api.Region}: CreateTags {byRun.Count()} rule(s) of {plan.GroupId}: {RuleTags.Narrowed}={byRun.Key}");
+                    _api.TagRules(byRun.Select(i => i.Target!.SecurityGroupRuleId).ToList(), new Dictionary<string, string> { [RuleTags.Narrowed] = byRun.Key });
+                }
+            }
+            catch (AwsServiceException e)
+            {
+                var info = Describe(e, plan);
+                failure = new FailureInfo(info.ErrorId, info.Kind, "It could not be marked for its restore, so it was not changed. " + info.Message);
+                error = e;
+                return new HashSet<string>(StringComparer.Ordinal);
+            }
+            var changes = targets.Select(i => new KeyValuePair<string, RuleGrant>(i.Target!.SecurityGroupRuleId,
+                new RuleGrant(i.Request.Identity.WithSource(i.Replacements[0]), Truncate($"SgNarrower: replaces {i.Request.Identity.Source} ({i.Target.SecurityGroupRuleId})")))).ToList();
+            var outcome = ModifyVerified(plan, changes, "open rule(s) narrowed in place");
+            failure = outcome.Failure;
+            error = outcome.Exception;
+            return outcome.Changed;
+        }
+
+        private sealed class ModifyOutcome
+        {
+            public HashSet<string> Changed { get; } = new HashSet<string>(StringComparer.Ordinal);
+            public FailureInfo? Failure;
+            public Exception? Exception;
+        }
+
+        /// <summary>Edits rules in place in one call; after anything but a clear reply, a rule that allows what it should now is changed.</summary>
+        private ModifyOutcome ModifyVerified(GroupPlan plan, List<KeyValuePair<string, RuleGrant>> changes, string what)
+        {
+            var outcome = new ModifyOutcome();
+            AwsServiceException? callError = null;
+            try
+            {
+                _verbose?.Invoke($"{_api.Region}: ModifySecurityGroupRules {plan.GroupId}: {changes.Count} {what}");
+                _api.ModifyIngress(plan.GroupId, changes);
+                foreach (var c in changes) outcome.Changed.Add(c.Key);
+                return outcome;
+            }
+            catch (AwsServiceException e) { callError = e; }
+            var now = ReadNow(plan, callError, out outcome.Failure, out outcome.Exception);
+            if (now == null) return outcome;
+            foreach (var c in changes)
+                if (now.ById(c.Key)?.Identity is RuleIdentity id && id.Equals(c.Value.Identity)) outcome.Changed.Add(c.Key);
+            if (outcome.Changed.Count < changes.Count)
+            {
+                outcome.Failure = Describe(callError!, plan);
+                outcome.Exception = callError;
+            }
+            return outcome;
+        }
+
         // ------------------------------------------------------------------ restore
 
         private GroupOutcome Restore(GroupPlan plan)
@@ -173,15 +280,39 @@ namespace SgNarrower.Changes
             var pending = plan.Pending.ToList();
 
             var toGrant = new Dictionary<RuleIdentity, RuleGrant>();
-            foreach (var item in pending.Where(i => i.Target == null))
+            foreach (var item in pending.Where(i => i.Target == null && i.ModifyBack == null))
                 if (!toGrant.ContainsKey(item.Request.Identity)) toGrant[item.Request.Identity] = new RuleGrant(item.Request.Identity, item.Request.Rule.Description);
             var grant = toGrant.Count == 0 ? GrantOutcome.Nothing
                 : GrantVerified(plan, toGrant.Values.ToList(), new Dictionary<string, string> { [RuleTags.Restored] = plan.RunId }, "rule(s) from the record");
+
+            // Rules narrowing edited in place are edited back: the same rule, its id kept, as recorded.
+            var backs = pending.Where(i => i.Target == null && i.ModifyBack != null).GroupBy(i => i.ModifyBack!.SecurityGroupRuleId, StringComparer.Ordinal).Select(g => g.First()).ToList();
+            var modified = backs.Count == 0 ? new ModifyOutcome()
+                : ModifyVerified(plan, backs.Select(i => new KeyValuePair<string, RuleGrant>(i.ModifyBack!.SecurityGroupRuleId, new RuleGrant(i.Request.Identity, i.Request.Rule.Description))).ToList(),
+                    "rule(s) narrowed in place, back as recorded");
+            if (modified.Changed.Count > 0)
+            {
+                // The mark goes with the narrowing (its value emptied: CreateTags cannot remove a tag).
+                try { _api.TagRules(modified.Changed.ToList(), new Dictionary<string, string> { [RuleTags.Narrowed] = "" }); }
+                catch (AwsServiceException e) { _verbose?.Invoke($"{_api.Region}: the {RuleTags.Narrowed} tag stays on {string.Join(", ", modified.Changed)}: {e.Message}"); }
+            }
 
             foreach (var item in pending)
             {
                 var r = results[item];
                 if (item.Target != null) r.Status = ChangeStatus.AlreadyPresent;
+                else if (item.ModifyBack != null)
+                {
+                    var id = item.ModifyBack.SecurityGroupRuleId;
+                    if (modified.Changed.Contains(id)) { r.Status = ChangeStatus.Restored; r.NewRuleIds.Add(id); }
+                    else
+                    {
+                        r.Status = ChangeStatus.Failed;
+                        r.ErrorId = modified.Failure?.ErrorId ?? "ChangeNotVerified";
+                        r.Error = modified.Failure?.Message ?? $"Rule {id} could not be edited back.";
+                        r.Exception = modified.Exception;
+                    }
+                }
                 else if (grant.Granted.TryGetValue(item.Request.Identity, out var id))
                 {
                     r.Status = grant.Created.Contains(id) ? ChangeStatus.Restored : ChangeStatus.AlreadyPresent;
@@ -213,12 +344,16 @@ namespace SgNarrower.Changes
             var revokeIds = new List<string>();
             foreach (var s in removable)
             {
+                // Another run that shares the rule (as a replacement, or as its open rule narrowed in place) keeps it.
                 var remaining = RuleTags.RunIds(s.Rule.Tags).Where(id => !s.RunIds.Contains(id)).ToList();
-                if (remaining.Count == 0) { revokeIds.Add(s.Rule.SecurityGroupRuleId); continue; }
+                var narrowedBy = RuleTags.RunIds(s.Rule.Tags, RuleTags.Narrowed).Where(id => !s.RunIds.Contains(id)).ToList();
+                if (remaining.Count == 0 && narrowedBy.Count == 0) { revokeIds.Add(s.Rule.SecurityGroupRuleId); continue; }
+                var tags = new Dictionary<string, string> { [RuleTags.Replacement] = RuleTags.Join(remaining) };
+                if (s.RunIds.Any(id => RuleTags.IsNarrowedBy(s.Rule.Tags, id))) tags[RuleTags.Narrowed] = RuleTags.Join(narrowedBy);
                 try
                 {
                     _verbose?.Invoke($"{_api.Region}: CreateTags {s.Rule.SecurityGroupRuleId}: {RuleTags.Replacement}={RuleTags.Join(remaining)} (still another run's replacement)");
-                    _api.TagRules(new[] { s.Rule.SecurityGroupRuleId }, new Dictionary<string, string> { [RuleTags.Replacement] = RuleTags.Join(remaining) });
+                    _api.TagRules(new[] { s.Rule.SecurityGroupRuleId }, tags);
                 }
                 catch (AwsServiceException e)
                 {

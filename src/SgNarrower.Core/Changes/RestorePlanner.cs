@@ -34,11 +34,27 @@ namespace SgNarrower.Changes
                     return;
                 }
                 item.Target = liveGroup.ByIdentity(request.Identity);
+                var narrowed = request.RecordRunId == null ? new List<SecurityGroupRuleInfo>() : NarrowedInPlace(liveGroup, request);
+                // The rule narrowing edited in place is edited back (same id); if the rule is back already, it is an extra.
+                // Not when another run's narrowing shares it: then the rule is granted anew, and the shared one stays theirs.
+                if (item.Target == null && narrowed.Count > 0 && RuleTags.RunIds(narrowed[0].Tags).All(id => id == request.RecordRunId))
+                {
+                    item.ModifyBack = narrowed[0];
+                    narrowed.RemoveAt(0);
+                }
                 if (!keepReplacements && request.RecordRunId != null)
-                    item.ReplacementsToRemove = liveGroup.Ingress.Where(r => IsReplacementFor(r, request)).ToList();
+                    item.ReplacementsToRemove = liveGroup.Ingress.Where(r => IsReplacementFor(r, request)).Concat(narrowed).ToList();
                 if (item.Target != null && item.ReplacementsToRemove.Count == 0)
                     item.Decide(ChangeStatus.AlreadyPresent, null);
             });
+
+        /// <summary>Rules this record's narrowing edited in place from this rule: its recorded id first, then any other it marked.</summary>
+        private static List<SecurityGroupRuleInfo> NarrowedInPlace(LiveGroup live, ChangeRequest request) =>
+            live.Ingress.Where(r => RuleTags.IsNarrowedBy(r.Tags, request.RecordRunId!) && r.Identity is RuleIdentity id && id.SamePermission(request.Identity)
+                                    && (id.Source.IsCidr ? id.Source.IsWithin(request.Identity.Source) : request.Identity.Source.IsWorld)
+                                    && (r.SecurityGroupRuleId == request.Rule.SecurityGroupRuleId || (r.Description ?? "").StartsWith("SgNarrower: replaces " + request.Identity.Source, StringComparison.Ordinal)))
+                .OrderBy(r => r.SecurityGroupRuleId == request.Rule.SecurityGroupRuleId ? 0 : 1)
+                .ToList();
 
         private static bool IsReplacementFor(SecurityGroupRuleInfo live, ChangeRequest request)
         {

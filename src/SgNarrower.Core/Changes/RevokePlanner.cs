@@ -12,6 +12,36 @@ namespace SgNarrower.Changes
     public static class RevokePlanner
     {
         public static List<GroupPlan> Plan(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
+            ReplacementSet replacements, string runId)
+        {
+            var plans = Decide(requests, live, replacements, runId);
+            foreach (var plan in plans) ChooseInPlace(plan);
+            return plans;
+        }
+
+        /// <summary>
+        /// A rule narrowed to a first replacement that is not in the group yet is edited into it in place
+        /// (ModifySecurityGroupRules: one atomic step, the rule keeps its id); a first replacement that is there
+        /// already (or that another rule of the group turns into) is used as it is, and the open rule is revoked.
+        /// </summary>
+        private static void ChooseInPlace(GroupPlan plan)
+        {
+            var claimed = new HashSet<RuleIdentity>();
+            var byTarget = new Dictionary<string, bool>(StringComparer.Ordinal);
+            foreach (var item in plan.Pending.Where(i => i.Replacements.Count > 0))
+            {
+                var id = item.Target!.SecurityGroupRuleId;
+                if (!byTarget.TryGetValue(id, out var inPlace))
+                {
+                    var first = item.Request.Identity.WithSource(item.Replacements[0]);
+                    inPlace = plan.Live.ByIdentity(first) == null && claimed.Add(first);
+                    byTarget[id] = inPlace;
+                }
+                item.InPlace = inPlace;
+            }
+        }
+
+        private static List<GroupPlan> Decide(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
             ReplacementSet replacements, string runId) =>
             ChangePlanning.PerGroup(PlanKind.Revoke, requests, live, runId, (item, liveGroup) =>
             {

@@ -13,13 +13,18 @@ namespace SgNarrower.Changes
     {
         public const string Replacement = "sgnarrower:replacement";
         public const string Restored = "sgnarrower:restored";
+        /// <summary>On an open rule that narrowing edited in place (it keeps its id): the run id of the record that holds it as it was.</summary>
+        public const string Narrowed = "sgnarrower:narrowed";
         /// <summary>EC2's limit on a tag value.</summary>
         public const int MaxValueLength = 256;
 
-        public static IReadOnlyList<string> RunIds(IReadOnlyDictionary<string, string>? tags) =>
-            tags != null && tags.TryGetValue(Replacement, out var v)
+        public static IReadOnlyList<string> RunIds(IReadOnlyDictionary<string, string>? tags, string key = Replacement) =>
+            tags != null && tags.TryGetValue(key, out var v)
                 ? v.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries)
                 : Array.Empty<string>();
+
+        public static bool IsNarrowedBy(IReadOnlyDictionary<string, string>? tags, string runId) =>
+            RunIds(tags, Narrowed).Contains(runId, StringComparer.Ordinal);
 
         public static bool IsReplacementOf(IReadOnlyDictionary<string, string>? tags, string runId) =>
             RunIds(tags).Contains(runId, StringComparer.Ordinal);

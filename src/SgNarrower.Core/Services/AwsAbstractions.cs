@@ -36,6 +36,15 @@ namespace SgNarrower.Services
         public string? ExternalId { get; }
         /// <summary>2-64 characters of [\w+=,.@-]: names the run in CloudTrail.</summary>
         public string SessionName { get; }
+
+        /// <summary>arn:&lt;partition&gt;:iam::&lt;account&gt;:role/&lt;name&gt;, the partition from the region.</summary>
+        public string RoleArn(string region) => $"arn:{Partition(region)}:iam::{AccountId}:role/{RoleName}";
+
+        /// <summary>aws, aws-cn or aws-us-gov, from the region's name.</summary>
+        public static string Partition(string region) =>
+            region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
+            : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
+            : "aws";
     }
 
     /// <summary>The seam between the module and the AWS SDK; implemented in SgNarrower.Aws, loaded in its own context.</summary>
@@ -137,6 +146,9 @@ namespace SgNarrower.Services
 
         /// <summary>CreateTags on rules (sgr-...): adds the tags, or overwrites the value of a key that is there.</summary>
         void TagRules(IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, string> tags);
+
+        /// <summary>ModifySecurityGroupRules in one call: each rule, by id, becomes the given rule (it keeps its id and tags).</summary>
+        void ModifyIngress(string groupId, IReadOnlyList<KeyValuePair<string, RuleGrant>> changes);
 
         /// <summary>DescribeRegions: the regions enabled for the account.</summary>
         IReadOnlyList<string> DescribeRegions();

@@ -126,6 +126,7 @@ namespace SgNarrower.Commands
             public IReadOnlyList<string> RevokeIngress(string groupId, IReadOnlyList<string> ruleIds) => throw Never();
             public IReadOnlyList<SecurityGroupRuleInfo> AuthorizeIngress(string groupId, IReadOnlyList<RuleGrant> grants, IReadOnlyDictionary<string, string>? tags) => throw Never();
             public void TagRules(IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, string> tags) => throw Never();
+            public void ModifyIngress(string groupId, IReadOnlyList<KeyValuePair<string, RuleGrant>> changes) => throw Never();
             public IReadOnlyList<string> DescribeRegions() => throw Never();
         }
     }

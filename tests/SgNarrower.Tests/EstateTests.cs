@@ -1,0 +1,119 @@
+using SgNarrower.AwsSdk;
+using SgNarrower.Concurrency;
+using SgNarrower.Services;
+using SgNarrower.TestEc2;
+using Xunit;
+
+namespace SgNarrower.Tests;
+
+public sealed class ScopeRunnerTests
+{
+    [Fact]
+    public void Workers_run_at_once_but_everything_they_report_is_handed_over_on_the_calling_thread()
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        var workerThreads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+        int running = 0, most = 0;
+        var drained = new List<(int Thread, ScopeMessage Message)>();
+        ScopeRunner.Run(Enumerable.Range(0, 12).ToList(), 4, (scope, sink) =>
+        {
+            workerThreads[Environment.CurrentManagedThreadId] = true;
+            int now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            for (int i = 0; i < 3; i++) { sink.Write($"{scope}:{i}"); Thread.Sleep(5); }
+            sink.Verbose($"scope {scope}");
+            Interlocked.Decrement(ref running);
+        }, m => drained.Add((Environment.CurrentManagedThreadId, m)));
+
+        Assert.All(drained, d => Assert.Equal(caller, d.Thread));
+        Assert.DoesNotContain(caller, workerThreads.Keys);
+        Assert.InRange(most, 2, 4);
+        Assert.Equal(12 * 3, drained.Count(d => d.Message.Kind == ScopeMessageKind.Output));
+        Assert.Equal(12, drained.Count(d => d.Message.Kind == ScopeMessageKind.Done));
+        // Within one scope, in the order reported.
+        foreach (var scope in Enumerable.Range(0, 12))
+            Assert.Equal(new[] { $"{scope}:0", $"{scope}:1", $"{scope}:2" },
+                drained.Where(d => d.Message.Kind == ScopeMessageKind.Output && (int)d.Message.Scope == scope).Select(d => (string)d.Message.Payload!));
+    }
+
+    [Fact]
+    public void A_scope_that_throws_is_one_error_and_the_others_go_on()
+    {
+        var errors = new List<object>();
+        var outputs = new List<object>();
+        ScopeRunner.Run(new[] { "a", "bad", "c" }, 2, (s, sink) =>
+        {
+            if (s == "bad") throw new InvalidOperationException("no");
+            sink.Write(s);
+        }, m =>
+        {
+            if (m.Kind == ScopeMessageKind.Error) errors.Add(m.Scope);
+            if (m.Kind == ScopeMessageKind.Output) outputs.Add(m.Payload!);
+        });
+        Assert.Equal(new object[] { "bad" }, errors);
+        Assert.Equal(new object[] { "a", "c" }, outputs.OrderBy(o => o));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+    }
+
+    [Fact]
+    public void Region_wildcards_expand_against_the_enabled_regions_and_names_pass_as_given()
+    {
+        var enabled = new[] { "us-east-1", "eu-west-1", "eu-central-1", "ap-south-1" };
+        Assert.Equal(new[] { "eu-central-1", "eu-west-1" }, RegionPatterns.Expand(new[] { "eu-*" }, enabled));
+        Assert.Equal(enabled.OrderBy(r => r, StringComparer.Ordinal), RegionPatterns.Expand(new[] { "*" }, enabled));
+        Assert.Equal(new[] { "us-west-2", "eu-central-1", "eu-west-1" }, RegionPatterns.Expand(new[] { "us-west-2", "eu-*", "eu-west-1" }, enabled));
+        Assert.Empty(RegionPatterns.Expand(new[] { "sa-*" }, enabled));
+    }
+
+    [Theory]
+    [InlineData("us-east-1", "arn:aws:iam::111111111111:role/Audit")]
+    [InlineData("cn-north-1", "arn:aws-cn:iam::111111111111:role/Audit")]
+    [InlineData("us-gov-west-1", "arn:aws-us-gov:iam::111111111111:role/Audit")]
+    public void Role_arns_take_the_partition_from_the_region(string region, string arn) =>
+        Assert.Equal(arn, new RoleRequest("111111111111", "Audit", null, "s").RoleArn(region));
+
+    [Fact]
+    public void Session_names_identify_the_run_within_sts_limits()
+    {
+        Assert.Equal("SgNarrower-20261127T232508Z-cd39f91c6999", AccountSessions.SessionName("20261127T232508Z-cd39f91c6999"));
+        var longName = AccountSessions.SessionName(new string('x', 80) + " with spaces");
+        Assert.Equal(64, longName.Length);
+        Assert.Matches(@"^[\w+=,.@-]+$", longName);
+    }
+}
+
+/// <summary>Account sessions and pacing through the real SDK against the tests' STS and EC2 stand-ins.</summary>
+public sealed class AccountHttpTests : IDisposable
+{
+    private readonly Ec2TestServer _server = new Ec2TestServer().Start();
+
+    public void Dispose() => _server.Dispose();
+
+    [Fact]
+    public void A_throttled_call_is_waited_out_by_our_own_retries_not_the_sdks()
+    {
+        _server.Service.Load(new WorldSpec { Regions = { ["us-east-1"] = new RegionSpec { Groups = { new GroupSpec { GroupId = "sg-1" } } } } });
+        _server.Service.AddFault(new FaultSpec { Action = "DescribeSecurityGroupRules", Code = "RequestLimitExceeded", Status = 503, Times = 3 });
+        using var session = new AwsClientFactory().CreateSession(new AwsConnection { AccessKey = "a", SecretKey = "b", EndpointUrl = _server.Url });
+        var page = session.Ec2("us-east-1").DescribeSecurityGroupRules(new[] { "sg-1" }, 1000, null);
+        Assert.Empty(page.Items);
+        Assert.Equal(4, _server.Service.Calls().Count(c => c.Action == "DescribeSecurityGroupRules"));
+    }
+
+    [Fact]
+    public void Throttling_past_the_patience_bound_fails_and_says_how_long_it_waited()
+    {
+        _server.Service.Load(new WorldSpec());
+        _server.Service.AddFault(new FaultSpec { Action = "DescribeSecurityGroupRules", Code = "RequestLimitExceeded", Status = 503, Times = -1 });
+        using var session = new AwsClientFactory().CreateSession(new AwsConnection { AccessKey = "a", SecretKey = "b", EndpointUrl = _server.Url, ThrottlePatience = TimeSpan.FromSeconds(2) });
+        var e = Assert.Throws<AwsServiceException>(() => session.Ec2("us-east-1").DescribeSecurityGroupRules(new[] { "sg-1" }, 1000, null));
+        Assert.Equal("RequestLimitExceeded", e.ErrorCode);
+        Assert.Contains("patient waiting", e.Message);
+        Assert.Equal("Throttled", AwsErrors.Describe(e, "x").ErrorId);
+    }
+}
