@@ -13,8 +13,9 @@ namespace SgNarrower.AwsSdk
     {
         public enum Bucket { Describe, Mutating, Tags }
 
-        // A little under EC2's refill, so that clock and scheduling jitter never put us ahead of its bucket.
-        private const double Margin = 0.95;
+        // A token less than EC2's burst, and a refill a little under EC2's: then the calls made by any moment t are at
+        // most (burst - 1) + t * rate * 0.99, below what EC2's continuous bucket allows, whatever the phase of our timer.
+        private const double Margin = 0.99;
         // Made on first use: the limiter refills on a timer, and its first refill must not come sooner after the
         // burst than EC2's continuous bucket has a token again.
         private readonly Lazy<TokenBucketRateLimiter> _describe, _mutating, _tags;
@@ -47,7 +48,7 @@ namespace SgNarrower.AwsSdk
             var period = TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / rate));
             return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
-                TokenLimit = Math.Max(1, (int)Math.Floor(burst * share)),
+                TokenLimit = Math.Max(1, (int)Math.Floor(burst * share) - 1),
                 TokensPerPeriod = 1,
                 ReplenishmentPeriod = period,
                 QueueLimit = int.MaxValue,

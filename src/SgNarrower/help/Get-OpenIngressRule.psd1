@@ -7,11 +7,13 @@ Live, it reads security groups with paginated DescribeSecurityGroups calls (1000
 
 The output's property names (Region, GroupId, SecurityGroupRuleId, IpProtocol, FromPort, ToPort, CidrIpv4, CidrIpv6, ...) are those of EC2's SecurityGroupRule, so the objects pipe into Export-IngressAudit and Revoke-OpenIngressRule by property name.
 
-Required IAM actions: ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules.
+Many accounts and regions: with -AccountId and -RoleName it assumes the role in each account, and -Region takes wildcards ('*' for every region enabled for the account, 'eu-*' for some). Every (account, region) is scanned at once (at most -ThrottleLimit), paced to EC2's request buckets; objects, errors and progress are written by the pipeline as pages arrive. An account whose role cannot be assumed is one non-terminating error; the others go on.
+
+Required IAM actions: ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules; ec2:DescribeRegions for a region wildcard; sts:AssumeRole on the role with -RoleName.
 '@
     Parameters  = @{
         AccountId           = 'Accounts to scan, with -RoleName: the role is assumed in each of them, and every region given (wildcards too) is scanned in each. Without it, the caller''s own account.'
-        Region                = 'The regions to scan. Without it, the region of the default chain (AWS_REGION, the profile) is used. With -Path it only labels the rules read from the file. Tab completion lists region names.'
+        Region                = 'The regions to scan; wildcards allowed (* for every region enabled for the account, eu-* for some). Without it, the region of the default chain (AWS_REGION, the profile) is used. With -Path it only labels the rules read from the file. Tab completion lists region names.'
         Path                  = 'One or more JSON files saved from ''aws ec2 describe-security-groups'' or ''Get-EC2SecurityGroup | ConvertTo-Json -Depth 5''. No AWS call is made. A file that is not valid JSON or not a security-group export is a terminating error that names the file.'
         GroupId               = 'Scans only these security groups. A group that does not exist is reported as an error and the others go on. Binds from the pipeline by property name.'
         VpcId                 = 'Scans only the security groups of these VPCs.'
@@ -38,6 +40,11 @@ Errors have stable ids: NoCredentials, ProfileNotFound, NoRegion, UnknownRegion 
 Throttling (RequestLimitExceeded) is retried with backoff by the AWS SDK's standard retry mode.
 '@
     Examples    = @(
+        @{
+            Title   = 'Every enabled region of several accounts'
+            Code    = 'Get-OpenIngressRule -AccountId 111111111111, 222222222222 -RoleName Audit -Region *'
+            Remarks = 'Assumes the Audit role in each account and scans every enabled region of each, all at once.'
+        }
         @{
             Title   = 'Scan the default region'
             Code    = 'Get-OpenIngressRule'

@@ -11,13 +11,15 @@ The object's own Region always wins; -Region is only for objects that carry none
 
 Rules of the same group are revoked together in one RevokeSecurityGroupIngress call by their live ids. Results come from what EC2 says it removed. When a reply is lost or ambiguous (a retried call that meets its own first attempt, or any error), one more describe of the group decides: a rule that was there before this run's call and is gone after it was revoked. So a lost reply never turns into AlreadyAbsent.
 
-With -ReplaceWith the rules are narrowed, never widened. IPv4 CIDRs replace 0.0.0.0/0 rules, IPv6 CIDRs replace ::/0 rules, and security group ids replace either; a CIDR replaces a broader rule only if it lies inside it. An open rule with no replacement of its own family stays as it is, with status Failed and a NoReplacementForFamily error that says how to narrow it. Replacements are trimmed; one broader than IPv4 /8 or IPv6 /32, or with host bits set, is refused before anything happens (InvalidReplacement). For each group, one AuthorizeSecurityGroupIngress grants the same protocol and ports to the replacements (description 'SgNarrower: replaces <cidr> (<rule id>)'), tagged sgnarrower:replacement with the run id of the record that holds the rule (Export-IngressAudit's run, else this run's journal), and only then is the open rule revoked. A replacement that already exists is used as it is; one that another run added gets this run's id added to its tag, so that restoring either run leaves the other's access. If the grant fails, the open rule stays; if the revoke fails after the grant, the replacements this run granted are removed again.
+With -ReplaceWith the rules are narrowed, never widened. IPv4 CIDRs replace 0.0.0.0/0 rules, IPv6 CIDRs replace ::/0 rules, and security group ids replace either; a CIDR replaces a broader rule only if it lies inside it. An open rule with no replacement of its own family stays as it is, with status Failed and a NoReplacementForFamily error that says how to narrow it. Replacements are trimmed; one broader than IPv4 /8 or IPv6 /32, or with host bits set, is refused before anything happens (InvalidReplacement). Narrowing costs one mutating call per group: each open rule is edited in place into its first replacement with one ModifySecurityGroupRules per group (atomic, the rule keeps its id, description 'SgNarrower: replaces <cidr> (<rule id>)'), after CreateTags marks it sgnarrower:narrowed with the run id of the record that holds it (Export-IngressAudit's run, else this run's journal). Further replacement sources are granted first, with one AuthorizeSecurityGroupIngress per group, tagged sgnarrower:replacement with that run id. A first replacement that exists already is used as it is and the open rule is revoked; one that another run added gets this run's id added to its tag, so that restoring either run leaves the other's access. If a grant fails, the open rule stays; if the edit or the revoke fails after the grant, the replacements this run granted are removed again.
+
+Accounts and regions: each rule is changed in its own account (OwnerId) and region; with -RoleName the role is assumed in each account. Every (account, region) is planned and changed at once (at most -ThrottleLimit), paced to EC2's request buckets (see -RateShare); the results, errors and progress are written by the pipeline as each group finishes.
 
 Nothing is revoked without a record. Rules that did not come through Export-IngressAudit, and rules whose description changed since they were recorded, are journaled as EC2 holds them now - the same format as Export-IngressAudit's JSON Lines - before any change, to -AuditPath or to the journal folder (<LocalApplicationData>/SgNarrower/journal: ~/.local/share/SgNarrower/journal on Linux and macOS, %LOCALAPPDATA%\SgNarrower\journal on Windows). If it cannot be written, nothing is revoked. -SkipAudit turns that off.
 
 Throttling (RequestLimitExceeded) is retried with backoff by the SDK's standard retry mode; a rule whose change still fails is reported as Failed, never silently lost.
 
-Required IAM actions: ec2:DescribeSecurityGroupRules, ec2:DescribeSecurityGroups, ec2:RevokeSecurityGroupIngress, and with -ReplaceWith ec2:AuthorizeSecurityGroupIngress and ec2:CreateTags (for the rule tags).
+Required IAM actions: ec2:DescribeSecurityGroupRules, ec2:DescribeSecurityGroups, ec2:RevokeSecurityGroupIngress; with -ReplaceWith also ec2:ModifySecurityGroupRules, ec2:AuthorizeSecurityGroupIngress and ec2:CreateTags; with -RoleName sts:AssumeRole on the role.
 '@
     Parameters  = @{
         AccountId           = 'The account for rules that do not name one (OwnerId). A rule''s own OwnerId always wins. With -RoleName the role is assumed in each rule''s account; without it, a rule of another account than the caller''s is refused (AccountMismatch), never looked for in the wrong account.'
@@ -54,6 +56,11 @@ Errors: per group (other groups go on): AccessDenied (names the IAM action), Thr
             Title   = 'Narrow both families'
             Code    = 'Get-OpenIngressRule -Port 443 | Revoke-OpenIngressRule -ReplaceWith 203.0.113.0/24, 2001:db8:1::/48 -Force'
             Remarks = '0.0.0.0/0 rules get the IPv4 range, ::/0 rules the IPv6 range. Neither gets the other family.'
+        }
+        @{
+            Title   = 'Across an organisation'
+            Code    = 'Get-OpenIngressRule -AccountId 111111111111, 222222222222 -RoleName Audit -Region * | Export-IngressAudit -BucketName central-audit | Revoke-OpenIngressRule -RoleName Remediate -Force'
+            Remarks = 'Scans every enabled region of both accounts at once, records centrally with the caller''s credentials, and revokes each rule in its own account through the Remediate role.'
         }
         @{
             Title   = 'One rule by id'

@@ -1,0 +1,68 @@
+<#
+.SYNOPSIS
+    Measures revoke and narrowing across A accounts x R regions with G affected groups each, under token buckets
+    shaped like EC2's (mutating calls: 50 burst, 5 a second per account and region) on the local endpoint.
+.DESCRIPTION
+    Reports, for revoke and for single-source narrowing: wall time against the lower bound the buckets allow for the
+    busiest scope ((G - 50) / 5 s; scopes run at once, so that is the bound for the whole run), throttled requests,
+    and mutating calls per affected group. Talks only to 127.0.0.1.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [int] $Accounts = 3,
+    [int] $Regions = 2,
+    [int] $Groups = 150
+)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../Pester/TestHelpers.psm1') -Force
+Import-Module $ModulePath -Force
+Set-TestAwsEnvironment
+$server = Start-TestEc2
+try {
+    $regionNames = @('us-east-1', 'eu-west-1', 'ap-south-1', 'us-west-2', 'eu-central-1')[0..($Regions - 1)]
+    $accountIds = 1..$Accounts | ForEach-Object { '{0:d12}' -f (111111111111 * $_) }
+    function New-World {
+        $accounts = @{}
+        foreach ($a in $accountIds) {
+            $r = @{}
+            foreach ($region in $regionNames) {
+                $r[$region] = @{ groups = @(foreach ($i in 1..$Groups) {
+                    New-TestGroup ('sg-{0:x6}{1:d6}' -f ([array]::IndexOf($regionNames, $region)), $i) -Rules @(
+                        (New-TestRule tcp 22 22 '0.0.0.0/0' "ssh $i"), (New-TestRule tcp 443 443 '10.0.0.0/8' 'lan'))
+                }) }
+            }
+            $accounts[$a] = @{ roles = @('Audit', 'Remediate'); regions = $r }
+        }
+        @{ accounts = $accounts; enabledRegions = $regionNames; throttling = @{} }
+    }
+    $conn = @{ EndpointUrl = $server.Url; RoleName = 'Remediate'; ThrottleLimit = [math]::Max(8, $Accounts * $Regions) }
+    $bound = [math]::Max(0, ($Groups - 50) / 5)
+    $affected = $Accounts * $Regions * $Groups
+
+    $rows = foreach ($mode in 'revoke', 'narrow') {
+        Set-TestWorld $server (New-World)
+        $open = @(Get-OpenIngressRule -AccountId $accountIds -RoleName Audit -Region '*' -EndpointUrl $server.Url -ThrottleLimit 8)
+        Reset-TestCalls $server
+        $extra = if ($mode -eq 'narrow') { @{ ReplaceWith = '203.0.113.0/24' } } else { @{} }
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $results = @($open | Revoke-OpenIngressRule @conn @extra -SkipAudit -Force)
+        $sw.Stop()
+        $calls = @(Get-TestCalls $server)
+        $mutating = @($calls | Where-Object { $_.Action -in 'RevokeSecurityGroupIngress', 'AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules' -and -not $_.Throttled }).Count
+        $expected = if ($mode -eq 'narrow') { 'Narrowed' } else { 'Revoked' }
+        [pscustomobject]@{
+            Workload          = "$mode $Accounts accounts x $Regions regions x $Groups groups"
+            Rules             = "$(@($results | Where-Object Status -eq $expected).Count) of $($open.Count) $expected"
+            WallSeconds       = [math]::Round($sw.Elapsed.TotalSeconds, 1)
+            BoundSeconds      = $bound
+            RatioToBound      = if ($bound -gt 0) { [math]::Round($sw.Elapsed.TotalSeconds / $bound, 3) } else { $null }
+            Throttled         = @($calls | Where-Object Throttled).Count
+            MutatingPerGroup  = [math]::Round($mutating / $affected, 2)
+            CreateTagsPerGroup = [math]::Round(@($calls | Where-Object { $_.Action -eq 'CreateTags' -and -not $_.Throttled }).Count / $affected, 2)
+        }
+    }
+    $rows | Format-List | Out-String | Write-Host
+    $rows
+} finally {
+    Stop-TestEc2 $server
+}
