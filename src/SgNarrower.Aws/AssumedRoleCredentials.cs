@@ -15,10 +15,10 @@ namespace SgNarrower.AwsSdk
         private readonly AmazonSecurityTokenServiceClient _sts;
         private readonly AssumeRoleRequest _request;
 
-        public AssumedRoleCredentials(AWSCredentials source, string region, string roleArn, string sessionName, string? externalId)
+        public AssumedRoleCredentials(AWSCredentials source, AmazonSecurityTokenServiceConfig config, string roleArn, string sessionName, string? externalId)
         {
-            // An STS endpoint configured the AWS way (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, endpoint_url) is honoured by the SDK.
-            _sts = new AmazonSecurityTokenServiceClient(source, new AmazonSecurityTokenServiceConfig { RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region) });
+            // An STS endpoint configured the AWS way (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, endpoint_url) is in the config.
+            _sts = new AmazonSecurityTokenServiceClient(source, config);
             _request = new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = sessionName, ExternalId = externalId };
             PreemptExpiryTime = TimeSpan.FromMinutes(5);
         }

@@ -19,7 +19,7 @@ namespace SgNarrower.AwsSdk
         public IAwsSession CreateSession(AwsConnection connection)
         {
             var credentials = ResolveCredentials(connection, out string? profileRegion);
-            return new AwsSession(connection, credentials, profileRegion);
+            return new AwsSession(connection, credentials, profileRegion, ConfiguredEndpoints.FromProfile(connection));
         }
 
         public IReadOnlyList<string> KnownRegions =>
@@ -97,10 +97,12 @@ namespace SgNarrower.AwsSdk
             private readonly ConcurrentDictionary<string, CallPolicy> _policies = new ConcurrentDictionary<string, CallPolicy>(StringComparer.Ordinal);
             private readonly List<AwsSession> _children = new List<AwsSession>();
             private string? _accountId;
+            private readonly string? _profileEndpoint;
 
-            public AwsSession(AwsConnection connection, AWSCredentials credentials, string? profileRegion, string? accountId = null)
+            public AwsSession(AwsConnection connection, AWSCredentials credentials, string? profileRegion, string? profileEndpoint, string? accountId = null)
             {
                 _connection = connection;
+                _profileEndpoint = profileEndpoint;
                 _credentials = credentials;
                 _accountId = accountId;
                 DefaultRegion = profileRegion ?? ResolveDefaultRegion();
@@ -113,20 +115,20 @@ namespace SgNarrower.AwsSdk
                 ValidateRegion(region);
                 // One pacer per (account, region): this session is one account.
                 var policy = _policies.GetOrAdd(region, _ => new CallPolicy(_connection.RateShare, _connection.ThrottlePatience));
-                return _ec2.GetOrAdd(region, r => new Lazy<Ec2Api>(() => new Ec2Api(r, _credentials, SdkConfig.Ec2(r, _connection.EndpointUrl), policy))).Value;
+                return _ec2.GetOrAdd(region, r => new Lazy<Ec2Api>(() => new Ec2Api(r, _credentials, SdkConfig.Ec2(r, _connection.EndpointUrl ?? ConfiguredEndpoints.For("EC2", _profileEndpoint)), policy))).Value;
             }
 
             public IS3Api S3(string region)
             {
                 ValidateRegion(region);
-                return _s3.GetOrAdd(region, r => new Lazy<S3Api>(() => new S3Api(r, _credentials, _connection.S3EndpointUrl ?? _connection.EndpointUrl))).Value;
+                return _s3.GetOrAdd(region, r => new Lazy<S3Api>(() => new S3Api(r, _credentials, _connection.S3EndpointUrl ?? _connection.EndpointUrl ?? ConfiguredEndpoints.For("S3", _profileEndpoint)))).Value;
             }
 
             public string AccountId(string region)
             {
                 if (_accountId != null) return _accountId;
                 ValidateRegion(region);
-                using var sts = new AmazonSecurityTokenServiceClient(_credentials, new AmazonSecurityTokenServiceConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(region) });
+                using var sts = new AmazonSecurityTokenServiceClient(_credentials, SdkConfig.Sts(region, ConfiguredEndpoints.For("STS", _profileEndpoint)));
                 var who = SdkCalls.Run("sts", "GetCallerIdentity", () => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
                 return _accountId = who.Account;
             }
@@ -135,7 +137,7 @@ namespace SgNarrower.AwsSdk
             {
                 ValidateRegion(region);
                 var arn = role.RoleArn(region);
-                var credentials = new AssumedRoleCredentials(_credentials, region, arn, role.SessionName, role.ExternalId);
+                var credentials = new AssumedRoleCredentials(_credentials, SdkConfig.Sts(region, ConfiguredEndpoints.For("STS", _profileEndpoint)), arn, role.SessionName, role.ExternalId);
                 try
                 {
                     // Asked now, so that a role that cannot be assumed is one error for its account, before any work there.
@@ -146,7 +148,7 @@ namespace SgNarrower.AwsSdk
                     throw new AwsServiceException("sts", "AssumeRole", e.ErrorCode,
                         $"Could not assume {arn} (session {role.SessionName}): {e.Message}", e.StatusCode, e);
                 }
-                var child = new AwsSession(_connection, credentials, DefaultRegion, role.AccountId);
+                var child = new AwsSession(_connection, credentials, DefaultRegion, _profileEndpoint, role.AccountId);
                 lock (_children) _children.Add(child);
                 return child;
             }
@@ -181,8 +183,50 @@ namespace SgNarrower.AwsSdk
         }
     }
 
+    /// <summary>
+    /// endpoint_url in the profile in use (-ProfileName, else AWS_PROFILE, else default), for the clients SgNarrower
+    /// builds with explicit credentials. As in every AWS SDK, the environment (AWS_ENDPOINT_URL_&lt;SERVICE&gt;,
+    /// AWS_ENDPOINT_URL) wins over the profile, and the SDK applies it itself.
+    /// </summary>
+    internal static class ConfiguredEndpoints
+    {
+        public static string? FromProfile(AwsConnection c)
+        {
+            if (IsTrue(Environment.GetEnvironmentVariable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))) return null;
+            try
+            {
+                var name = c.ProfileName ?? Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default";
+                var chain = new CredentialProfileStoreChain(string.IsNullOrEmpty(c.ProfileLocation) ? null : c.ProfileLocation);
+                if (!chain.TryGetProfile(name, out var profile) || profile.IgnoreConfiguredEndpointUrls == true) return null;
+                return string.IsNullOrWhiteSpace(profile.EndpointUrl) ? null : profile.EndpointUrl;
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>The profile's endpoint for a service (EC2, S3, STS), unless the environment configures one.</summary>
+        public static string? For(string serviceId, string? profileEndpoint)
+        {
+            if (profileEndpoint == null) return null;
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_" + serviceId)) ||
+                !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"))) return null;
+            return profileEndpoint;
+        }
+
+        private static bool IsTrue(string? v) => string.Equals(v, "true", StringComparison.OrdinalIgnoreCase);
+    }
+
     internal static class SdkConfig
     {
+        public static Amazon.SecurityToken.AmazonSecurityTokenServiceConfig Sts(string region, string? endpointUrl)
+        {
+            var config = new Amazon.SecurityToken.AmazonSecurityTokenServiceConfig();
+            Apply(config, region, endpointUrl);
+            return config;
+        }
+
         /// <summary>For S3: the SDK's standard retry mode with more attempts.</summary>
         public const int MaxAttempts = 8;
 

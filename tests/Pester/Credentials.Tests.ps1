@@ -149,6 +149,22 @@ Describe 'Credentials from the default chain' {
         @(Get-TestStsCalls $script:Ec2 | Where-Object Action -like 'InstanceMetadata PUT*').Count | Should -BeGreaterThan 0
     }
 
+    It 'endpoints configured the AWS way: endpoint_url in the profile, by -ProfileName and by AWS_PROFILE' {
+        $config = Join-Path $script:Dir 'endpoint-config'
+        Set-Content $config "[profile ep]`nregion = us-east-1`naws_access_key_id = AKIDENDPOINT`naws_secret_access_key = x`nendpoint_url = $($script:Url)`n"
+        $out = Invoke-ChildPwsh @"
+Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY, Env:AWS_ENDPOINT_URL_STS, Env:AWS_ENDPOINT_URL_SSO -ErrorAction Ignore
+`$env:AWS_CONFIG_FILE = '$config'; `$env:AWS_SHARED_CREDENTIALS_FILE = '$(Join-Path $script:Dir 'none')'
+Import-Module '$(Get-BuiltModulePath)'
+Get-OpenIngressRule -ProfileName ep | ForEach-Object { 'BYNAME ' + `$_.GroupId }
+`$env:AWS_PROFILE = 'ep'
+Get-OpenIngressRule | ForEach-Object { 'BYENV ' + `$_.GroupId }
+"@
+        $lines = @($out | ForEach-Object { "$_" })
+        $lines | Should -Contain 'BYNAME sg-home'
+        $lines | Should -Contain 'BYENV sg-home'
+    }
+
     It 'endpoints configured the AWS way: AWS_ENDPOINT_URL_EC2 without -EndpointUrl' {
         $out = Invoke-ChildPwsh @"
 `$env:AWS_ENDPOINT_URL_EC2 = '$script:Url'

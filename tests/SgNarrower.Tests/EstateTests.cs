@@ -95,6 +95,62 @@ public sealed class AccountHttpTests : IDisposable
     public void Dispose() => _server.Dispose();
 
     [Fact]
+    public void Assumed_role_credentials_are_refreshed_before_they_expire_and_a_missing_role_is_one_error_for_its_account()
+    {
+        _server.Service.Load(new WorldSpec
+        {
+            CredentialSeconds = 1,
+            Accounts =
+            {
+                ["111111111111"] = new AccountSpec { Roles = { "Audit" }, Regions = { ["us-east-1"] = new RegionSpec { Groups = { new GroupSpec { GroupId = "sg-1" } } } } },
+                ["222222222222"] = new AccountSpec { Roles = { "Other" } },
+            },
+        });
+        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_STS", null);
+        using var caller = new AwsClientFactory().CreateSession(new AwsConnection { AccessKey = "a", SecretKey = "b", EndpointUrl = _server.Url });
+        // STS is the same local server: reached through the role's own STS client config, as AWS_ENDPOINT_URL_STS would.
+        var sessions = new AccountSessions(new StsAtServer(caller, _server.Url), "Audit", null, "run-1", "us-east-1");
+        var api = sessions.For("111111111111", "us-east-1").Ec2("us-east-1");
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Empty(api.DescribeSecurityGroupRules(new[] { "sg-1" }, 1000, null).Items);   // signed with fresh credentials each time
+            Thread.Sleep(1100);
+        }
+        Assert.True(_server.Sts.Calls().Count(c => c.Action == "AssumeRole") >= 3, "credentials that expire after a second were fetched again");
+        Assert.All(_server.Service.Calls(), c => Assert.Equal("111111111111", c.Account));
+
+        var e = Assert.Throws<AccountUnavailableException>(() => sessions.For("222222222222", "us-east-1"));
+        Assert.Equal("AssumeRoleFailed", e.Failure.ErrorId);
+        Assert.Contains("222222222222", e.Message);
+        Assert.Throws<AccountUnavailableException>(() => sessions.For("222222222222", "eu-west-1"));
+        Assert.Equal(1, _server.Sts.Calls().Count(c => c.Action == "AssumeRole" && c.RoleArn!.Contains("222222222222")));
+    }
+
+    /// <summary>The caller's session, with its STS calls sent to the local server (as AWS_ENDPOINT_URL_STS does for a process).</summary>
+    private sealed class StsAtServer : IAwsSession
+    {
+        private readonly IAwsSession _inner;
+        private readonly string _url;
+        public StsAtServer(IAwsSession inner, string url) { _inner = inner; _url = url; }
+        public string? DefaultRegion => _inner.DefaultRegion;
+        public IEc2Api Ec2(string region) => _inner.Ec2(region);
+        public IS3Api S3(string region) => _inner.S3(region);
+        public string AccountId(string region) => _inner.AccountId(region);
+        public IAwsSession AssumeRole(RoleRequest role, string region)
+        {
+            lock (EnvLock)
+            {
+                Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_STS", _url);
+                try { return _inner.AssumeRole(role, region); }
+                finally { Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_STS", null); }
+            }
+        }
+        public void Dispose() { }
+    }
+
+    private static readonly object EnvLock = new();
+
+    [Fact]
     public void A_throttled_call_is_waited_out_by_our_own_retries_not_the_sdks()
     {
         _server.Service.Load(new WorldSpec { Regions = { ["us-east-1"] = new RegionSpec { Groups = { new GroupSpec { GroupId = "sg-1" } } } } });
