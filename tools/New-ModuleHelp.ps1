@@ -25,7 +25,8 @@ if (-not $env:SGNARROWER_HELP_CHILD) {
 
 $module = Import-Module (Resolve-Path $ModulePath).Path -PassThru -Force
 $common = Import-PowerShellDataFile (Join-Path $HelpSource 'Common.psd1')
-$commonParameters = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+# -WhatIf and -Confirm are shown in the syntax and described, like any parameter; the rest are <CommonParameters>.
+$commonParameters = [System.Management.Automation.PSCmdlet]::CommonParameters + @([System.Management.Automation.PSCmdlet]::OptionalCommonParameters | Where-Object { $_ -notin 'WhatIf', 'Confirm' })
 $problems = [System.Collections.Generic.List[string]]::new()
 
 function Esc([string] $s) { [System.Security.SecurityElement]::Escape($s) }
@@ -49,6 +50,16 @@ foreach ($cmd in (Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Ob
     if (-not $help.Examples -or $help.Examples.Count -eq 0) { $problems.Add("$($cmd.Name): no examples") }
 
     $params = $cmd.Parameters.Values | Where-Object { $commonParameters -notcontains $_.Name }
+    # Default values: what a new cmdlet object holds before binding, and what the help source says where the code
+    # applies a default later (such as encryption AES256).
+    $fresh = [Activator]::CreateInstance($cmd.ImplementingType)
+    $defaults = @{}
+    foreach ($p in $params) {
+        if ($p.SwitchParameter) { continue }
+        $v = $cmd.ImplementingType.GetProperty($p.Name).GetValue($fresh)
+        if ($null -ne $v) { $defaults[$p.Name] = "$v" }
+    }
+    if ($help.Defaults) { foreach ($k in $help.Defaults.Keys) { $defaults[$k] = $help.Defaults[$k] } }
     foreach ($p in $params) { if (-not $paramText[$p.Name]) { $problems.Add("$($cmd.Name) -$($p.Name): no description") } }
     foreach ($k in $help.Parameters.Keys) { if (-not $cmd.Parameters.ContainsKey($k)) { $problems.Add("$($cmd.Name): help describes -$k, which the cmdlet does not have") } }
 
@@ -76,7 +87,9 @@ foreach ($cmd in (Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Ob
         "<command:parameter required=`"$($required.ToString().ToLower())`" variableLength=`"true`" globbing=`"false`" pipelineInput=`"$pipeText`" position=`"$position`" aliases=`"$aliases`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paras $paramText[$p.Name])</maml:description>" +
         $(if ($type -ne 'SwitchParameter') { "<command:parameterValue required=`"true`" variableLength=`"false`">$type</command:parameterValue>" } else { '' }) +
         $(if ($values) { "<command:parameterValueGroup>$values</command:parameterValueGroup>" } else { '' }) +
-        "<dev:type><maml:name>$type</maml:name></dev:type></command:parameter>"
+        "<dev:type><maml:name>$type</maml:name></dev:type>" +
+        $(if ($defaults.ContainsKey($p.Name)) { "<dev:defaultValue>$(Esc $defaults[$p.Name])</dev:defaultValue>" } else { '<dev:defaultValue>None</dev:defaultValue>' }) +
+        "</command:parameter>"
     }
 
     [void]$sb.Append('<command:syntax>')

@@ -82,8 +82,9 @@ namespace SgNarrower.AwsSdk
         {
             if (string.IsNullOrWhiteSpace(region))
                 throw new AwsSetupException("UnknownRegion", "The region is empty. Give a region name such as us-east-1.");
-            bool known = RegionEndpoint.EnumerableAllRegions.Any(r => string.Equals(r.SystemName, region, StringComparison.Ordinal));
-            if (!known && !RegionPattern.IsMatch(region))
+            // The SDK also knows pseudo-regions such as us-east-1-regional and aws-global (endpoints of S3 and STS):
+            // they are not regions one scans, so only names of the regions' own shape pass.
+            if (!RegionPattern.IsMatch(region))
                 throw new AwsSetupException("UnknownRegion",
                     $"'{region}' is not an AWS region name. Use a name such as us-east-1 or eu-west-2 ('Get-AWSRegion' or 'aws ec2 describe-regions' lists them).");
         }

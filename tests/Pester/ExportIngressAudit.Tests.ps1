@@ -30,7 +30,7 @@ Describe 'Export-IngressAudit to S3 (s3rver)' {
         $rules = @(Get-Rules)
         $rules.Count | Should -Be 4
         $info = $null
-        $passed = @($rules | Export-IngressAudit -BucketName audit @script:S3Args -ServerSideEncryption None -InformationVariable info)
+        $passed = @($rules | Export-IngressAudit -PassThru -BucketName audit @script:S3Args -ServerSideEncryption None -InformationVariable info)
         $passed.Count | Should -Be 4
         $passed[0].GetType().FullName | Should -Be 'SgNarrower.OpenIngressRule'
         $passed[0].AuditUri | Should -Match '^s3://audit/sgnarrower-audit/\d{4}/\d{2}/\d{2}/ingress-audit-.+\.jsonl$'
@@ -78,7 +78,7 @@ Describe 'Export-IngressAudit to S3 (s3rver)' {
 
     It 'records an empty run as one Run line with RuleCount 0, and passes nothing on' {
         $info = $null
-        $out = @(@() | Export-IngressAudit -BucketName audit @script:S3Args -ServerSideEncryption None -InformationVariable info)
+        $out = @(@() | Export-IngressAudit -PassThru -BucketName audit @script:S3Args -ServerSideEncryption None -InformationVariable info)
         $out.Count | Should -Be 0
         ($info.MessageData.Message -join '') | Should -Match 'Recorded 0 rule\(s\)'
         $key = ([regex]::Match(($info.MessageData.Message -join ''), 's3://audit/(\S+?)\.?$')).Groups[1].Value
@@ -90,7 +90,7 @@ Describe 'Export-IngressAudit to S3 (s3rver)' {
     It 'records Import-Csv rows and passes them on with AuditUri' {
         $csv = Join-Path $TestDrive 'rules.csv'
         Get-Rules | Select-Object GroupId, SecurityGroupRuleId, Region, IpProtocol, FromPort, ToPort, CidrIpv4, CidrIpv6, Description | Export-Csv $csv
-        $rows = @(Import-Csv $csv | Export-IngressAudit -BucketName audit @script:S3Args -ServerSideEncryption None)
+        $rows = @(Import-Csv $csv | Export-IngressAudit -PassThru -BucketName audit @script:S3Args -ServerSideEncryption None)
         $rows.Count | Should -Be 4
         $rows[0].AuditUri | Should -BeLike 's3://audit/*'
         $rows[0].FromPort | Should -BeOfType [string]   # passed on as it came
@@ -98,7 +98,7 @@ Describe 'Export-IngressAudit to S3 (s3rver)' {
 
     It 'passes nothing on and writes nothing with -WhatIf' {
         $before = @(Get-ChildItem $script:S3.Data -Recurse -File).Count
-        $out = @(Get-Rules | Export-IngressAudit -BucketName audit @script:S3Args -WhatIf)
+        $out = @(Get-Rules | Export-IngressAudit -PassThru -BucketName audit @script:S3Args -WhatIf)
         $out.Count | Should -Be 4
         $out | ForEach-Object { $_.AuditUri | Should -BeNullOrEmpty }
         @(Get-ChildItem $script:S3.Data -Recurse -File).Count | Should -Be $before
@@ -182,7 +182,7 @@ Describe 'Export-IngressAudit to a local file' {
 
     It 'writes JSON Lines into a folder under a per-run name' {
         $dir = Join-Path $TestDrive 'records'; New-Item -ItemType Directory $dir | Out-Null
-        $out = @(Get-Rules | Export-IngressAudit -Path $dir)
+        $out = @(Get-Rules | Export-IngressAudit -PassThru -Path $dir)
         $out[0].AuditUri | Should -BeLike "$dir*ingress-audit-*.jsonl"
         @(Get-Content $out[0].AuditUri).Count | Should -Be 4
         @(Get-ChildItem $dir -Force).Count | Should -Be 1   # no temporary file left behind
@@ -223,7 +223,7 @@ Describe 'Export-IngressAudit to a local file' {
     It 'rejects an object that is not a rule, and neither records nor passes it on' {
         $file = Join-Path $TestDrive 'mixed.jsonl'
         $in = @((Get-Rules | Select-Object -First 1), [pscustomobject]@{ Name = 'not a rule' })
-        $out = @($in | Export-IngressAudit -Path $file -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out = @($in | Export-IngressAudit -PassThru -Path $file -ErrorVariable errs -ErrorAction SilentlyContinue)
         $out.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidRuleObject,*'
         @(Get-Content $file).Count | Should -Be 1

@@ -73,8 +73,8 @@ Describe 'Get-OpenIngressRule offline (-Path)' {
 
     It 'shows a readable default table' {
         $text = Get-OpenIngressRule -Path $script:Sample -Region us-east-1 | Select-Object -First 2 | Out-String -Width 200
-        $text | Should -Match 'GroupId\s+GroupName\s+Protocol\s+Ports\s+Source\s+RuleId'
-        $text | Should -Match 'bastion\s+tcp\s+22\s+0\.0\.0\.0/0'
+        $text | Should -Match 'GroupId\s+Rule\s+Region\s+Description'
+        $text | Should -Match 'sg-0a1b2c3d4e5f60001 tcp 22 0\.0\.0\.0/0'
     }
 }
 

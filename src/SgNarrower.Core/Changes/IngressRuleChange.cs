@@ -80,6 +80,9 @@ namespace SgNarrower
         public string? Cidr => CidrIpv4 ?? CidrIpv6;
         public string Ports => PortText.Describe(IpProtocol, FromPort, ToPort);
 
+        /// <summary>The rule in a few words, for tables: protocol, ports and source ("tcp 22 0.0.0.0/0", "all ::/0").</summary>
+        public string Rule => RuleText.Short(IpProtocol, FromPort, ToPort, Cidr);
+
         public override string ToString() => $"{Status}: {RuleText.Describe(GroupId, IpProtocol, FromPort, ToPort, Cidr)}";
     }
 }

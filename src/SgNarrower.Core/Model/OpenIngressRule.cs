@@ -43,6 +43,9 @@ namespace SgNarrower
         /// <summary>The ports in words a person reads: "22", "8000-8080", "all", "type 8", "type 3 code 4".</summary>
         public string Ports => PortText.Describe(IpProtocol, FromPort, ToPort);
 
+        /// <summary>The rule in a few words, for tables: protocol, ports and source ("tcp 22 0.0.0.0/0", "all ::/0").</summary>
+        public string Rule => RuleText.Short(IpProtocol, FromPort, ToPort, Cidr);
+
         /// <summary>What the rule allows, for comparisons; null when the fields do not make a rule.</summary>
         internal RuleIdentity? IdentityOrNull()
         {
@@ -57,6 +60,13 @@ namespace SgNarrower
     /// <summary>How a rule is named in messages, prompts and -WhatIf lines.</summary>
     public static class RuleText
     {
+        public static string Short(string ipProtocol, int fromPort, int toPort, string? source)
+        {
+            var kind = Protocols.Classify(ipProtocol);
+            var what = kind == ProtocolKind.All ? "all" : $"{Protocols.DisplayName(ipProtocol)} {PortText.Describe(ipProtocol, fromPort, toPort)}";
+            return $"{what} {source}";
+        }
+
         public static string Describe(string groupId, string ipProtocol, int fromPort, int toPort, string? cidr)
         {
             var proto = Protocols.DisplayName(ipProtocol);

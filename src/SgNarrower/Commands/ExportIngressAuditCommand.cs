@@ -56,8 +56,19 @@ namespace SgNarrower.Commands
         [Parameter]
         public AuditFormat Format { get; set; } = AuditFormat.JsonLines;
 
+        /// <summary>Writes one summary of the record instead of the rules, wherever the command stands.</summary>
         [Parameter]
         public SwitchParameter Summary { get; set; }
+
+        /// <summary>Passes the rules on even as the last command of a pipeline.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>
+        /// The rules pass on when something downstream takes them (Revoke-OpenIngressRule, a variable's pipeline that
+        /// goes on) or with -PassThru. As the last command, the record's summary is written instead of every rule.
+        /// </summary>
+        private bool WritesSummary => Summary || (!PassThru && MyInvocation.PipelinePosition >= MyInvocation.PipelineLength);
 
         private readonly List<(PSObject Input, AuditEntry Entry)> _items = new List<(PSObject, AuditEntry)>();
         private IAwsSession? _session;
@@ -65,6 +76,9 @@ namespace SgNarrower.Commands
 
         protected override void BeginProcessing()
         {
+            if (Summary && PassThru)
+                ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
+                    "-Summary writes the record's summary and -PassThru the rules; give one of them.", null));
             if (BucketName == null && Path == null)
                 ThrowTerminatingError(Errors.Record("NoDestination", ErrorCategory.InvalidArgument,
                     "Say where to record: -BucketName (S3), -Path (a local file or folder), or both.", null));
@@ -141,7 +155,7 @@ namespace SgNarrower.Commands
             if (!ShouldProcess(target, $"Write the audit record of {_items.Count} rule(s)"))
             {
                 // Nothing written, so nothing passed on claims to be recorded.
-                if (!Summary) foreach (var (input, _) in _items) WriteObject(input);
+                if (!WritesSummary) foreach (var (input, _) in _items) WriteObject(input);
                 return;
             }
 
@@ -164,7 +178,7 @@ namespace SgNarrower.Commands
 
             WriteInformation(new HostInformationMessage { Message = summary.ToString() + ".", NoNewLine = false }, new[] { "PSHOST", "SgNarrower" });
             var uri = summary.S3Uri ?? summary.Path;
-            if (Summary)
+            if (WritesSummary)
             {
                 WriteObject(summary);
                 return;

@@ -144,6 +144,9 @@ namespace SgNarrower.Commands
                 {
                     var resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(p, out var provider);
                     if (provider.Name != "FileSystem") throw new ItemNotFoundException($"'{p}' is not a file system path.");
+                    foreach (var folder in resolved.Where(Directory.Exists))
+                        ThrowTerminatingError(Errors.Record("PathIsFolder", ErrorCategory.InvalidArgument,
+                            $"'{folder}' is a folder. Give the export file itself, or its files: Get-ChildItem '{folder}' -Filter *.json | Get-OpenIngressRule.", folder));
                     files.AddRange(resolved);
                 }
                 catch (ItemNotFoundException e)

@@ -131,6 +131,9 @@ namespace SgNarrower.Commands
             else
             {
                 source = SessionState.Path.GetUnresolvedProviderPathFromPSPath(location.FilePath!);
+                if (Directory.Exists(source))
+                    ThrowTerminatingError(Errors.Record("PathIsFolder", ErrorCategory.InvalidArgument,
+                        $"'{source}' is a folder. Give one record file: Restore-IngressRule -Path '{source}/<record>.jsonl'.", source));
                 try { text = File.ReadAllText(source); }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {

@@ -10,6 +10,8 @@
         ExternalId      = 'The external id the role''s trust policy asks for, with -RoleName.'
         ThrottleLimit   = 'How many account-region scopes are worked on at once (default 8). Output, errors and progress are still written in order by the pipeline, as results arrive.'
         RateShare       = 'The share of each of EC2''s per-account, per-region request buckets to use (0.05 to 1, default 1). SgNarrower paces its calls to client-side token buckets shaped like EC2''s (Describe: 100 burst, 20 a second; authorize, revoke and modify: 50 and 5; CreateTags: 100 and 10), so it waits for a token instead of being throttled. Take less, for example 0.5, to leave room for the console and other automation in the same account. Throttling that still happens is waited out patiently (up to 3 minutes per call) before a rule is reported Failed.'
+        WhatIf          = 'Shows what would change, rule by rule, and changes nothing. It wins over -Force.'
+        Confirm         = 'Asks before each change. Revoke-OpenIngressRule and Restore-IngressRule ask by default (ConfirmImpact High); -Force skips the prompt.'
         EndpointUrl     = 'A service URL to call instead of the public AWS endpoint: a VPC interface endpoint, an S3-compatible store, or a local test server. The region is still used to sign requests.'
     }
 }

@@ -23,14 +23,16 @@ Required IAM action for S3: s3:PutObject (and kms:GenerateDataKey on the key wit
         Path                 = 'A local file to write the record to, or a folder to write a new per-run file into. An existing file is not overwritten without -Force.'
         Force                = 'Overwrites an existing local file given by -Path. Does not affect S3.'
         Format               = 'JsonLines (the default) or Csv, for people who open the record in a spreadsheet.'
-        Summary              = 'Writes one IngressAuditSummary object (run id, rule count, S3 URI, ETag, version id, path, SHA-256) instead of passing the rules on.'
+        Summary              = 'Writes one IngressAuditSummary object (run id, rule count, S3 URI, ETag, version id, path, SHA-256) instead of passing the rules on, wherever the command stands in the pipeline.'
+        PassThru             = 'Passes the rules on even as the last command of a pipeline. Without it, the rules pass on only when another command follows (Get-OpenIngressRule | Export-IngressAudit | Revoke-OpenIngressRule works as it is); as the last command, Export-IngressAudit writes the record''s summary instead of every rule.'
     }
+    Defaults    = @{ ServerSideEncryption = 'AES256' }
     Inputs      = @(
         @{ Type = 'SgNarrower.OpenIngressRule'; Description = 'Or any object with GroupId and the rule''s other property names.' }
     )
     Outputs     = @(
-        @{ Type = 'SgNarrower.OpenIngressRule'; Description = 'The input rules, passed on after the record is written, with AuditUri and AuditRunId set. Other input objects pass on as they came, with AuditUri and AuditRunId note properties.' }
-        @{ Type = 'SgNarrower.IngressAuditSummary'; Description = 'With -Summary: where the record went.' }
+        @{ Type = 'SgNarrower.OpenIngressRule'; Description = 'When a command follows (or with -PassThru): the input rules, passed on after the record is written, with AuditUri and AuditRunId set. Other input objects pass on as they came, with AuditUri and AuditRunId note properties.' }
+        @{ Type = 'SgNarrower.IngressAuditSummary'; Description = 'As the last command of a pipeline, or with -Summary: where the record went.' }
     )
     Notes       = @'
 Either way, a line saying where the record went is written to the host (the information stream, tag SgNarrower).
