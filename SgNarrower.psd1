@@ -1,6 +1,6 @@
 @{
     RootModule           = 'SgNarrower.dll'
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.2.0'
     GUID                 = '5d0f3c52-3f6e-4b8e-9a57-6f1f0c2a7e41'
     Author               = 'SgNarrower contributors'
     CompanyName          = 'SgNarrower'
@@ -21,9 +21,21 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('AWS', 'EC2', 'SecurityGroup', 'Security', 'Compliance', 'PSEdition_Desktop', 'PSEdition_Core')
+            Tags         = @('AWS', 'EC2', 'SecurityGroup', 'Security', 'Compliance', 'Remediation', 'SecurityHub', 'Audit', 'Windows', 'Linux', 'MacOS', 'PSEdition_Desktop', 'PSEdition_Core',
+                             # What galleries index commands by; a test keeps these equal to CmdletsToExport.
+                             'PSIncludes_Cmdlet', 'PSCmdlet_Get-OpenIngressRule', 'PSCmdlet_Export-IngressAudit', 'PSCmdlet_Revoke-OpenIngressRule', 'PSCmdlet_Restore-IngressRule')
             ProjectUri   = 'https://github.com/sgnarrower/sgnarrower'
             LicenseUri   = 'https://github.com/sgnarrower/sgnarrower/blob/main/LICENSE'
+            ReleaseNotes = @'
+0.2.0
+- Every change is planned against the security group as EC2 holds it now: recorded rule ids are hints, a rule edited in place is never touched, lost replies are verified and never reported as AlreadyAbsent.
+- Input is complete or refused; narrowing never widens; S3 names are checked; CSV records are safe to open in a spreadsheet.
+- Whole estates: every SDK credential source (assumed roles, IAM Identity Center, web identity, credential_process, container and instance roles), -AccountId/-RoleName, region wildcards, scopes at once, calls paced to EC2's request buckets.
+- Narrowing to one source edits the rule in place: one mutating call per group; restores edit it back.
+- Tables that fit 80 columns; help with -WhatIf/-Confirm and default values; Export-IngressAudit writes its summary as the last command.
+0.1.0
+- Get-OpenIngressRule, Export-IngressAudit, Revoke-OpenIngressRule and Restore-IngressRule.
+'@
         }
     }
 }

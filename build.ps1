@@ -7,12 +7,14 @@
                and prints one closing line 'N passed, N failed'. Exits non-zero on any failure.
     Demo       builds and scans the shipped sample export: what a newcomer sees without AWS.
     Benchmark  builds and measures API calls and time for scans, exports and revokes against the local endpoints.
+    Package    builds out/packages/SgNarrower.<version>.nupkg (for a PowerShell gallery or a local folder repository)
+               and out/packages/SgNarrower.zip (for Azure Automation: the module folder at its root).
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Benchmark')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Benchmark', 'Package')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -125,6 +127,14 @@ Import-Module '$pester'
     if ($failed -gt 0) { exit 1 }
 }
 
+function Invoke-Package {
+    Invoke-Build
+    $packages = Join-Path $out 'packages'
+    if (Test-Path $packages) { Remove-Item $packages -Recurse -Force }
+    $made = & (Join-Path $root 'tools/New-ModulePackage.ps1') -ModulePath $moduleOut -OutputPath $packages
+    foreach ($f in $made.Nupkg, $made.Zip) { Write-Host ("Packed {0} ({1:N1} MB)" -f $f, ((Get-Item $f).Length / 1MB)) -ForegroundColor Green }
+}
+
 function Invoke-Demo {
     Invoke-Build
     $sample = Join-Path $root 'samples/security-groups.json'
@@ -162,4 +172,5 @@ switch ($Task) {
     'Test' { Invoke-Tests }
     'Demo' { Invoke-Demo }
     'Benchmark' { Invoke-Benchmark }
+    'Package' { Invoke-Package }
 }
