@@ -18,8 +18,11 @@ namespace SgNarrower.AwsSdk
             Region = region;
             var config = new AmazonS3Config { RetryMode = RequestRetryMode.Standard, MaxErrorRetry = SdkConfig.MaxAttempts - 1 };
             SdkConfig.Apply(config, region, endpointUrl);
-            // S3-compatible stores reached by URL are addressed path-style (bucket in the path, not the host name).
-            if (!string.IsNullOrEmpty(endpointUrl)) config.ForcePathStyle = true;
+            // S3-compatible stores reached by URL (given, or configured by AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL) are
+            // addressed path-style: the bucket in the path, not in the host name.
+            if (!string.IsNullOrEmpty(endpointUrl) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3"))
+                || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL")))
+                config.ForcePathStyle = true;
             _client = new AmazonS3Client(credentials, config);
         }
 

@@ -109,7 +109,7 @@ public sealed class Ec2TestServer : IDisposable
                     // A stand-in S3 for what s3rver cannot show: injected faults (AccessDenied, 500s), and the
                     // headers a write carries. The real store in the tests is s3rver.
                     var headers = ctx.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-                    lock (Service) { S3Requests++; LastS3Request = new S3RequestRecord(ctx.Request.Method, path, headers, text); }
+                    lock (Service) { S3Requests++; LastS3Request = new S3RequestRecord(ctx.Request.Method, path, headers, text); S3Log.Add(LastS3Request); }
                     if (S3Fault is { } fault)
                     {
                         await Respond(ctx, fault.Status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + fault.Code + "</Code><Message>" + fault.Message +
@@ -119,8 +119,19 @@ public sealed class Ec2TestServer : IDisposable
                     if (ctx.Request.Method == "PUT")
                     {
                         var md5 = Convert.ToHexString(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+                        lock (Service) S3Objects[path] = text;
                         ctx.Response.Headers.ETag = "\"" + md5 + "\"";
                         await Respond(ctx, 200, "", "application/xml");
+                        return;
+                    }
+                    if (ctx.Request.Method == "GET")
+                    {
+                        string? stored;
+                        lock (Service) S3Objects.TryGetValue(path, out stored);
+                        if (stored == null)
+                            await Respond(ctx, 404, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>", "application/xml");
+                        else
+                            await Respond(ctx, 200, stored, "application/octet-stream");
                         return;
                     }
                     await Respond(ctx, 501, "<Error><Code>NotImplemented</Code><Message>Only PUT is served here.</Message></Error>", "application/xml");
@@ -157,6 +168,9 @@ public sealed class Ec2TestServer : IDisposable
     }
 
     public Ec2Error? S3Fault { get; set; }
+    /// <summary>Objects PUT to the stand-in S3, by path (/bucket/key), so that a record written can be read back.</summary>
+    public Dictionary<string, string> S3Objects { get; } = new(StringComparer.Ordinal);
+    public List<S3RequestRecord> S3Log { get; } = new();
     public int S3Requests { get; private set; }
     public S3RequestRecord? LastS3Request { get; private set; }
 
@@ -189,13 +203,14 @@ public sealed class Ec2TestServer : IDisposable
                 return "{}";
             }
             case ("GET", "/_control/s3-requests"):
-                return JsonSerializer.Serialize(new { count = S3Requests, last = LastS3Request });
+                lock (Service) return JsonSerializer.Serialize(new { count = S3Requests, last = LastS3Request, all = S3Log.Select(r => new { r.Method, r.Path }).ToList() });
             case ("POST", "/_control/s3-fault/clear"):
                 S3Fault = null;
                 return "{}";
             case ("POST", "/_control/calls/reset"):
                 Service.ResetCalls();
                 Sts.ResetCalls();
+                lock (Service) S3Log.Clear();
                 return "{}";
             case ("POST", "/_control/faults"):
                 Service.AddFault(JsonSerializer.Deserialize<FaultSpec>(body, Json.Options)!);

@@ -1,0 +1,96 @@
+# The least-privilege policies in policies/ grant exactly what the module calls for each use: every action a run makes
+# is allowed, and no action is granted that the runs never make. The actions come from the endpoints' call logs.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-BuiltModulePath) -Force
+    Set-TestAwsEnvironment
+    $script:Ec2 = Start-TestEc2
+    $script:Url = $script:Ec2.Url
+    $script:Policies = Join-Path (Get-RepoRoot) 'policies'
+
+    function script:Get-PolicyActions([string] $Name) {
+        $doc = Get-Content (Join-Path $script:Policies $Name) -Raw | ConvertFrom-Json
+        @($doc.Statement | ForEach-Object { $_.Action } | ForEach-Object { $_ } | Sort-Object -Unique)
+    }
+    # What the module called since the last reset, as IAM actions; -Account keeps the EC2 calls made in one account.
+    function script:Get-CalledActions([string] $Account) {
+        $ec2 = @(Get-TestCalls $script:Ec2 | Where-Object { -not $Account -or $_.Account -eq $Account } | ForEach-Object { "ec2:$($_.Action)" })
+        if ($Account) { return @($ec2 | Sort-Object -Unique) }
+        $sts = @(Get-TestStsCalls $script:Ec2 | Where-Object Action -in 'AssumeRole', 'GetCallerIdentity' | ForEach-Object { "sts:$($_.Action)" })
+        $s3 = @((Invoke-RestMethod "$($script:Url)_control/s3-requests").all | ForEach-Object { if ($_.Method -eq 'PUT') { 's3:PutObject' } elseif ($_.Method -eq 'GET') { 's3:GetObject' } })
+        @($ec2 + $sts + $s3 | Sort-Object -Unique)
+    }
+    function script:New-World {
+        @{
+            enabledRegions = @('us-east-1', 'eu-west-1')
+            regions = @{
+                'us-east-1' = @{ groups = @(
+                    New-TestGroup sg-0001 -Rules @((New-TestRule tcp 22 22 '0.0.0.0/0' 'ssh'), (New-TestRule tcp 3389 3389 '0.0.0.0/0' 'rdp'))
+                    New-TestGroup sg-0002 -Rules @(New-TestRule udp 53 53 '::/0' 'dns')
+                ) }
+                'eu-west-1' = @{ groups = @(New-TestGroup sg-0003 -Rules @(New-TestRule tcp 443 443 '0.0.0.0/0' 'web')) }
+            }
+            accounts = @{ '111111111111' = @{ roles = @('SgNarrower'); regions = @{ 'us-east-1' = @{ groups = @(
+                New-TestGroup sg-0004 -Rules @((New-TestRule tcp 22 22 '0.0.0.0/0' 'member ssh'), (New-TestRule tcp 80 80 '0.0.0.0/0' 'member web'))) } } } }
+        }
+    }
+    $script:Gone = [pscustomobject]@{ OwnerId = '123456789012'; Region = 'us-east-1'; GroupId = 'sg-0dead'; IpProtocol = 'tcp'; FromPort = 22; ToPort = 22; CidrIpv4 = '0.0.0.0/0'; Description = 'deleted group' }
+    $script:S3 = @{ EndpointUrl = $script:Url; Region = 'us-east-1' }
+}
+AfterAll { Stop-TestEc2 $script:Ec2 }
+
+Describe 'Least-privilege policies' {
+    It 'scan: sgnarrower-scan.json is exactly what Get-OpenIngressRule calls' {
+        Set-TestWorld $script:Ec2 (New-World)
+        Reset-TestCalls $script:Ec2
+        @(Get-OpenIngressRule -Region '*' -EndpointUrl $script:Url).Count | Should -Be 4
+        Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-scan.json')
+    }
+
+    It 'scan and record: sgnarrower-scan-and-record.json is exactly what Get | Export calls' {
+        Set-TestWorld $script:Ec2 (New-World)
+        Reset-TestCalls $script:Ec2
+        Get-OpenIngressRule -Region '*' -EndpointUrl $script:Url | Export-IngressAudit -BucketName audit @script:S3 | Out-Null
+        Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-scan-and-record.json')
+    }
+
+    It 'remediate and restore: the policies are exactly what Revoke and Restore call, narrowing and all' {
+        Set-TestWorld $script:Ec2 (New-World)
+        $open = @(Get-OpenIngressRule -Region us-east-1 -EndpointUrl $script:Url)
+        # Recorded in S3 first, so that the restore reads the record and finds what the narrowing tagged with its run.
+        $recorded = @(@($open + $script:Gone) | Export-IngressAudit -BucketName audit @script:S3 -PassThru)
+        Reset-TestCalls $script:Ec2
+        $narrowed = @($recorded | Where-Object { $_.FromPort -eq 22 -and $_.GroupId -ne 'sg-0dead' } | Revoke-OpenIngressRule -EndpointUrl $script:Url -ReplaceWith 203.0.113.0/24, 198.51.100.0/24 -Force)
+        $revoked = @($recorded | Where-Object { $_.FromPort -ne 22 -or $_.GroupId -eq 'sg-0dead' } | Revoke-OpenIngressRule -EndpointUrl $script:Url -Force)
+        $narrowed.Status | Should -Be 'Narrowed'
+        ($revoked.Status | ForEach-Object ToString | Sort-Object) | Should -Be @('AlreadyAbsent', 'Revoked', 'Revoked')
+        Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-remediate.json')
+
+        Reset-TestCalls $script:Ec2
+        $back = @(Restore-IngressRule -Uri $recorded[0].AuditUri -Region us-east-1 -S3EndpointUrl $script:Url -EndpointUrl $script:Url -Force -ErrorAction SilentlyContinue)
+        ($back | Where-Object GroupId -ne sg-0dead).Status | ForEach-Object { $_ | Should -Be 'Restored' }
+        Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-restore.json')
+    }
+
+    It 'member accounts: the role''s policy is exactly what scan, remediate and restore call there, and the caller only assumes it' {
+        Set-TestWorld $script:Ec2 (New-World)
+        Reset-TestCalls $script:Ec2
+        $record = Join-Path $TestDrive 'member.jsonl'
+        $open = @(Get-OpenIngressRule -AccountId 111111111111 -RoleName SgNarrower -Region '*' -EndpointUrl $script:Url)
+        $open | Export-IngressAudit -Path $record | Out-Null
+        $open | Where-Object FromPort -eq 22 | Revoke-OpenIngressRule -RoleName SgNarrower -EndpointUrl $script:Url -ReplaceWith 203.0.113.0/24, 198.51.100.0/24 -SkipAudit -Force | Out-Null
+        $open | Where-Object FromPort -ne 22 | Revoke-OpenIngressRule -RoleName SgNarrower -EndpointUrl $script:Url -SkipAudit -Force | Out-Null
+        Restore-IngressRule -Path $record -RoleName SgNarrower -EndpointUrl $script:Url -Force | Out-Null
+        Get-CalledActions -Account 111111111111 | Should -Be (Get-PolicyActions 'sgnarrower-member-role.json')
+        @(Get-TestCalls $script:Ec2 | Where-Object Account -ne '111111111111').Count | Should -Be 0
+        @(Get-CalledActions | Where-Object { $_ -like 'sts:*' }) | Should -Be (Get-PolicyActions 'sgnarrower-assume-member-roles.json')
+    }
+
+    It 'every policy is a well-formed IAM document' {
+        foreach ($file in Get-ChildItem $script:Policies -Filter *.json) {
+            $doc = Get-Content $file.FullName -Raw | ConvertFrom-Json
+            $doc.Version | Should -Be '2012-10-17'
+            $doc.Statement | ForEach-Object { $_.Effect | Should -Be 'Allow'; $_.Action | Should -Not -BeNullOrEmpty }
+        }
+    }
+}
