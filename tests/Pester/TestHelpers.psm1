@@ -4,6 +4,12 @@ $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 
 function Get-RepoRoot { $script:Root }
 
+function Get-NuGetCache {
+    # Where test-only packages (tests/tools/TestTools.csproj) were restored.
+    $line = & dotnet nuget locals global-packages --list
+    ($line -replace '^global-packages:\s*', '').Trim()
+}
+
 function Get-BuiltModulePath {
     $path = Join-Path $script:Root 'out/SgNarrower/SgNarrower.psd1'
     if (-not (Test-Path $path)) { throw "The module is not built: run ./build.ps1 -Task Build first ($path)." }
@@ -123,7 +129,8 @@ function Invoke-ChildPwsh {
     param([string] $Script)
     Push-Location $script:Root
     try {
-        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
+        # Plain text: colour escapes in a child's output would end up in test messages and reports.
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes("`$PSStyle.OutputRendering = 'PlainText'`n" + $Script))
         & dotnet tool run pwsh -- -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
     }
     finally { Pop-Location }

@@ -1,0 +1,132 @@
+# The runbooks in runbooks/: well-formed, naming only actions the policies allow, and each script, rendered with its
+# parameters, run against the local endpoints the way SSM, Azure Automation and EventBridge would run it.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Set-TestAwsEnvironment
+    $script:Ec2 = Start-TestEc2
+    $script:Url = $script:Ec2.Url
+    $script:Runbooks = Join-Path (Get-RepoRoot) 'runbooks'
+    $script:ModuleRoot = Split-Path (Split-Path (Get-BuiltModulePath))
+    $yaml = Get-ChildItem (Join-Path (Get-NuGetCache) 'yamldotnet/18.1.0/lib/net8.0/YamlDotNet.dll')
+    Add-Type -Path $yaml.FullName
+    function script:Read-Yaml([string] $Name) {
+        $d = [YamlDotNet.Serialization.DeserializerBuilder]::new().Build()
+        $d.Deserialize([IO.File]::ReadAllText((Join-Path $script:Runbooks $Name)))
+    }
+    # Runs a script in a fresh pwsh that finds the built module by name and reaches AWS only on 127.0.0.1.
+    function script:Invoke-Runbook([string] $Script, [hashtable] $Environment = @{}) {
+        $assign = ($Environment.GetEnumerator() | ForEach-Object { "`$env:$($_.Key) = '$($_.Value -replace "'", "''")'" }) -join "`n"
+        @(Invoke-ChildPwsh @"
+`$env:PSModulePath = '$script:ModuleRoot' + [IO.Path]::PathSeparator + `$env:PSModulePath
+`$env:AWS_ACCESS_KEY_ID = 'AKIDSGNARROWERTEST'; `$env:AWS_SECRET_ACCESS_KEY = 'x'
+`$env:AWS_ENDPOINT_URL_EC2 = '$script:Url'; `$env:AWS_ENDPOINT_URL_S3 = '$script:Url'; `$env:AWS_ENDPOINT_URL_STS = '$script:Url'
+$assign
+$Script
+"@ | ForEach-Object { "$_" })
+    }
+    function script:Set-World {
+        Set-TestWorld $script:Ec2 @{ regions = @{ 'us-east-1' = @{ groups = @(
+            New-TestGroup sg-0001 -Rules @((New-TestRule tcp 22 22 '0.0.0.0/0' 'ssh'), (New-TestRule tcp 443 443 '10.0.0.0/8' 'lan'))
+            New-TestGroup sg-0002 -Rules @(New-TestRule tcp 3389 3389 '0.0.0.0/0' 'rdp')
+        ) } } }
+        Reset-TestCalls $script:Ec2
+    }
+    function script:Get-Open { @((Get-TestWorld $script:Ec2).Regions.'us-east-1'.Groups | ForEach-Object { $g = $_; $_.Rules | Where-Object CidrIpv4 -eq '0.0.0.0/0' | ForEach-Object { "$($g.GroupId) $($_.FromPort)" } }) }
+    function script:Get-Recorded { @((Invoke-RestMethod "$($script:Url)_control/s3-requests").all | Where-Object Method -eq 'PUT' | ForEach-Object Path) }
+}
+AfterAll { Stop-TestEc2 $script:Ec2 }
+
+Describe 'SSM Command document' {
+    BeforeAll {
+        $script:Doc = Read-Yaml 'SgNarrower-CloseOpenIngress.ssm.yaml'
+        function script:Render([hashtable] $Values) {
+            $lines = $script:Doc['mainSteps'][0]['inputs']['runCommand']
+            $text = $lines -join "`n"
+            foreach ($p in $script:Doc['parameters'].Keys) {
+                $v = if ($Values.ContainsKey($p)) { $Values[$p] } else { $script:Doc['parameters'][$p]['default'] }
+                $text = $text.Replace("{{ $p }}", $v)
+            }
+            $text
+        }
+    }
+
+    It 'is a well-formed Command document whose Windows and Linux steps run the same script' {
+        $script:Doc['schemaVersion'] | Should -Be '2.2'
+        $script:Doc['parameters']['WhatIf']['default'] | Should -Be 'true'
+        $win = @($script:Doc['mainSteps'][0]['inputs']['runCommand'])
+        $linux = @($script:Doc['mainSteps'][1]['inputs']['runCommand'])
+        $script:Doc['mainSteps'][0]['action'] | Should -Be 'aws:runPowerShellScript'
+        $script:Doc['mainSteps'][1]['action'] | Should -Be 'aws:runShellScript'
+        $linux[1..($linux.Count - 3)] | Should -Be $win
+    }
+
+    It 'with WhatIf (the default) records the open rules and changes nothing; its output is one short line' {
+        Set-World
+        $out = Invoke-Runbook (Render @{ Region = 'us-east-1'; BucketName = 'audit' })
+        $line = $out[-1]
+        $line | Should -BeLike 'SgNarrower us-east-1: 2 open rule(s); Skipped 2 (WhatIf: nothing changed); record: s3://audit/sgnarrower-audit/*'
+        $line.Length | Should -BeLessThan 2500
+        Get-Open | Should -Be @('sg-0001 22', 'sg-0002 3389')
+        @(Get-Recorded).Count | Should -Be 1
+    }
+
+    It 'with WhatIf false narrows, for one group when given' {
+        Set-World
+        $out = Invoke-Runbook (Render @{ Region = 'us-east-1'; BucketName = 'audit'; GroupId = 'sg-0001'; ReplaceWith = '203.0.113.0/24'; WhatIf = 'false' })
+        $out[-1] | Should -BeLike 'SgNarrower us-east-1: 1 open rule(s); Narrowed 1; record: s3://audit/*'
+        Get-Open | Should -Be @('sg-0002 3389')
+    }
+}
+
+Describe 'Azure Automation runbook' {
+    It 'takes its keys from Automation variables, records and revokes' {
+        Set-World
+        $runbook = Join-Path $script:Runbooks 'Invoke-SgNarrower.AzureAutomation.ps1'
+        $out = Invoke-Runbook @"
+Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY
+# What Azure Automation provides to a runbook.
+function Get-AutomationVariable([string] `$Name) { @{ SgNarrowerAccessKey = 'AKIDFROMAUTOMATION'; SgNarrowerSecretKey = 'automation-secret' }[`$Name] }
+& '$runbook' -Region us-east-1 -BucketName audit -WhatIf `$false
+"@
+        $out[-1] | Should -BeLike 'SgNarrower us-east-1: 2 open rule(s); Revoked 2; record: s3://audit/sgnarrower-audit/*'
+        Get-Open | Should -BeNullOrEmpty
+        (Get-TestCalls $script:Ec2 RevokeSecurityGroupIngress)[0].AccessKey | Should -Be 'AKIDFROMAUTOMATION'
+    }
+}
+
+Describe 'Event-driven closing (CloudFormation)' {
+    BeforeAll { $script:Template = Read-Yaml 'sgnarrower-event-closer.cfn.yaml' }
+
+    It 'is a well-formed template: the Automation document, both rules on CloudTrail events, and the roles' {
+        $r = $script:Template['Resources']
+        $r['CloseOpenIngressDocument']['Type'] | Should -Be 'AWS::SSM::Document'
+        $r['CloseOpenIngressDocument']['Properties']['DocumentType'] | Should -Be 'Automation'
+        $r['OnAuthorizeIngress']['Properties']['EventPattern']['detail']['eventName'] | Should -Be @('AuthorizeSecurityGroupIngress')
+        $r['OnModifyRules']['Properties']['EventPattern']['detail']['eventName'] | Should -Be @('ModifySecurityGroupRules')
+        $r['OnAuthorizeIngress']['Properties']['Targets'][0]['InputTransformer']['InputPathsMap']['groupId'] | Should -Be '$.detail.requestParameters.groupId'
+        $r['AutomationRole']['Type'] | Should -Be 'AWS::IAM::Role'
+    }
+
+    It 'names only actions the policies in policies/ allow (and the plumbing to start the automation)' {
+        $named = foreach ($role in 'AutomationRole', 'EventsRole') {
+            foreach ($p in $script:Template['Resources'][$role]['Properties']['Policies']) {
+                foreach ($st in $p['PolicyDocument']['Statement']) { $st['Action'] }
+            }
+        }
+        $allowed = Get-ChildItem (Join-Path (Get-RepoRoot) 'policies') -Filter *.json | ForEach-Object { (Get-Content $_.FullName -Raw | ConvertFrom-Json).Statement.Action }
+        $plumbing = 'ssm:StartAutomationExecution', 'iam:PassRole'
+        foreach ($a in $named) { $a | Should -BeIn (@($allowed) + $plumbing) }
+    }
+
+    It 'runs, for the group named in the event, the way aws:executeScript runs it' {
+        Set-World
+        $step = $script:Template['Resources']['CloseOpenIngressDocument']['Properties']['Content']['mainSteps'][0]
+        $step['inputs']['Runtime'] | Should -BeLike 'PowerShell 7*'
+        # The event's group and region, as the rule's input transformer hands them over.
+        $payload = @{ GroupId = 'sg-0002'; Region = 'us-east-1'; AuditBucket = 'audit'; ModuleS3Uri = ''; ReplaceWith = ''; WhatIf = 'false' } | ConvertTo-Json -Compress
+        # executeScript takes the script's returned hashtable as the step's payload; Summary is the step's output.
+        $out = Invoke-Runbook ("`$payload = & {`n" + $step['inputs']['Script'] + "`n}`n'OUTPUT ' + `$payload.Summary") @{ InputPayload = $payload }
+        $out[-1] | Should -BeLike 'OUTPUT SgNarrower us-east-1 sg-0002: 1 open rule(s); Revoked 1; record: s3://audit/*'
+        Get-Open | Should -Be @('sg-0001 22')
+    }
+}
