@@ -160,6 +160,9 @@ function Invoke-Benchmark {
     try {
         & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-Benchmarks.ps1') -ModulePath $moduleOut
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+        Write-Host 'Offline: large exports, streamed (jq as the peer where it is installed)' -ForegroundColor Cyan
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-OfflineBenchmark.ps1') -ModulePath $moduleOut
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
         Write-Host 'Estates: accounts x regions under EC2-shaped request buckets' -ForegroundColor Cyan
         & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-EstateBenchmark.ps1') -ModulePath $moduleOut
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }

@@ -157,10 +157,27 @@ namespace SgNarrower.Commands
             var label = Region?.FirstOrDefault();
             foreach (var file in files)
             {
-                List<SecurityGroupSnapshot> groups;
+                // Streamed group by group: memory stays flat however large the export.
+                int groups = 0, found = 0;
                 try
                 {
-                    groups = SecurityGroupJsonReader.Read(File.ReadAllText(file));
+                    using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                    using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+                    foreach (var group in SecurityGroupStream.Read(reader))
+                    {
+                        groups++;
+                        foreach (var rule in _matcher!.Match(group, label))
+                        {
+                            if (_matcher.IsRuleExempt(rule.Tags)) continue;
+                            found++;
+                            WriteObject(rule);
+                        }
+                        if (groups % 2000 == 0)
+                            WriteProgress(new ProgressRecord(3, "Reading " + System.IO.Path.GetFileName(file), $"{groups} group(s), {found} open rule(s)")
+                            {
+                                PercentComplete = stream.Length > 0 ? (int)(stream.Position * 100 / stream.Length) : -1,
+                            });
+                    }
                 }
                 catch (SecurityGroupFileException e)
                 {
@@ -172,10 +189,8 @@ namespace SgNarrower.Commands
                     ThrowTerminatingError(Errors.Record("FileUnreadable", ErrorCategory.ReadError, $"Cannot read '{file}': {e.Message}", file, e));
                     return;
                 }
-                WriteVerbose($"{file}: {groups.Count} security group(s)");
-                foreach (var group in groups)
-                    foreach (var rule in _matcher!.Match(group, label))
-                        if (!_matcher.IsRuleExempt(rule.Tags)) WriteObject(rule);
+                WriteProgress(new ProgressRecord(3, "Reading " + System.IO.Path.GetFileName(file), "Done") { RecordType = ProgressRecordType.Completed });
+                WriteVerbose($"{file}: {groups} security group(s), {found} open rule(s)");
             }
         }
 
