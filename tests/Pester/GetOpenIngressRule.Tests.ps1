@@ -226,3 +226,38 @@ Describe 'Get-OpenIngressRule live, against the EC2 endpoint' {
         }
     }
 }
+
+Describe 'Temporary openings (sgnarrower:open-until)' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        Import-Module (Get-BuiltModulePath) -Force
+        Set-TestAwsEnvironment
+        $script:Tmp = Start-TestEc2
+        $future = [DateTime]::UtcNow.AddDays(3).ToString('yyyy-MM-ddTHH:mmZ')
+        Set-TestWorld $script:Tmp @{ regions = @{ 'us-east-1' = @{ groups = @(New-TestGroup sg-0001 -Rules @(
+            (New-TestRule tcp 22 22 '0.0.0.0/0' 'testing until friday' -Tags @{ 'sgnarrower:open-until' = $future }),
+            (New-TestRule tcp 80 80 '0.0.0.0/0' 'should have closed' -Tags @{ 'sgnarrower:open-until' = '2020-01-31' }),
+            (New-TestRule tcp 443 443 '0.0.0.0/0' 'typo' -Tags @{ 'sgnarrower:open-until' = 'next week' }),
+            (New-TestRule tcp 8080 8080 '0.0.0.0/0' 'plain'))) } } }
+    }
+    AfterAll { Stop-TestEc2 $script:Tmp }
+
+    It 'leaves out a rule before its deadline, says so, and reports one past it with when it should have closed' {
+        $r = @(Get-OpenIngressRule -Region us-east-1 -EndpointUrl $script:Tmp.Url -Verbose -WarningVariable warn 4>&1 3>$null)
+        $rules = @($r | Where-Object { $_ -is [SgNarrower.OpenIngressRule] })
+        $verbose = @($r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+        ($rules.FromPort | Sort-Object) | Should -Be @(80, 443, 8080)
+        $verbose | Should -Match 'open on purpose until'
+        ($rules | Where-Object FromPort -eq 80).OpenUntil | Should -Be ([DateTimeOffset]'2020-02-01T00:00:00Z')
+        ($rules | Where-Object FromPort -eq 443).OpenUntil | Should -BeNullOrEmpty
+        $warn.Count | Should -Be 1
+        $warn[0].Message | Should -BeLike "*'next week'*not an ISO 8601*reported as open*"
+    }
+
+    It '-IncludeTemporary lists it, with OpenUntil' {
+        $r = @(Get-OpenIngressRule -Region us-east-1 -EndpointUrl $script:Tmp.Url -IncludeTemporary -WarningAction SilentlyContinue)
+        $ssh = $r | Where-Object FromPort -eq 22
+        $ssh | Should -Not -BeNullOrEmpty
+        $ssh.OpenUntil | Should -BeGreaterThan ([DateTimeOffset]::UtcNow)
+    }
+}

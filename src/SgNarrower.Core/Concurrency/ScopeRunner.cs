@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 
 namespace SgNarrower.Concurrency
 {
-    public enum ScopeMessageKind { Output, Verbose, Error, Done }
+    public enum ScopeMessageKind { Output, Verbose, Warning, Error, Done }
 
     /// <summary>Something a worker reports, handed to the pipeline thread to write.</summary>
     public sealed class ScopeMessage
@@ -29,6 +29,7 @@ namespace SgNarrower.Concurrency
     {
         void Write(object item);
         void Verbose(string text);
+        void Warning(string text);
         void Error(Exception error);
     }
 
@@ -86,6 +87,7 @@ namespace SgNarrower.Concurrency
             public QueueSink(BlockingCollection<ScopeMessage> queue, object scope) { _queue = queue; _scope = scope; }
             public void Write(object item) => Add(ScopeMessageKind.Output, item);
             public void Verbose(string text) => Add(ScopeMessageKind.Verbose, text);
+            public void Warning(string text) => Add(ScopeMessageKind.Warning, text);
             public void Error(Exception error) => Add(ScopeMessageKind.Error, error);
             private void Add(ScopeMessageKind kind, object? payload)
             {

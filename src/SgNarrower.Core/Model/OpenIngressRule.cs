@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace SgNarrower
@@ -31,6 +32,9 @@ namespace SgNarrower
         public Dictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
         /// <summary>The security group's tags.</summary>
         public Dictionary<string, string> GroupTags { get; init; } = new Dictionary<string, string>();
+
+        /// <summary>For a rule opened for a while (tag sgnarrower:open-until): when it closes, or should have closed.</summary>
+        public DateTimeOffset? OpenUntil { get; init; }
 
         /// <summary>Where the rule was recorded before any change (s3://bucket/key or a file path); set by Export-IngressAudit.</summary>
         public string? AuditUri { get; init; }

@@ -11,6 +11,10 @@ namespace SgNarrower.Scanning
         public IReadOnlyList<string> VpcIds { get; set; } = Array.Empty<string>();
         /// <summary>Items per page for both describes; EC2 allows 5 to 1000.</summary>
         public int PageSize { get; set; } = 1000;
+        /// <summary>Also report rules whose sgnarrower:open-until deadline lies ahead.</summary>
+        public bool IncludeTemporary { get; set; }
+        /// <summary>The moment deadlines are compared with.</summary>
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
     }
 
     public sealed class ScanProgress
@@ -35,11 +39,31 @@ namespace SgNarrower.Scanning
         private readonly Action<string>? _verbose;
         private readonly Action<ScanProgress>? _progress;
 
-        public OpenRuleScanner(OpenRuleMatcher matcher, Action<string>? verbose = null, Action<ScanProgress>? progress = null)
+        private readonly Action<string>? _warn;
+
+        public OpenRuleScanner(OpenRuleMatcher matcher, Action<string>? verbose = null, Action<ScanProgress>? progress = null, Action<string>? warn = null)
         {
             _matcher = matcher;
             _verbose = verbose;
             _progress = progress;
+            _warn = warn;
+        }
+
+        /// <summary>A rule's deadline, if it carries one: not reported before it (unless asked), reported with it after.</summary>
+        private OpenIngressRule? Temporary(OpenIngressRule rule, ScanScope scope)
+        {
+            var opening = TemporaryOpening.Of(rule.Tags);
+            if (opening == null) return rule;
+            if (opening.Malformed != null)
+            {
+                _warn?.Invoke($"{rule} ({rule.SecurityGroupRuleId}) has {TemporaryOpening.Tag} '{opening.Malformed}', which is not an ISO 8601 date or time (like 2026-12-01 or 2026-12-01T18:00Z); it is reported as open.");
+                return rule;
+            }
+            var withDeadline = rule with { OpenUntil = opening.Until };
+            if (!opening.IsOpenUntilLater(scope.Now)) return withDeadline;
+            if (scope.IncludeTemporary) return withDeadline;
+            _verbose?.Invoke($"{rule} ({rule.SecurityGroupRuleId}) is open on purpose until {opening.Until:u}; not reported (-IncludeTemporary lists it).");
+            return null;
         }
 
         /// <summary>Group ids asked for in the last scan that EC2 did not return.</summary>
@@ -70,9 +94,11 @@ namespace SgNarrower.Scanning
                     var candidates = page.Items.SelectMany(g => _matcher.Match(g, api.Region)).ToList();
                     if (candidates.Count > 0)
                     {
-                        foreach (var rule in AttachRuleIds(api, candidates, scope.PageSize))
+                        foreach (var attached in AttachRuleIds(api, candidates, scope.PageSize))
                         {
-                            if (_matcher.IsRuleExempt(rule.Tags)) continue;
+                            if (_matcher.IsRuleExempt(attached.Tags)) continue;
+                            var rule = Temporary(attached, scope);
+                            if (rule == null) continue;
                             progress.OpenRules++;
                             yield return rule;
                         }

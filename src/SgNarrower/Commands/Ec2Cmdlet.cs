@@ -64,6 +64,7 @@ namespace SgNarrower.Commands
                 {
                     case ScopeMessageKind.Output: output(message.Payload!); break;
                     case ScopeMessageKind.Verbose: WriteVerbose((string)message.Payload!); break;
+                    case ScopeMessageKind.Warning: WriteWarning((string)message.Payload!); break;
                     case ScopeMessageKind.Error: WriteError(error(scope, (Exception)message.Payload!)); break;
                     case ScopeMessageKind.Done: done?.Invoke(scope); break;
                 }

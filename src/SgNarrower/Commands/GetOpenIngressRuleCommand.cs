@@ -57,6 +57,10 @@ namespace SgNarrower.Commands
         [ValidateRange(5, 1000)]
         public int PageSize { get; set; } = 1000;
 
+        /// <summary>Also lists rules opened on purpose whose sgnarrower:open-until deadline lies ahead.</summary>
+        [Parameter(ParameterSetName = LiveSet)]
+        public SwitchParameter IncludeTemporary { get; set; }
+
         [Parameter]
         [ValidateRange(0, 65535)]
         public int[]? Port { get; set; }
@@ -224,7 +228,7 @@ namespace SgNarrower.Commands
                 foreach (var region in RegionPatterns.Expand(patterns, enabled)) sink.Write(new Scope(account.Account, region));
             }, o => scopes.Add((Scope)o), ScopeError);
 
-            var scope = new ScanScope { GroupIds = _groupIds, VpcIds = VpcId ?? Array.Empty<string>(), PageSize = PageSize };
+            var scope = new ScanScope { GroupIds = _groupIds, VpcIds = VpcId ?? Array.Empty<string>(), PageSize = PageSize, IncludeTemporary = IncludeTemporary };
             const int activityId = 1;
             int done = 0, found = 0;
             void Progress(string current) => WriteProgress(new ProgressRecord(activityId, "Scanning security groups",
@@ -238,7 +242,7 @@ namespace SgNarrower.Commands
                 var api = accounts.For(sc.Account, sc.Region).Ec2(sc.Region);
                 // Progress is queued like everything else a worker says: a copy of the scanner's counters per page.
                 var scanner = new OpenRuleScanner(_matcher!, sink.Verbose, p => sink.Write(new PageDone(sc,
-                    new ScanProgress { Region = p.Region, GroupsScanned = p.GroupsScanned, Pages = p.Pages, OpenRules = p.OpenRules })));
+                    new ScanProgress { Region = p.Region, GroupsScanned = p.GroupsScanned, Pages = p.Pages, OpenRules = p.OpenRules })), sink.Warning);
                 foreach (var rule in scanner.ScanRegion(api, scope)) sink.Write(rule);
                 foreach (var missing in scanner.MissingGroupIds)
                     sink.Error(new ScopeFailure("SecurityGroupNotFound", FailureKind.NotFound,

@@ -9,9 +9,12 @@ The output's property names (Region, GroupId, SecurityGroupRuleId, IpProtocol, F
 
 Many accounts and regions: with -AccountId and -RoleName it assumes the role in each account, and -Region takes wildcards ('*' for every region enabled for the account, 'eu-*' for some). Every (account, region) is scanned at once (at most -ThrottleLimit), paced to EC2's request buckets; objects, errors and progress are written by the pipeline as pages arrive. An account whose role cannot be assumed is one non-terminating error; the others go on.
 
+Temporary openings: a rule tagged sgnarrower:open-until with an ISO 8601 date (open until the end of that day, UTC) or date and time (like 2026-12-01T18:00Z) is not reported before that moment, unless -IncludeTemporary is given; after it, it is reported like any other rule, with OpenUntil showing when it should have closed. A value that is not a date or time is reported as open, with a warning.
+
 Required IAM actions: ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules; ec2:DescribeRegions for a region wildcard; sts:AssumeRole on the role with -RoleName.
 '@
     Parameters  = @{
+        IncludeTemporary      = 'Also lists rules opened on purpose whose sgnarrower:open-until deadline lies ahead (OpenUntil shows it). Without it they are left out, and -Verbose says so. Rule tags are known in live scans only.'
         AccountId           = 'Accounts to scan, with -RoleName: the role is assumed in each of them, and every region given (wildcards too) is scanned in each. Without it, the caller''s own account.'
         Region                = 'The regions to scan; wildcards allowed (* for every region enabled for the account, eu-* for some). Without it, the region of the default chain (AWS_REGION, the profile) is used. With -Path it only labels the rules read from the file. Tab completion lists region names.'
         Path                  = 'One or more JSON files saved from ''aws ec2 describe-security-groups'' or ''Get-EC2SecurityGroup | ConvertTo-Json -Depth 5''. No AWS call is made. A file that is not valid JSON or not a security-group export is a terminating error that names the file.'
