@@ -125,6 +125,48 @@ namespace SgNarrower.AwsSdk
 
         private T Call<T>(string action, Func<Task<T>> call) => _policy.Run("ec2", action, call);
 
+        public Page<NetworkInterfaceInfo> DescribeNetworkInterfaces(IReadOnlyList<string> groupIds, string? nextToken)
+        {
+            var request = new DescribeNetworkInterfacesRequest { MaxResults = 1000, NextToken = nextToken, Filters = new List<Filter> { new Filter("group-id", groupIds.ToList()) } };
+            var response = Call("DescribeNetworkInterfaces", () => _client.DescribeNetworkInterfacesAsync(request));
+            var items = (response.NetworkInterfaces ?? new List<NetworkInterface>()).Where(n => n != null).Select(n => new NetworkInterfaceInfo
+            {
+                NetworkInterfaceId = n.NetworkInterfaceId ?? "",
+                VpcId = n.VpcId,
+                SubnetId = n.SubnetId,
+                InterfaceType = n.InterfaceType?.Value,
+                Description = n.Description,
+                InstanceId = n.Attachment?.InstanceId,
+                GroupIds = (n.Groups ?? new List<GroupIdentifier>()).Where(g => g?.GroupId != null).Select(g => g.GroupId).ToList(),
+                PrivateIpAddresses = (n.PrivateIpAddresses ?? new List<NetworkInterfacePrivateIpAddress>()).Where(a => a?.PrivateIpAddress != null).Select(a => a.PrivateIpAddress).ToList(),
+                PublicIpAddresses = (n.PrivateIpAddresses ?? new List<NetworkInterfacePrivateIpAddress>()).Select(a => a?.Association?.PublicIp)
+                    .Concat(new[] { n.Association?.PublicIp }).Where(ip => !string.IsNullOrEmpty(ip)).Select(ip => ip!).Distinct().ToList(),
+                Ipv6Addresses = (n.Ipv6Addresses ?? new List<NetworkInterfaceIpv6Address>()).Where(a => a?.Ipv6Address != null).Select(a => a.Ipv6Address).ToList(),
+            }).ToList();
+            return new Page<NetworkInterfaceInfo>(items, response.NextToken);
+        }
+
+        public Page<RouteTableInfo> DescribeRouteTables(IReadOnlyList<string> vpcIds, string? nextToken)
+        {
+            var request = new DescribeRouteTablesRequest { MaxResults = 100, NextToken = nextToken, Filters = new List<Filter> { new Filter("vpc-id", vpcIds.ToList()) } };
+            var response = Call("DescribeRouteTables", () => _client.DescribeRouteTablesAsync(request));
+            var items = (response.RouteTables ?? new List<RouteTable>()).Where(t => t != null).Select(t =>
+            {
+                var routes = t.Routes ?? new List<Route>();
+                bool ToIgw(Route r) => r.GatewayId != null && r.GatewayId.StartsWith("igw-", StringComparison.Ordinal);
+                return new RouteTableInfo
+                {
+                    RouteTableId = t.RouteTableId ?? "",
+                    VpcId = t.VpcId,
+                    Main = (t.Associations ?? new List<RouteTableAssociation>()).Any(a => a?.Main == true),
+                    SubnetIds = (t.Associations ?? new List<RouteTableAssociation>()).Where(a => a?.SubnetId != null).Select(a => a.SubnetId).ToList(),
+                    Ipv4ToInternet = routes.Any(r => r != null && r.DestinationCidrBlock == "0.0.0.0/0" && ToIgw(r)),
+                    Ipv6ToInternet = routes.Any(r => r != null && r.DestinationIpv6CidrBlock == "::/0" && ToIgw(r)),
+                };
+            }).ToList();
+            return new Page<RouteTableInfo>(items, response.NextToken);
+        }
+
         public IReadOnlyList<string> DescribeRegions()
         {
             var response = Call("DescribeRegions", () => _client.DescribeRegionsAsync(new DescribeRegionsRequest()));

@@ -28,10 +28,14 @@ BeforeAll {
                     New-TestGroup sg-0001 -Rules @((New-TestRule tcp 22 22 '0.0.0.0/0' 'ssh'), (New-TestRule tcp 3389 3389 '0.0.0.0/0' 'rdp'))
                     New-TestGroup sg-0002 -Rules @(New-TestRule udp 53 53 '::/0' 'dns')
                 ) }
-                'eu-west-1' = @{ groups = @(New-TestGroup sg-0003 -Rules @(New-TestRule tcp 443 443 '0.0.0.0/0' 'web')) }
+                'eu-west-1' = @{ groups = @(New-TestGroup sg-0003 -Rules @(New-TestRule tcp 443 443 '0.0.0.0/0' 'web'))
+                                 networkInterfaces = @(@{ networkInterfaceId = 'eni-1'; instanceId = 'i-1'; groups = @('sg-0003') })
+                                 routeTables = @(@{ routeTableId = 'rtb-1'; main = $true; routes = @{ '0.0.0.0/0' = 'igw-1' } }) }
             }
             accounts = @{ '111111111111' = @{ roles = @('SgNarrower'); regions = @{ 'us-east-1' = @{ groups = @(
-                New-TestGroup sg-0004 -Rules @((New-TestRule tcp 22 22 '0.0.0.0/0' 'member ssh'), (New-TestRule tcp 80 80 '0.0.0.0/0' 'member web'))) } } } }
+                New-TestGroup sg-0004 -Rules @((New-TestRule tcp 22 22 '0.0.0.0/0' 'member ssh'), (New-TestRule tcp 80 80 '0.0.0.0/0' 'member web')))
+                networkInterfaces = @(@{ networkInterfaceId = 'eni-4'; instanceId = 'i-4'; groups = @('sg-0004') })
+                routeTables = @(@{ routeTableId = 'rtb-4'; main = $true; routes = @{ '0.0.0.0/0' = 'igw-4' } }) } } } }
         }
     }
     $script:Gone = [pscustomobject]@{ OwnerId = '123456789012'; Region = 'us-east-1'; GroupId = 'sg-0dead'; IpProtocol = 'tcp'; FromPort = 22; ToPort = 22; CidrIpv4 = '0.0.0.0/0'; Description = 'deleted group' }
@@ -43,14 +47,14 @@ Describe 'Least-privilege policies' {
     It 'scan: sgnarrower-scan.json is exactly what Get-OpenIngressRule calls' {
         Set-TestWorld $script:Ec2 (New-World)
         Reset-TestCalls $script:Ec2
-        @(Get-OpenIngressRule -Region '*' -EndpointUrl $script:Url).Count | Should -Be 4
+        @(Get-OpenIngressRule -Region '*' -EndpointUrl $script:Url -IncludeExposure).Count | Should -Be 4
         Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-scan.json')
     }
 
     It 'scan and record: sgnarrower-scan-and-record.json is exactly what Get | Export calls' {
         Set-TestWorld $script:Ec2 (New-World)
         Reset-TestCalls $script:Ec2
-        Get-OpenIngressRule -Region '*' -EndpointUrl $script:Url | Export-IngressAudit -BucketName audit @script:S3 | Out-Null
+        Get-OpenIngressRule -Region '*' -EndpointUrl $script:Url -IncludeExposure | Export-IngressAudit -BucketName audit @script:S3 | Out-Null
         Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-scan-and-record.json')
     }
 
@@ -76,7 +80,7 @@ Describe 'Least-privilege policies' {
         Set-TestWorld $script:Ec2 (New-World)
         Reset-TestCalls $script:Ec2
         $record = Join-Path $TestDrive 'member.jsonl'
-        $open = @(Get-OpenIngressRule -AccountId 111111111111 -RoleName SgNarrower -Region '*' -EndpointUrl $script:Url)
+        $open = @(Get-OpenIngressRule -AccountId 111111111111 -RoleName SgNarrower -Region '*' -EndpointUrl $script:Url -IncludeExposure)
         $open | Export-IngressAudit -Path $record | Out-Null
         $open | Where-Object FromPort -eq 22 | Revoke-OpenIngressRule -RoleName SgNarrower -EndpointUrl $script:Url -ReplaceWith 203.0.113.0/24, 198.51.100.0/24 -SkipAudit -Force | Out-Null
         $open | Where-Object FromPort -ne 22 | Revoke-OpenIngressRule -RoleName SgNarrower -EndpointUrl $script:Url -SkipAudit -Force | Out-Null

@@ -26,6 +26,8 @@ public sealed class Ec2Service
         "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1",
         "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "sa-east-1",
     };
+    /// <summary>Interfaces and route tables by "account/region".</summary>
+    private Dictionary<string, RegionSpec> _network = new(StringComparer.Ordinal);
     /// <summary>Groups by "account/region".</summary>
     private Dictionary<string, List<GroupSpec>> _regions = new(StringComparer.Ordinal);
     private WorldSpec _world = new();
@@ -43,6 +45,7 @@ public sealed class Ec2Service
         {
             _world = world;
             _regions = new(StringComparer.Ordinal);
+            _network = new(StringComparer.Ordinal);
             void Add(string account, Dictionary<string, RegionSpec> regions)
             {
                 foreach (var (region, spec) in regions)
@@ -53,6 +56,7 @@ public sealed class Ec2Service
                         foreach (var r in g.Rules) r.RuleId ??= NewRuleId();
                     }
                     _regions[account + "/" + region] = spec.Groups;
+                    _network[account + "/" + region] = spec;
                 }
             }
             Add(DefaultAccount, world.Regions);
@@ -177,6 +181,8 @@ public sealed class Ec2Service
                 "ModifySecurityGroupRules" => ModifyRules(region, p),
                 "CreateTags" => CreateTags(region, p),
                 "DescribeRegions" => DescribeRegions(),
+                "DescribeNetworkInterfaces" => DescribeNetworkInterfaces(region, p),
+                "DescribeRouteTables" => DescribeRouteTables(region, p),
                 _ => throw new Ec2Error(400, "InvalidAction", $"The action {action} is not valid for this web service."),
             };
 
@@ -222,6 +228,87 @@ public sealed class Ec2Service
 
     private List<GroupSpec> Groups(string region) =>
         _regions.TryGetValue(_account + "/" + region, out var g) ? g : _regions[_account + "/" + region] = new List<GroupSpec>();
+
+    private RegionSpec Network(string region) => _network.TryGetValue(_account + "/" + region, out var n) ? n : new RegionSpec();
+
+    private string DescribeNetworkInterfaces(string region, Dictionary<string, string> p)
+    {
+        IEnumerable<InterfaceSpec> items = Network(region).NetworkInterfaces.OrderBy(n => n.NetworkInterfaceId, StringComparer.Ordinal);
+        foreach (var (name, values) in Filters(p))
+            items = name switch
+            {
+                "group-id" => items.Where(n => n.Groups.Any(values.Contains)),
+                "vpc-id" => items.Where(n => values.Contains(n.VpcId)),
+                _ => throw new Ec2Error(400, "InvalidParameterValue", $"The filter '{name}' is invalid"),
+            };
+        var (page, next) = Paginate(items.ToList(), p, MaxResults(p));
+        var sb = new StringBuilder("<networkInterfaceSet>");
+        foreach (var n in page)
+        {
+            sb.Append("<item>");
+            El(sb, "networkInterfaceId", n.NetworkInterfaceId);
+            El(sb, "subnetId", n.SubnetId);
+            El(sb, "vpcId", n.VpcId);
+            El(sb, "description", n.Description);
+            El(sb, "interfaceType", n.InterfaceType);
+            El(sb, "requesterManaged", n.InterfaceType == "interface" ? "false" : "true");
+            El(sb, "privateIpAddress", n.PrivateIp);
+            if (n.InstanceId != null) { sb.Append("<attachment>"); El(sb, "instanceId", n.InstanceId); El(sb, "status", "attached"); sb.Append("</attachment>"); }
+            if (n.PublicIp != null) { sb.Append("<association>"); El(sb, "publicIp", n.PublicIp); sb.Append("</association>"); }
+            sb.Append("<groupSet>");
+            foreach (var g in n.Groups) { sb.Append("<item>"); El(sb, "groupId", g); sb.Append("</item>"); }
+            sb.Append("</groupSet><privateIpAddressesSet><item>");
+            El(sb, "privateIpAddress", n.PrivateIp);
+            El(sb, "primary", "true");
+            if (n.PublicIp != null) { sb.Append("<association>"); El(sb, "publicIp", n.PublicIp); sb.Append("</association>"); }
+            sb.Append("</item></privateIpAddressesSet><ipv6AddressesSet>");
+            foreach (var a in n.Ipv6Addresses) { sb.Append("<item>"); El(sb, "ipv6Address", a); sb.Append("</item>"); }
+            sb.Append("</ipv6AddressesSet></item>");
+        }
+        sb.Append("</networkInterfaceSet>");
+        El(sb, "nextToken", next);
+        return Envelope("DescribeNetworkInterfaces", sb);
+    }
+
+    private string DescribeRouteTables(string region, Dictionary<string, string> p)
+    {
+        IEnumerable<RouteTableSpec> items = Network(region).RouteTables.OrderBy(t => t.RouteTableId, StringComparer.Ordinal);
+        foreach (var (name, values) in Filters(p))
+            items = name switch
+            {
+                "vpc-id" => items.Where(t => values.Contains(t.VpcId)),
+                "association.subnet-id" => items.Where(t => t.Subnets.Any(values.Contains)),
+                _ => throw new Ec2Error(400, "InvalidParameterValue", $"The filter '{name}' is invalid"),
+            };
+        int? max = MaxResults(p);
+        if (max is int m && m > 100) throw new Ec2Error(400, "InvalidParameterValue", $"Value ( {m} ) for parameter maxResults is invalid. Expecting a value between 5 and 100.");
+        var (page, next) = Paginate(items.ToList(), p, max);
+        var sb = new StringBuilder("<routeTableSet>");
+        foreach (var t in page)
+        {
+            sb.Append("<item>");
+            El(sb, "routeTableId", t.RouteTableId);
+            El(sb, "vpcId", t.VpcId);
+            sb.Append("<routeSet>");
+            foreach (var (dest, gw) in t.Routes)
+            {
+                sb.Append("<item>");
+                El(sb, dest.Contains(':') ? "destinationIpv6CidrBlock" : "destinationCidrBlock", dest);
+                if (gw.StartsWith("eigw-", StringComparison.Ordinal)) El(sb, "egressOnlyInternetGatewayId", gw);
+                else if (gw.StartsWith("nat-", StringComparison.Ordinal)) El(sb, "natGatewayId", gw);
+                else El(sb, "gatewayId", gw);
+                El(sb, "state", "active");
+                sb.Append("</item>");
+            }
+            sb.Append("</routeSet><associationSet>");
+            if (t.Main) { sb.Append("<item>"); El(sb, "routeTableAssociationId", "rtbassoc-main-" + t.RouteTableId); El(sb, "routeTableId", t.RouteTableId); El(sb, "main", "true"); sb.Append("</item>"); }
+            foreach (var sn in t.Subnets) { sb.Append("<item>"); El(sb, "routeTableAssociationId", "rtbassoc-" + sn); El(sb, "routeTableId", t.RouteTableId); El(sb, "subnetId", sn); El(sb, "main", "false"); sb.Append("</item>"); }
+            sb.Append("</associationSet></item>");
+        }
+        sb.Append("</routeTableSet>");
+        El(sb, "nextToken", next);
+        return Envelope("DescribeRouteTables", sb);
+    }
 
     private string DescribeRegions()
     {

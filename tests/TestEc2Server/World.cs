@@ -41,6 +41,34 @@ public sealed class ThrottleSpec
 public sealed class RegionSpec
 {
     public List<GroupSpec> Groups { get; set; } = new();
+    public List<InterfaceSpec> NetworkInterfaces { get; set; } = new();
+    public List<RouteTableSpec> RouteTables { get; set; } = new();
+}
+
+/// <summary>A network interface: what carries a group, and how it can be reached.</summary>
+public sealed class InterfaceSpec
+{
+    public string NetworkInterfaceId { get; set; } = "";
+    public string VpcId { get; set; } = "vpc-1";
+    public string SubnetId { get; set; } = "subnet-1";
+    public string InterfaceType { get; set; } = "interface";
+    public string? Description { get; set; }
+    public string? InstanceId { get; set; }
+    public List<string> Groups { get; set; } = new();
+    public string PrivateIp { get; set; } = "10.0.0.10";
+    public string? PublicIp { get; set; }
+    public List<string> Ipv6Addresses { get; set; } = new();
+}
+
+/// <summary>A route table: the subnets associated with it (or main for its VPC) and its routes to gateways.</summary>
+public sealed class RouteTableSpec
+{
+    public string RouteTableId { get; set; } = "";
+    public string VpcId { get; set; } = "vpc-1";
+    public bool Main { get; set; }
+    public List<string> Subnets { get; set; } = new();
+    /// <summary>Destination CIDR (IPv4 or IPv6) to gateway id (igw-..., eigw-..., nat-...).</summary>
+    public Dictionary<string, string> Routes { get; set; } = new();
 }
 
 public sealed class GroupSpec

@@ -33,6 +33,13 @@ namespace SgNarrower
         /// <summary>The security group's tags.</summary>
         public Dictionary<string, string> GroupTags { get; init; } = new Dictionary<string, string>();
 
+        /// <summary>With -IncludeExposure: Unattached, Private or Public (reachable from the internet in the rule's family).</summary>
+        public ExposureLevel? Exposure { get; init; }
+        /// <summary>With -IncludeExposure: how many network interfaces carry the group.</summary>
+        public int? NetworkInterfaceCount { get; init; }
+        /// <summary>With -IncludeExposure: instance ids, load balancers (elb:app/name/id) and other interfaces (type:eni-...).</summary>
+        public IReadOnlyList<string>? AttachedTo { get; init; }
+
         /// <summary>For a rule opened for a while (tag sgnarrower:open-until): when it closes, or should have closed.</summary>
         public DateTimeOffset? OpenUntil { get; init; }
 

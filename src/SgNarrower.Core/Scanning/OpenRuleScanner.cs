@@ -11,6 +11,10 @@ namespace SgNarrower.Scanning
         public IReadOnlyList<string> VpcIds { get; set; } = Array.Empty<string>();
         /// <summary>Items per page for both describes; EC2 allows 5 to 1000.</summary>
         public int PageSize { get; set; } = 1000;
+        /// <summary>Fill in each rule's exposure (interfaces, route tables).</summary>
+        public bool IncludeExposure { get; set; }
+        /// <summary>Only rules of these exposures; null for all. Implies <see cref="IncludeExposure"/>.</summary>
+        public IReadOnlyCollection<ExposureLevel>? Exposure { get; set; }
         /// <summary>Also report rules whose sgnarrower:open-until deadline lies ahead.</summary>
         public bool IncludeTemporary { get; set; }
         /// <summary>The moment deadlines are compared with.</summary>
@@ -78,6 +82,7 @@ namespace SgNarrower.Scanning
             var requested = scope.GroupIds.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var idChunks = requested.Count == 0 ? new List<IReadOnlyList<string>> { Array.Empty<string>() } : Chunk(requested, MaxFilterValues);
 
+            var exposure = scope.IncludeExposure || scope.Exposure != null ? new ExposureReader(api, _verbose) : null;
             foreach (var ids in idChunks)
             {
                 var query = new GroupQuery { GroupIds = ids, VpcIds = scope.VpcIds, PageSize = scope.PageSize };
@@ -94,7 +99,13 @@ namespace SgNarrower.Scanning
                     var candidates = page.Items.SelectMany(g => _matcher.Match(g, api.Region)).ToList();
                     if (candidates.Count > 0)
                     {
-                        foreach (var attached in AttachRuleIds(api, candidates, scope.PageSize))
+                        var withIds = AttachRuleIds(api, candidates, scope.PageSize);
+                        if (exposure != null)
+                        {
+                            var map = exposure.Read(withIds.Select(r => r.GroupId));
+                            withIds = withIds.Select(map.Annotate).Where(r => scope.Exposure == null || scope.Exposure.Contains(r.Exposure!.Value)).ToList();
+                        }
+                        foreach (var attached in withIds)
                         {
                             if (_matcher.IsRuleExempt(attached.Tags)) continue;
                             var rule = Temporary(attached, scope);

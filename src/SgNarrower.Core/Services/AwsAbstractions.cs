@@ -150,6 +150,12 @@ namespace SgNarrower.Services
         /// <summary>ModifySecurityGroupRules in one call: each rule, by id, becomes the given rule (it keeps its id and tags).</summary>
         void ModifyIngress(string groupId, IReadOnlyList<KeyValuePair<string, RuleGrant>> changes);
 
+        /// <summary>One page of DescribeNetworkInterfaces for the interfaces that carry any of these groups (at most 200 ids).</summary>
+        Page<NetworkInterfaceInfo> DescribeNetworkInterfaces(IReadOnlyList<string> groupIds, string? nextToken);
+
+        /// <summary>One page of DescribeRouteTables for these VPCs (at most 200 ids).</summary>
+        Page<RouteTableInfo> DescribeRouteTables(IReadOnlyList<string> vpcIds, string? nextToken);
+
         /// <summary>DescribeRegions: the regions enabled for the account.</summary>
         IReadOnlyList<string> DescribeRegions();
     }

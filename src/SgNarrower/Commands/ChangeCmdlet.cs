@@ -127,6 +127,8 @@ namespace SgNarrower.Commands
             public IReadOnlyList<SecurityGroupRuleInfo> AuthorizeIngress(string groupId, IReadOnlyList<RuleGrant> grants, IReadOnlyDictionary<string, string>? tags) => throw Never();
             public void TagRules(IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, string> tags) => throw Never();
             public void ModifyIngress(string groupId, IReadOnlyList<KeyValuePair<string, RuleGrant>> changes) => throw Never();
+            public Page<NetworkInterfaceInfo> DescribeNetworkInterfaces(IReadOnlyList<string> groupIds, string? nextToken) => throw Never();
+            public Page<RouteTableInfo> DescribeRouteTables(IReadOnlyList<string> vpcIds, string? nextToken) => throw Never();
             public IReadOnlyList<string> DescribeRegions() => throw Never();
         }
     }

@@ -57,6 +57,15 @@ namespace SgNarrower.Commands
         [ValidateRange(5, 1000)]
         public int PageSize { get; set; } = 1000;
 
+        /// <summary>Adds each rule's exposure: whether what carries its group is reachable from the internet.</summary>
+        [Parameter(ParameterSetName = LiveSet)]
+        public SwitchParameter IncludeExposure { get; set; }
+
+        /// <summary>Only rules of these exposures (implies -IncludeExposure).</summary>
+        [Parameter(ParameterSetName = LiveSet)]
+        [ValidateNotNullOrEmpty]
+        public ExposureLevel[]? Exposure { get; set; }
+
         /// <summary>Also lists rules opened on purpose whose sgnarrower:open-until deadline lies ahead.</summary>
         [Parameter(ParameterSetName = LiveSet)]
         public SwitchParameter IncludeTemporary { get; set; }
@@ -228,7 +237,8 @@ namespace SgNarrower.Commands
                 foreach (var region in RegionPatterns.Expand(patterns, enabled)) sink.Write(new Scope(account.Account, region));
             }, o => scopes.Add((Scope)o), ScopeError);
 
-            var scope = new ScanScope { GroupIds = _groupIds, VpcIds = VpcId ?? Array.Empty<string>(), PageSize = PageSize, IncludeTemporary = IncludeTemporary };
+            var scope = new ScanScope { GroupIds = _groupIds, VpcIds = VpcId ?? Array.Empty<string>(), PageSize = PageSize, IncludeTemporary = IncludeTemporary,
+                IncludeExposure = IncludeExposure, Exposure = Exposure };
             const int activityId = 1;
             int done = 0, found = 0;
             void Progress(string current) => WriteProgress(new ProgressRecord(activityId, "Scanning security groups",

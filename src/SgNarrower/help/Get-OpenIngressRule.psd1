@@ -11,9 +11,11 @@ Many accounts and regions: with -AccountId and -RoleName it assumes the role in 
 
 Temporary openings: a rule tagged sgnarrower:open-until with an ISO 8601 date (open until the end of that day, UTC) or date and time (like 2026-12-01T18:00Z) is not reported before that moment, unless -IncludeTemporary is given; after it, it is reported like any other rule, with OpenUntil showing when it should have closed. A value that is not a date or time is reported as open, with a warning.
 
-Required IAM actions: ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules; ec2:DescribeRegions for a region wildcard; sts:AssumeRole on the role with -RoleName.
+Required IAM actions: ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules; ec2:DescribeNetworkInterfaces and ec2:DescribeRouteTables with -IncludeExposure or -Exposure; ec2:DescribeRegions for a region wildcard; sts:AssumeRole on the role with -RoleName.
 '@
     Parameters  = @{
+        IncludeExposure       = 'Adds each rule''s Exposure: Unattached (no network interface carries the group), Private (attached, but nothing attached is reachable from the internet in the rule''s family) or Public (an attached interface has a public IPv4 address and its subnet routes 0.0.0.0/0 to an internet gateway, for a 0.0.0.0/0 rule; an IPv6 address and a ::/0 route to an internet gateway, for a ::/0 rule; or it belongs to an internet-facing load balancer). Also NetworkInterfaceCount and AttachedTo (instance ids, elb:<type>/<name>/<id>, <type>:eni-...). Costs a few DescribeNetworkInterfaces and DescribeRouteTables calls per region, never one per group.'
+        Exposure              = 'Only rules of these exposures: Public, Private, Unattached (implies -IncludeExposure). -Exposure Public lists what really exposes running resources to the internet.'
         IncludeTemporary      = 'Also lists rules opened on purpose whose sgnarrower:open-until deadline lies ahead (OpenUntil shows it). Without it they are left out, and -Verbose says so. Rule tags are known in live scans only.'
         AccountId           = 'Accounts to scan, with -RoleName: the role is assumed in each of them, and every region given (wildcards too) is scanned in each. Without it, the caller''s own account.'
         Region                = 'The regions to scan; wildcards allowed (* for every region enabled for the account, eu-* for some). Without it, the region of the default chain (AWS_REGION, the profile) is used. With -Path it only labels the rules read from the file. Tab completion lists region names.'
@@ -43,6 +45,11 @@ Errors have stable ids: NoCredentials, ProfileNotFound, NoRegion, UnknownRegion 
 Calls are paced to EC2's request buckets, and throttling that still happens (RequestLimitExceeded) is waited out patiently before a region is reported failed.
 '@
     Examples    = @(
+        @{
+            Title   = 'What really exposes running resources'
+            Code    = 'Get-OpenIngressRule -Region * -Exposure Public | Format-Table GroupId, Rule, Exposure, AttachedTo'
+            Remarks = 'Only open rules of groups carried by something the internet can reach.'
+        }
         @{
             Title   = 'Every enabled region of several accounts'
             Code    = 'Get-OpenIngressRule -AccountId 111111111111, 222222222222 -RoleName Audit -Region *'
