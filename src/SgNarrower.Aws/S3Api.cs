@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -67,6 +68,43 @@ namespace SgNarrower.AwsSdk
             using var buffer = new MemoryStream();
             response.ResponseStream.CopyTo(buffer);
             return buffer.ToArray();
+        }
+
+        public Page<string> ListKeys(string bucket, string prefix, string? continuationToken)
+        {
+            var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = continuationToken, MaxKeys = 1000 };
+            var response = SdkCalls.Run("s3", "ListBucket", () => _client.ListObjectsV2Async(request));
+            var keys = (response.S3Objects ?? new System.Collections.Generic.List<S3Object>()).Where(o => o?.Key != null).Select(o => o.Key).ToList();
+            return new Page<string>(keys, response.IsTruncated == true ? response.NextContinuationToken : null);
+        }
+
+        public Stream OpenObject(string bucket, string key)
+        {
+            var response = SdkCalls.Run("s3", "GetObject", () => _client.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }));
+            return new OwnedStream(response.ResponseStream, response);
+        }
+
+        /// <summary>A response's body that disposes the response with it.</summary>
+        private sealed class OwnedStream : Stream
+        {
+            private readonly Stream _inner;
+            private readonly IDisposable _owner;
+            public OwnedStream(Stream inner, IDisposable owner) { _inner = inner; _owner = owner; }
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing) { _inner.Dispose(); _owner.Dispose(); }
+                base.Dispose(disposing);
+            }
         }
 
         public void Dispose() => _client.Dispose();

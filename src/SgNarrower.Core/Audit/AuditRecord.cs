@@ -25,13 +25,14 @@ namespace SgNarrower.Audit
             "RecordType", "FormatVersion", "RunId", "RecordedAt", "Tool", "OwnerId", "Region", "VpcId", "GroupId", "GroupName",
             "SecurityGroupRuleId", "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "Description", "Tags", "GroupTags",
             "Status", "Error", "AuditRunId",
+            "Recommendation", "RecommendationReason", "ReplaceWith", "FlowRecordCount", "ObservedSourceCount", "ObservedSources", "EvidenceSince", "EvidenceUntil",
         };
 
         /// <summary>
         /// Columns whose CSV cells are escaped against spreadsheet formulas: every text column but the protocol and
         /// ports, which are validated numbers and names ("-1" is a number to a spreadsheet, not a formula).
         /// </summary>
-        private static readonly HashSet<string> PlainColumns = new HashSet<string>(StringComparer.Ordinal) { "IpProtocol", "FromPort", "ToPort", "FormatVersion", "RuleCount" };
+        private static readonly HashSet<string> PlainColumns = new HashSet<string>(StringComparer.Ordinal) { "IpProtocol", "FromPort", "ToPort", "FormatVersion", "RuleCount", "FlowRecordCount", "ObservedSourceCount" };
 
         /// <summary>
         /// A cell that a spreadsheet would run as a formula (it begins with =, +, -, @, tab or CR) is written with a
@@ -111,6 +112,19 @@ namespace SgNarrower.Audit
             if (e.Error != null) Add("Error", e.Error);
             // The record a narrowing tagged its replacements with, where it is not this one (a journal of exported rules, results).
             if (r.AuditRunId != null && r.AuditRunId != run.RunId) Add("AuditRunId", r.AuditRunId);
+            // The evidence a narrowing rests on, so that an auditor sees why (Measure-OpenIngressRule).
+            if (r.Recommendation != null)
+            {
+                Add("Recommendation", r.Recommendation.Value.ToString());
+                Add("RecommendationReason", r.RecommendationReason);
+                Add("ReplaceWith", (r.ReplaceWith ?? Array.Empty<string>()).ToList());
+                Add("FlowRecordCount", r.FlowRecordCount);
+                Add("ObservedSourceCount", r.ObservedSourceCount);
+                Add("ObservedSources", (r.ObservedSources ?? Array.Empty<Evidence.ObservedSource>())
+                    .Select(o => new List<KeyValuePair<string, object?>> { new KeyValuePair<string, object?>("Address", o.Address), new KeyValuePair<string, object?>("Flows", o.Flows), new KeyValuePair<string, object?>("Packets", o.Packets) }).ToList());
+                Add("EvidenceSince", r.EvidenceSince?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+                Add("EvidenceUntil", r.EvidenceUntil?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            }
             return row;
         }
 
@@ -119,7 +133,10 @@ namespace SgNarrower.Audit
             null => "",
             string s => s,
             int i => i.ToString(CultureInfo.InvariantCulture),
+            long l => l.ToString(CultureInfo.InvariantCulture),
             IEnumerable<KeyValuePair<string, string>> map => JsonWriter.Write(map),
+            IEnumerable<string> strings => string.Join(",", strings),
+            System.Collections.IEnumerable list => JsonWriter.Write(list),
             _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
         };
     }
@@ -138,6 +155,8 @@ namespace SgNarrower.Audit
         public RuleIdentity Identity { get; }
         public ChangeStatus? Status { get; }
         public string? Error { get; }
+        /// <summary>The rule's own replacement sources (from Measure-OpenIngressRule), checked; null when it names none.</summary>
+        public Changes.ReplacementSet? Replacements { get; set; }
     }
 
     public sealed class AuditRunInfo

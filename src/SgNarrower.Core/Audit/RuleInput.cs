@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 using SgNarrower.Json;
 
@@ -65,12 +66,28 @@ namespace SgNarrower.Audit
                 AuditUri = Text(get("AuditUri")),
                 AuditRunId = Text(get("AuditRunId")) ?? Text(get("RunId")),
             };
-            return new AuditEntry(rule, identity, Status(get("Status")), RawText(get("Error")));
+            var recommendation = Recommendation(get("Recommendation"));
+            var replaceWith = Sources(get("ReplaceWith"));
+            if (recommendation != null)
+                rule = rule with { Recommendation = recommendation, RecommendationReason = RawText(get("RecommendationReason")), ReplaceWith = replaceWith };
+            var entry = new AuditEntry(rule, identity, Status(get("Status")), RawText(get("Error")));
+            if (replaceWith != null && replaceWith.Count > 0) entry.Replacements = Changes.ReplacementSet.Parse(replaceWith);
+            return entry;
         }
 
-        /// <summary>Checks one of our own rule objects the same way (a hand-made one may be incomplete).</summary>
-        public static AuditEntry Check(OpenIngressRule rule) => Read(name => name switch
+        /// <summary>Checks one of our own rule objects the same way (a hand-made one may be incomplete); keeps what it carries.</summary>
+        public static AuditEntry Check(OpenIngressRule rule)
         {
+            var checkedEntry = ReadOwn(rule);
+            var kept = rule with { FromPort = checkedEntry.Rule.FromPort, ToPort = checkedEntry.Rule.ToPort };
+            return new AuditEntry(kept, checkedEntry.Identity, checkedEntry.Status, checkedEntry.Error) { Replacements = checkedEntry.Replacements };
+        }
+
+        private static AuditEntry ReadOwn(OpenIngressRule rule) => Read(name => name switch
+        {
+            "Recommendation" => rule.Recommendation,
+            "RecommendationReason" => rule.RecommendationReason,
+            "ReplaceWith" => rule.ReplaceWith,
             "Region" => rule.Region,
             "OwnerId" => rule.OwnerId,
             "VpcId" => rule.VpcId,
@@ -89,6 +106,44 @@ namespace SgNarrower.Audit
             "AuditRunId" => rule.AuditRunId,
             _ => null,
         });
+
+        private static Evidence.Recommendation? Recommendation(object? value)
+        {
+            switch (value)
+            {
+                case null: return null;
+                case Evidence.Recommendation r: return r;
+                case int i when Enum.IsDefined(typeof(Evidence.Recommendation), i): return (Evidence.Recommendation)i;
+                case long l when l >= 0 && l <= 2: return (Evidence.Recommendation)(int)l;
+            }
+            var text = Text(value);
+            if (text == null) return null;
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && Enum.IsDefined(typeof(Evidence.Recommendation), n)) return (Evidence.Recommendation)n;
+            foreach (Evidence.Recommendation r in Enum.GetValues(typeof(Evidence.Recommendation)))
+                if (string.Equals(r.ToString(), text, StringComparison.OrdinalIgnoreCase)) return r;
+            throw new FormatException($"Recommendation '{text}' is not Revoke, Narrow or Keep");
+        }
+
+        /// <summary>A rule's own replacement sources: a list, or text of them separated by commas (a CSV cell).</summary>
+        private static List<string>? Sources(object? value)
+        {
+            switch (value)
+            {
+                case null: return null;
+                case string s:
+                    var t = s.Trim();
+                    if (t.StartsWith("[", StringComparison.Ordinal))
+                    {
+                        try { return ((List<object?>)JsonParser.Parse(t)!).Select(x => x?.ToString() ?? "").ToList(); }
+                        catch (Exception e) when (e is JsonParseException || e is InvalidCastException) { throw new FormatException($"ReplaceWith '{s}' is not a list of sources"); }
+                    }
+                    return t.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries).ToList();
+                case System.Collections.IEnumerable list:
+                    return list.Cast<object?>().Select(x => x?.ToString() ?? "").Where(x => x.Length > 0).ToList();
+                default:
+                    return new List<string> { value.ToString() ?? "" };
+            }
+        }
 
         /// <summary>A status by name (Revoked) or by number (1, as ConvertTo-Json and Import-Clixml leave an enum).</summary>
         public static ChangeStatus? Status(object? value)

@@ -19,6 +19,9 @@ namespace SgNarrower.Changes
         /// <summary>The status a result or record line says the rule had; null for a plain rule.</summary>
         public ChangeStatus? RecordedStatus { get; }
 
+        /// <summary>The rule's own replacement sources (evidence); null: the command's -ReplaceWith.</summary>
+        public ReplacementSet? Replacements { get; set; }
+
         public string Region => Rule.Region!;
         /// <summary>The account the rule lives in (its OwnerId); null for the caller's own.</summary>
         public string? Account => Rule.OwnerId;

@@ -59,8 +59,18 @@ namespace SgNarrower.Changes
                     return;
                 }
                 item.Target = target;
-                if (replacements.IsEmpty) return;
-                var sources = replacements.For(request.Identity.Source);
+                // Evidence decides per rule: Keep leaves it, Revoke closes it, Narrow narrows it to its own sources.
+                switch (request.Rule.Recommendation)
+                {
+                    case Evidence.Recommendation.Keep:
+                        item.Decide(ChangeStatus.Skipped, $"Kept, as the evidence recommends: {request.Rule.RecommendationReason}");
+                        return;
+                    case Evidence.Recommendation.Revoke:
+                        return;
+                }
+                var set = request.Replacements ?? replacements;
+                if (set.IsEmpty) return;
+                var sources = set.For(request.Identity.Source);
                 if (sources.Count == 0)
                     item.Decide(ChangeStatus.Failed, $"{item.Describe()} was left in place: {ReplacementSet.NoneApplies(request.Identity.Source)}", "NoReplacementForFamily");
                 else

@@ -27,8 +27,22 @@ namespace SgNarrower
         private readonly Dictionary<string, RouteTableInfo> _bySubnet = new Dictionary<string, RouteTableInfo>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, RouteTableInfo> _mainByVpc = new Dictionary<string, RouteTableInfo>(StringComparer.OrdinalIgnoreCase);
 
+        public IReadOnlyList<NetworkInterfaceInfo> Interfaces { get; }
+        public IReadOnlyList<RouteTableInfo> RouteTables { get; }
+
+        /// <summary>Maps of several scopes as one (interface and route table ids are unique).</summary>
+        public static ExposureMap Merge(IEnumerable<ExposureMap> maps)
+        {
+            var list = maps.ToList();
+            return new ExposureMap(list.SelectMany(m => m.Interfaces), list.SelectMany(m => m.RouteTables));
+        }
+
         public ExposureMap(IEnumerable<NetworkInterfaceInfo> interfaces, IEnumerable<RouteTableInfo> routeTables)
         {
+            Interfaces = interfaces.ToList();
+            RouteTables = routeTables.ToList();
+            interfaces = Interfaces;
+            routeTables = RouteTables;
             foreach (var t in routeTables)
             {
                 foreach (var s in t.SubnetIds) _bySubnet[s] = t;

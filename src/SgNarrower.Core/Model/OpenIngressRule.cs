@@ -40,6 +40,19 @@ namespace SgNarrower
         /// <summary>With -IncludeExposure: instance ids, load balancers (elb:app/name/id) and other interfaces (type:eni-...).</summary>
         public IReadOnlyList<string>? AttachedTo { get; init; }
 
+        /// <summary>Measure-OpenIngressRule: Revoke, Narrow or Keep, from flow-log evidence.</summary>
+        public Evidence.Recommendation? Recommendation { get; init; }
+        /// <summary>Measure-OpenIngressRule: why, in words.</summary>
+        public string? RecommendationReason { get; init; }
+        /// <summary>Measure-OpenIngressRule: the blocks that cover every observed source; Revoke-OpenIngressRule narrows each rule to its own.</summary>
+        public IReadOnlyList<string>? ReplaceWith { get; init; }
+        /// <summary>Measure-OpenIngressRule: the sources that reached the rule, most flows first (the top ones).</summary>
+        public IReadOnlyList<Evidence.ObservedSource>? ObservedSources { get; init; }
+        public int? ObservedSourceCount { get; init; }
+        public long? FlowRecordCount { get; init; }
+        public DateTimeOffset? EvidenceSince { get; init; }
+        public DateTimeOffset? EvidenceUntil { get; init; }
+
         /// <summary>For a rule opened for a while (tag sgnarrower:open-until): when it closes, or should have closed.</summary>
         public DateTimeOffset? OpenUntil { get; init; }
 

@@ -109,6 +109,10 @@ namespace SgNarrower.Services
         /// <summary>Writes one whole object with checksums (Content-MD5 and SHA-256), unchunked.</summary>
         PutObjectResult PutObject(PutObjectSpec spec);
         byte[] GetObject(string bucket, string key, string? expectedBucketOwner);
+        /// <summary>One page of ListObjectsV2 under a prefix.</summary>
+        Page<string> ListKeys(string bucket, string prefix, string? continuationToken);
+        /// <summary>The object's body as a stream, read as it arrives (flow logs are large).</summary>
+        System.IO.Stream OpenObject(string bucket, string key);
     }
 
     public sealed class Page<T>

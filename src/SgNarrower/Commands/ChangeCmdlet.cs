@@ -47,11 +47,11 @@ namespace SgNarrower.Commands
                 var rule = e.Rule.OwnerId == null && AccountId != null ? e.Rule with { OwnerId = AccountId } : e.Rule;
                 if (rule.Region != null)
                 {
-                    requests.Add(new ChangeRequest(rule, e.Identity, regionFromRule: true, e.Status));
+                    requests.Add(new ChangeRequest(rule, e.Identity, regionFromRule: true, e.Status) { Replacements = e.Replacements });
                     continue;
                 }
                 fallback ??= ResolveRegion(session, Region);
-                requests.Add(new ChangeRequest(rule with { Region = fallback }, e.Identity, regionFromRule: false, e.Status));
+                requests.Add(new ChangeRequest(rule with { Region = fallback }, e.Identity, regionFromRule: false, e.Status) { Replacements = e.Replacements });
             }
             return requests;
         }

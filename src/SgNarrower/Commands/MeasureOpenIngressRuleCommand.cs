@@ -1,0 +1,185 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using SgNarrower.Audit;
+using SgNarrower.Changes;
+using SgNarrower.Concurrency;
+using SgNarrower.Evidence;
+using SgNarrower.Services;
+
+namespace SgNarrower.Commands
+{
+    /// <summary>
+    /// Reads VPC flow logs and, for each open rule, finds the sources that really reached it, and proposes the narrowing
+    /// that keeps every one of them working (or Revoke, or Keep).
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Measure, "OpenIngressRule")]
+    [OutputType(typeof(OpenIngressRule))]
+    public sealed class MeasureOpenIngressRuleCommand : Ec2Cmdlet
+    {
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>The flow logs' S3 destination, as configured on the flow log: s3://bucket or s3://bucket/prefix.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? FlowLogUri { get; set; }
+
+        /// <summary>Local flow log files (.log, .log.gz) or folders of them.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? FlowLogPath { get; set; }
+
+        [Parameter]
+        public DateTime Since { get; set; } = DateTime.UtcNow.AddDays(-30);
+
+        [Parameter]
+        public DateTime Until { get; set; } = DateTime.UtcNow;
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int MaxCidr { get; set; } = 8;
+
+        /// <summary>The region of rules that carry none, and of the flow log bucket.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Region { get; set; }
+
+        /// <summary>The URL of the flow logs' S3 store, when it differs from -EndpointUrl (used for EC2).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? S3EndpointUrl { get; set; }
+
+        private readonly List<AuditEntry> _entries = new List<AuditEntry>();
+
+        protected override void BeginProcessing()
+        {
+            if (FlowLogUri == null && FlowLogPath == null)
+                ThrowTerminatingError(Errors.Record("NoFlowLogs", ErrorCategory.InvalidArgument,
+                    "Say where the flow logs are: -FlowLogUri s3://bucket/prefix (the flow log's S3 destination) or -FlowLogPath (files or folders).", null));
+            if (Until <= Since)
+                ThrowTerminatingError(Errors.Record("InvalidWindow", ErrorCategory.InvalidArgument, $"-Until ({Until:u}) must come after -Since ({Since:u}).", null));
+            foreach (var uri in FlowLogUri ?? Array.Empty<string>())
+            {
+                try { ParseUri(uri); }
+                catch (FormatException e) { ThrowTerminatingError(Errors.Record("InvalidUri", ErrorCategory.InvalidArgument, e.Message, uri, e)); }
+            }
+        }
+
+        private static (string Bucket, string? Prefix) ParseUri(string uri)
+        {
+            if (!uri.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)) throw new FormatException($"'{uri}' is not s3://bucket or s3://bucket/prefix.");
+            var rest = uri.Substring(5);
+            int slash = rest.IndexOf('/');
+            var bucket = slash < 0 ? rest : rest.Substring(0, slash);
+            var prefix = slash < 0 ? null : rest.Substring(slash + 1).TrimEnd('/');
+            S3Names.CheckBucket(bucket);
+            if (!string.IsNullOrEmpty(prefix)) S3Names.CheckPrefix(prefix!);
+            return (bucket, string.IsNullOrEmpty(prefix) ? null : prefix);
+        }
+
+        protected override void ProcessRecord()
+        {
+            try { _entries.Add(PipelineInput.ToEntry(InputObject!)); }
+            catch (FormatException e)
+            {
+                WriteError(Errors.Record("InvalidRuleObject", ErrorCategory.InvalidData, $"Cannot measure this rule: {e.Message}. Give every field a rule needs.", InputObject, e));
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_entries.Count == 0) return;
+            using var session = OpenSession(S3EndpointUrl);
+            var runId = AuditRunInfo.New(ModuleInfo.Tool).RunId;
+            string? fallback = null;
+            var rules = _entries.Select(e => e.Rule.Region != null ? e : new AuditEntry(e.Rule with { Region = fallback ??= ResolveRegion(session, Region) }, e.Identity)).ToList();
+            var accounts = Accounts(session, runId, rules[0].Rule.Region);
+            DateTimeOffset since = new DateTimeOffset(Since.ToUniversalTime()), until = new DateTimeOffset(Until.ToUniversalTime());
+
+            // What carries each rule's group, per account and region, in a few calls.
+            var scopes = rules.GroupBy(r => new Scope(r.Rule.OwnerId, r.Rule.Region!)).ToDictionary(g => g.Key, g => g.ToList());
+            var maps = new List<ExposureMap>();
+            var accountOf = new Dictionary<Scope, string>();
+            RunScopes(scopes.Keys.ToList(), (scope, sink) =>
+            {
+                var s = accounts.For(scope.Account, scope.Region);
+                var map = new ExposureReader(s.Ec2(scope.Region), sink.Verbose).Read(scopes[scope].Select(r => r.Rule.GroupId));
+                sink.Write((scope, map, scope.Account ?? s.AccountId(scope.Region)));
+            }, o =>
+            {
+                var (scope, map, account) = ((Scope, ExposureMap, string))o;
+                maps.Add(map);
+                accountOf[scope] = account;
+            }, ScopeError);
+            var exposure = ExposureMap.Merge(maps);
+            var evidence = new FlowEvidence(rules.Select(r => (r.Rule, r.Identity)), exposure, since, until);
+
+            // The files: local ones, and in S3 the days of the window for the accounts and regions of the rules.
+            var files = new List<FlowLogFile>();
+            try { files.AddRange(FlowLogSources.Local((FlowLogPath ?? Array.Empty<string>()).Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)))); }
+            catch (FileNotFoundException e) { ThrowTerminatingError(Errors.Record("FileNotFound", ErrorCategory.ObjectNotFound, e.Message, e.FileName, e)); }
+            foreach (var uri in FlowLogUri ?? Array.Empty<string>())
+            {
+                var (bucket, prefix) = ParseUri(uri);
+                var s3 = session.S3(ResolveRegion(session, Region ?? rules[0].Rule.Region));
+                foreach (var scope in accountOf)
+                    foreach (var dayPrefix in FlowLogSources.DayPrefixes(prefix, scope.Value, scope.Key.Region, since, until))
+                    {
+                        string? token = null;
+                        do
+                        {
+                            Page<string> page;
+                            try { page = s3.ListKeys(bucket, dayPrefix, token); }
+                            catch (AwsServiceException e)
+                            {
+                                WriteError(Errors.Aws(e, $"s3://{bucket}/{dayPrefix}", uri));
+                                break;
+                            }
+                            foreach (var key in page.Items.Where(k => k.EndsWith(".log.gz", StringComparison.OrdinalIgnoreCase) || k.EndsWith(".log", StringComparison.OrdinalIgnoreCase)))
+                            {
+                                var k = key;
+                                files.Add(new FlowLogFile($"s3://{bucket}/{k}", () => s3.OpenObject(bucket, k)));
+                            }
+                            token = page.NextToken;
+                        } while (token != null);
+                    }
+            }
+            WriteVerbose($"{files.Count} flow log file(s) for {evidence.InterfaceIds.Count} network interface(s), {since:u} to {until:u}");
+
+            // Files are independent: read several at once; the evidence is shared and thread-safe.
+            long records = 0;
+            int done = 0;
+            RunScopes(files.Select(f => new Scope(null, f.Name)).ToList(), (file, sink) =>
+            {
+                var reader = new FlowLogReader(evidence);
+                var source = files.First(f => f.Name == file.Region);
+                try
+                {
+                    using var stream = source.Open();
+                    reader.Read(stream, source.Name);
+                }
+                catch (Exception e) when (e is InvalidDataException || e is EndOfStreamException || e is IOException)
+                {
+                    sink.Error(new ScopeFailure("FlowLogUnreadable", FailureKind.InvalidArgument,
+                        $"'{source.Name}' could not be read to its end ({e.Message}); the {reader.Records} record(s) before that count, the rest is missing from the evidence.", source.Name, e));
+                }
+                catch (FlowLogFormatException e)
+                {
+                    sink.Error(new ScopeFailure("InvalidFlowLog", FailureKind.InvalidArgument, e.Message, source.Name, e));
+                }
+                sink.Write(reader.Records);
+            }, o =>
+            {
+                records += (long)o;
+                done++;
+                WriteProgress(new ProgressRecord(4, "Reading flow logs", $"{done} of {files.Count} file(s), {records} record(s)") { PercentComplete = done * 100 / Math.Max(1, files.Count) });
+            }, (file, e) => ScopeError(file, e));
+            WriteProgress(new ProgressRecord(4, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
+
+            foreach (var rule in evidence.Results(exposure, MaxCidr)) WriteObject(rule);
+        }
+    }
+}
