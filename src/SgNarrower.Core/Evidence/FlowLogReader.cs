@@ -52,7 +52,16 @@ namespace SgNarrower.Evidence
                 int read = stream.Read(buffer, filled, buffer.Length - filled);
                 if (read <= 0)
                 {
-                    if (filled > start) Line(buffer, start, filled, ref header, ref map, offsets, ends, name);
+                    if (filled > start)
+                    {
+                        // AWS ends every record with a newline: a last line without one is cut off (a truncated file).
+                        try { Line(buffer, start, filled, ref header, ref map, offsets, ends, name); }
+                        catch (FlowLogFormatException e)
+                        {
+                            Records--;
+                            throw new EndOfStreamException($"'{name}' ends in the middle of a record: the file is truncated.", e);
+                        }
+                    }
                     break;
                 }
                 if (header && filled == 0 && read >= 4 && buffer[0] == (byte)'P' && buffer[1] == (byte)'A' && buffer[2] == (byte)'R' && buffer[3] == (byte)'1')
