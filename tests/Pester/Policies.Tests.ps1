@@ -17,7 +17,8 @@ BeforeAll {
         $ec2 = @(Get-TestCalls $script:Ec2 | Where-Object { -not $Account -or $_.Account -eq $Account } | ForEach-Object { "ec2:$($_.Action)" })
         if ($Account) { return @($ec2 | Sort-Object -Unique) }
         $sts = @(Get-TestStsCalls $script:Ec2 | Where-Object Action -in 'AssumeRole', 'GetCallerIdentity' | ForEach-Object { "sts:$($_.Action)" })
-        $s3 = @((Invoke-RestMethod "$($script:Url)_control/s3-requests").all | ForEach-Object { if ($_.Method -eq 'PUT') { 's3:PutObject' } elseif ($_.Method -eq 'GET') { 's3:GetObject' } })
+        $s3 = @((Invoke-RestMethod "$($script:Url)_control/s3-requests").all | ForEach-Object {
+            if ($_.Method -eq 'PUT') { 's3:PutObject' } elseif ($_.Method -eq 'GET' -and $_.Path -match '^/[^/]+/?$') { 's3:ListBucket' } elseif ($_.Method -eq 'GET') { 's3:GetObject' } })
         @($ec2 + $sts + $s3 | Sort-Object -Unique)
     }
     function script:New-World {
@@ -88,6 +89,18 @@ Describe 'Least-privilege policies' {
         Get-CalledActions -Account 111111111111 | Should -Be (Get-PolicyActions 'sgnarrower-member-role.json')
         @(Get-TestCalls $script:Ec2 | Where-Object Account -ne '111111111111').Count | Should -Be 0
         @(Get-CalledActions | Where-Object { $_ -like 'sts:*' }) | Should -Be (Get-PolicyActions 'sgnarrower-assume-member-roles.json')
+    }
+
+    It 'measure: sgnarrower-measure.json is exactly what Measure-OpenIngressRule calls (flow logs in S3)' {
+        Set-TestWorld $script:Ec2 (New-World)
+        $open = @(Get-OpenIngressRule -Region eu-west-1 -EndpointUrl $script:Url)
+        $t = [DateTimeOffset]::Parse('2026-11-20T12:00:00Z').ToUnixTimeSeconds()
+        $log = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status`n2 123456789012 eni-1 203.0.113.5 10.0.0.10 4000 443 6 1 60 $t $($t + 60) ACCEPT OK`n"
+        Invoke-RestMethod -Method Put -Uri "$($script:Url)flowlogs/AWSLogs/123456789012/vpcflowlogs/eu-west-1/2026/11/20/f.log" -Body $log -Headers @{ Authorization = 'AWS4-HMAC-SHA256 Credential=a/20261120/eu-west-1/s3/aws4_request' } | Out-Null
+        Reset-TestCalls $script:Ec2
+        $m = @($open | Select-Object * -ExcludeProperty OwnerId | Measure-OpenIngressRule -FlowLogUri s3://flowlogs -EndpointUrl $script:Url -Region eu-west-1 -Since '2026-11-19Z' -Until '2026-11-21Z')
+        "$($m[0].Recommendation)" | Should -Be 'Narrow'
+        Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-measure.json')
     }
 
     It 'every policy is a well-formed IAM document' {

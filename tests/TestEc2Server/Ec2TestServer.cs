@@ -124,6 +124,19 @@ public sealed class Ec2TestServer : IDisposable
                         await Respond(ctx, 200, "", "application/xml");
                         return;
                     }
+                    if (ctx.Request.Method == "GET" && ctx.Request.Query.ContainsKey("list-type"))
+                    {
+                        // ListObjectsV2 of one bucket (/bucket?list-type=2&prefix=...), all in one page.
+                        var bucketPath = path.TrimEnd('/') + "/";
+                        var listPrefix = bucketPath + ctx.Request.Query["prefix"].ToString();
+                        List<string> keys;
+                        lock (Service) keys = S3Objects.Keys.Where(k => k.StartsWith(listPrefix, StringComparison.Ordinal)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+                        var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><IsTruncated>false</IsTruncated>");
+                        foreach (var k in keys) xml.Append("<Contents><Key>").Append(System.Security.SecurityElement.Escape(k.Substring(bucketPath.Length))).Append("</Key><Size>1</Size></Contents>");
+                        xml.Append("<KeyCount>").Append(keys.Count).Append("</KeyCount></ListBucketResult>");
+                        await Respond(ctx, 200, xml.ToString(), "application/xml");
+                        return;
+                    }
                     if (ctx.Request.Method == "GET")
                     {
                         string? stored;
