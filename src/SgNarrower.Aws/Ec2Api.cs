@@ -167,6 +167,28 @@ namespace SgNarrower.AwsSdk
             return new Page<RouteTableInfo>(items, response.NextToken);
         }
 
+        public IReadOnlyList<PrefixListInfo> DescribeManagedPrefixLists(IReadOnlyList<string> prefixListIds)
+        {
+            var result = new List<PrefixListInfo>();
+            string? token = null;
+            do
+            {
+                var request = new DescribeManagedPrefixListsRequest { MaxResults = 100, NextToken = token, Filters = new List<Filter> { new Filter("prefix-list-id", prefixListIds.ToList()) } };
+                var response = Call("DescribeManagedPrefixLists", () => _client.DescribeManagedPrefixListsAsync(request));
+                result.AddRange((response.PrefixLists ?? new List<ManagedPrefixList>()).Where(p => p?.PrefixListId != null)
+                    .Select(p => new PrefixListInfo { PrefixListId = p.PrefixListId, Name = p.PrefixListName, OwnerId = p.OwnerId }));
+                token = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
+            } while (token != null);
+            return result;
+        }
+
+        public Page<string> GetManagedPrefixListEntries(string prefixListId, string? nextToken)
+        {
+            var request = new GetManagedPrefixListEntriesRequest { PrefixListId = prefixListId, MaxResults = 100, NextToken = nextToken };
+            var response = Call("GetManagedPrefixListEntries", () => _client.GetManagedPrefixListEntriesAsync(request));
+            return new Page<string>((response.Entries ?? new List<PrefixListEntry>()).Where(e => e?.Cidr != null).Select(e => e.Cidr).ToList(), response.NextToken);
+        }
+
         public IReadOnlyList<string> DescribeRegions()
         {
             var response = Call("DescribeRegions", () => _client.DescribeRegionsAsync(new DescribeRegionsRequest()));

@@ -201,6 +201,16 @@ Describe 'Export-IngressAudit to a local file' {
         }
     }
 
+    It 'writes CSV to a file named .csv without -Format, and JSON Lines when -Format says so' {
+        $csv = Join-Path $TestDrive 'named.csv'
+        Get-Rules | Export-IngressAudit -Path $csv | Out-Null
+        (Get-Content $csv -First 1) | Should -BeLike 'RecordType,FormatVersion,RunId,*'
+        @(Import-Csv $csv).Count | Should -Be 4
+        $jsonl = Join-Path $TestDrive 'forced.csv'
+        Get-Rules | Export-IngressAudit -Path $jsonl -Format JsonLines | Out-Null
+        (Get-Content $jsonl -First 1 | ConvertFrom-Json).RecordType | Should -Not -BeNullOrEmpty
+    }
+
     It 'does not overwrite an existing file unless asked, and leaves it unchanged' {
         $file = Join-Path $TestDrive 'exists.jsonl'
         Set-Content $file 'earlier record'

@@ -21,20 +21,22 @@ BeforeAll {
             if ($_.Method -eq 'PUT') { 's3:PutObject' } elseif ($_.Method -eq 'GET' -and $_.Path -match '^/[^/]+/?$') { 's3:ListBucket' } elseif ($_.Method -eq 'GET') { 's3:GetObject' } })
         @($ec2 + $sts + $s3 | Sort-Object -Unique)
     }
+    function script:New-PrefixListRule($Id, $Port, $Description) { $r = New-TestRule tcp $Port $Port -Description $Description; $r.prefixListId = $Id; $r }
     function script:New-World {
         @{
             enabledRegions = @('us-east-1', 'eu-west-1')
             regions = @{
                 'us-east-1' = @{ groups = @(
                     New-TestGroup sg-0001 -Rules @((New-TestRule tcp 22 22 '0.0.0.0/0' 'ssh'), (New-TestRule tcp 3389 3389 '0.0.0.0/0' 'rdp'))
-                    New-TestGroup sg-0002 -Rules @(New-TestRule udp 53 53 '::/0' 'dns')
-                ) }
+                    New-TestGroup sg-0002 -Rules @((New-TestRule udp 53 53 '::/0' 'dns'), (New-PrefixListRule 'pl-0open' 443 'via list'))
+                ) ; prefixLists = @(@{ prefixListId = 'pl-0open'; prefixListName = 'office'; entries = @('10.0.0.0/8', '0.0.0.0/0') }) }
                 'eu-west-1' = @{ groups = @(New-TestGroup sg-0003 -Rules @(New-TestRule tcp 443 443 '0.0.0.0/0' 'web'))
                                  networkInterfaces = @(@{ networkInterfaceId = 'eni-1'; instanceId = 'i-1'; groups = @('sg-0003') })
                                  routeTables = @(@{ routeTableId = 'rtb-1'; main = $true; routes = @{ '0.0.0.0/0' = 'igw-1' } }) }
             }
             accounts = @{ '111111111111' = @{ roles = @('SgNarrower'); regions = @{ 'us-east-1' = @{ groups = @(
-                New-TestGroup sg-0004 -Rules @((New-TestRule tcp 22 22 '0.0.0.0/0' 'member ssh'), (New-TestRule tcp 80 80 '0.0.0.0/0' 'member web')))
+                New-TestGroup sg-0004 -Rules @((New-TestRule tcp 22 22 '0.0.0.0/0' 'member ssh'), (New-TestRule tcp 80 80 '0.0.0.0/0' 'member web'), (New-PrefixListRule 'pl-0member' 443 'member list')))
+                prefixLists = @(@{ prefixListId = 'pl-0member'; prefixListName = 'office'; ownerId = '111111111111'; entries = @('0.0.0.0/0') })
                 networkInterfaces = @(@{ networkInterfaceId = 'eni-4'; instanceId = 'i-4'; groups = @('sg-0004') })
                 routeTables = @(@{ routeTableId = 'rtb-4'; main = $true; routes = @{ '0.0.0.0/0' = 'igw-4' } }) } } } }
         }
@@ -48,7 +50,7 @@ Describe 'Least-privilege policies' {
     It 'scan: sgnarrower-scan.json is exactly what Get-OpenIngressRule calls' {
         Set-TestWorld $script:Ec2 (New-World)
         Reset-TestCalls $script:Ec2
-        @(Get-OpenIngressRule -Region '*' -EndpointUrl $script:Url -IncludeExposure).Count | Should -Be 4
+        @(Get-OpenIngressRule -Region '*' -EndpointUrl $script:Url -IncludeExposure).Count | Should -Be 5
         Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-scan.json')
     }
 
@@ -68,7 +70,7 @@ Describe 'Least-privilege policies' {
         $narrowed = @($recorded | Where-Object { $_.FromPort -eq 22 -and $_.GroupId -ne 'sg-0dead' } | Revoke-OpenIngressRule -EndpointUrl $script:Url -ReplaceWith 203.0.113.0/24, 198.51.100.0/24 -Force)
         $revoked = @($recorded | Where-Object { $_.FromPort -ne 22 -or $_.GroupId -eq 'sg-0dead' } | Revoke-OpenIngressRule -EndpointUrl $script:Url -Force)
         $narrowed.Status | Should -Be 'Narrowed'
-        ($revoked.Status | ForEach-Object ToString | Sort-Object) | Should -Be @('AlreadyAbsent', 'Revoked', 'Revoked')
+        ($revoked.Status | ForEach-Object ToString | Sort-Object) | Should -Be @('AlreadyAbsent', 'Revoked', 'Revoked', 'Revoked')
         Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-remediate.json')
 
         Reset-TestCalls $script:Ec2

@@ -144,6 +144,8 @@ public sealed class FakeEc2 : IEc2Api
 
     public Page<NetworkInterfaceInfo> DescribeNetworkInterfaces(IReadOnlyList<string> groupIds, string? nextToken) => Call("DescribeNetworkInterfaces", () => new Page<NetworkInterfaceInfo>(Array.Empty<NetworkInterfaceInfo>(), null));
     public Page<RouteTableInfo> DescribeRouteTables(IReadOnlyList<string> vpcIds, string? nextToken) => Call("DescribeRouteTables", () => new Page<RouteTableInfo>(Array.Empty<RouteTableInfo>(), null));
+    public IReadOnlyList<PrefixListInfo> DescribeManagedPrefixLists(IReadOnlyList<string> prefixListIds) => Call("DescribeManagedPrefixLists", () => (IReadOnlyList<PrefixListInfo>)Array.Empty<PrefixListInfo>());
+    public Page<string> GetManagedPrefixListEntries(string prefixListId, string? nextToken) => Call("GetManagedPrefixListEntries", () => new Page<string>(Array.Empty<string>(), null));
     public List<string> Regions { get; } = new() { "us-east-1", "us-east-2", "eu-west-1", "eu-central-1" };
     public IReadOnlyList<string> DescribeRegions() => Call("DescribeRegions", () => (IReadOnlyList<string>)Regions.ToList());
 

@@ -29,6 +29,16 @@ public sealed class RuleInputTests
         Assert.Contains(message, Assert.Throws<FormatException>(() => Read(Without(missing))).Message);
 
     [Fact]
+    public void A_prefix_list_source_is_read_and_checked()
+    {
+        var entry = Read(Without("CidrIpv4", ("PrefixListId", "pl-0abc123")));
+        Assert.Equal("pl-0abc123", entry.Rule.PrefixListId);
+        Assert.Equal("pl-0abc123", entry.Rule.Cidr);
+        Assert.Contains("not a prefix list id", Assert.Throws<FormatException>(() => Read(Without("CidrIpv4", ("PrefixListId", "sg-0abc")))).Message);
+        Assert.Contains("more than one", Assert.Throws<FormatException>(() => Read(Ssh.Append(("PrefixListId", "pl-0abc123")).ToArray())).Message);
+    }
+
+    [Fact]
     public void An_empty_csv_cell_is_missing_not_zero_or_all()
     {
         Assert.Throws<FormatException>(() => Read(Without("IpProtocol", ("IpProtocol", ""))));

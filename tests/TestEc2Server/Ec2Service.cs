@@ -77,7 +77,8 @@ public sealed class Ec2Service
                 var (account, region) = (key[..key.IndexOf('/')], key[(key.IndexOf('/') + 1)..]);
                 var regions = account == DefaultAccount ? w.Regions
                     : (w.Accounts.TryGetValue(account, out var a) ? a : w.Accounts[account] = new AccountSpec()).Regions;
-                regions[region] = new RegionSpec { Groups = groups };
+                var network = _network.TryGetValue(key, out var n) ? n : new RegionSpec();
+                regions[region] = new RegionSpec { Groups = groups, NetworkInterfaces = network.NetworkInterfaces, RouteTables = network.RouteTables, PrefixLists = network.PrefixLists };
             }
             return w;
         }
@@ -183,6 +184,8 @@ public sealed class Ec2Service
                 "DescribeRegions" => DescribeRegions(),
                 "DescribeNetworkInterfaces" => DescribeNetworkInterfaces(region, p),
                 "DescribeRouteTables" => DescribeRouteTables(region, p),
+                "DescribeManagedPrefixLists" => DescribeManagedPrefixLists(region, p),
+                "GetManagedPrefixListEntries" => GetManagedPrefixListEntries(region, p),
                 _ => throw new Ec2Error(400, "InvalidAction", $"The action {action} is not valid for this web service."),
             };
 
@@ -308,6 +311,61 @@ public sealed class Ec2Service
         sb.Append("</routeTableSet>");
         El(sb, "nextToken", next);
         return Envelope("DescribeRouteTables", sb);
+    }
+
+    private string DescribeManagedPrefixLists(string region, Dictionary<string, string> p)
+    {
+        IEnumerable<PrefixListSpec> items = Network(region).PrefixLists.OrderBy(l => l.PrefixListId, StringComparer.Ordinal);
+        var ids = List(p, "PrefixListId");
+        if (ids.Count > 0)
+        {
+            var missing = ids.FirstOrDefault(id => !Network(region).PrefixLists.Any(l => l.PrefixListId == id));
+            if (missing != null) throw new Ec2Error(400, "InvalidPrefixListID.NotFound", $"The prefix list ID '{missing}' does not exist");
+            items = items.Where(l => ids.Contains(l.PrefixListId));
+        }
+        foreach (var (name, values) in Filters(p))
+            items = name switch
+            {
+                "prefix-list-id" => items.Where(l => values.Contains(l.PrefixListId)),
+                "prefix-list-name" => items.Where(l => values.Contains(l.PrefixListName)),
+                "owner-id" => items.Where(l => values.Contains(l.OwnerId)),
+                _ => throw new Ec2Error(400, "InvalidParameterValue", $"The filter '{name}' is invalid"),
+            };
+        int? max = MaxResults(p);
+        if (max is int m && (m < 1 || m > 100)) throw new Ec2Error(400, "InvalidParameterValue", $"Value ( {m} ) for parameter maxResults is invalid. Expecting a value between 1 and 100.");
+        var (page, next) = Paginate(items.ToList(), p, max);
+        var sb = new StringBuilder("<prefixListSet>");
+        foreach (var l in page)
+        {
+            sb.Append("<item>");
+            El(sb, "prefixListId", l.PrefixListId);
+            El(sb, "addressFamily", l.AddressFamily);
+            El(sb, "state", "create-complete");
+            El(sb, "prefixListArn", $"arn:aws:ec2:{region}:{(l.OwnerId == "AWS" ? "aws" : l.OwnerId)}:prefix-list/{l.PrefixListId}");
+            El(sb, "prefixListName", l.PrefixListName);
+            if (l.OwnerId != "AWS") El(sb, "maxEntries", l.MaxEntries.ToString(CultureInfo.InvariantCulture));
+            El(sb, "version", "1");
+            El(sb, "ownerId", l.OwnerId);
+            sb.Append("</item>");
+        }
+        sb.Append("</prefixListSet>");
+        El(sb, "nextToken", next);
+        return Envelope("DescribeManagedPrefixLists", sb);
+    }
+
+    private string GetManagedPrefixListEntries(string region, Dictionary<string, string> p)
+    {
+        var id = p.GetValueOrDefault("PrefixListId") ?? throw new Ec2Error(400, "MissingParameter", "The request must contain the parameter PrefixListId");
+        var list = Network(region).PrefixLists.FirstOrDefault(l => l.PrefixListId == id)
+            ?? throw new Ec2Error(400, "InvalidPrefixListID.NotFound", $"The prefix list ID '{id}' does not exist");
+        int? max = MaxResults(p);
+        if (max is int m && (m < 1 || m > 100)) throw new Ec2Error(400, "InvalidParameterValue", $"Value ( {m} ) for parameter maxResults is invalid. Expecting a value between 1 and 100.");
+        var (page, next) = Paginate(list.Entries, p, max);
+        var sb = new StringBuilder("<entrySet>");
+        foreach (var e in page) { sb.Append("<item>"); El(sb, "cidr", e); sb.Append("</item>"); }
+        sb.Append("</entrySet>");
+        El(sb, "nextToken", next);
+        return Envelope("GetManagedPrefixListEntries", sb);
     }
 
     private string DescribeRegions()

@@ -43,6 +43,18 @@ public sealed class RegionSpec
     public List<GroupSpec> Groups { get; set; } = new();
     public List<InterfaceSpec> NetworkInterfaces { get; set; } = new();
     public List<RouteTableSpec> RouteTables { get; set; } = new();
+    public List<PrefixListSpec> PrefixLists { get; set; } = new();
+}
+
+/// <summary>A managed prefix list: customer lists carry the owner's account id, AWS's own carry "AWS" and a com.amazonaws name.</summary>
+public sealed class PrefixListSpec
+{
+    public string PrefixListId { get; set; } = "";
+    public string PrefixListName { get; set; } = "";
+    public string OwnerId { get; set; } = "123456789012";
+    public string AddressFamily { get; set; } = "IPv4";
+    public int MaxEntries { get; set; } = 10;
+    public List<string> Entries { get; set; } = new();
 }
 
 /// <summary>A network interface: what carries a group, and how it can be reached.</summary>

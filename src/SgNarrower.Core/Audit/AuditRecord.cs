@@ -23,7 +23,7 @@ namespace SgNarrower.Audit
         public static readonly string[] Columns =
         {
             "RecordType", "FormatVersion", "RunId", "RecordedAt", "Tool", "OwnerId", "Region", "VpcId", "GroupId", "GroupName",
-            "SecurityGroupRuleId", "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "Description", "Tags", "GroupTags",
+            "SecurityGroupRuleId", "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "PrefixListId", "Description", "Tags", "GroupTags",
             "Status", "Error", "AuditRunId",
             "Recommendation", "RecommendationReason", "ReplaceWith", "FlowRecordCount", "ObservedSourceCount", "ObservedSources", "EvidenceSince", "EvidenceUntil",
         };
@@ -105,6 +105,7 @@ namespace SgNarrower.Audit
             Add("ToPort", r.ToPort);
             Add("CidrIpv4", r.CidrIpv4);
             Add("CidrIpv6", r.CidrIpv6);
+            if (r.PrefixListId != null) Add("PrefixListId", r.PrefixListId);
             Add("Description", r.Description);
             Add("Tags", r.Tags ?? new Dictionary<string, string>());
             Add("GroupTags", r.GroupTags ?? new Dictionary<string, string>());

@@ -18,6 +18,7 @@ namespace SgNarrower.Audit
     {
         private static readonly Regex GroupIdPattern = new Regex("^sg-[0-9a-zA-Z]+$", RegexOptions.CultureInvariant);
         private static readonly Regex RuleIdPattern = new Regex("^sgr-[0-9a-zA-Z]+$", RegexOptions.CultureInvariant);
+        private static readonly Regex PrefixListPattern = new Regex("^pl-[0-9a-zA-Z]+$", RegexOptions.CultureInvariant);
         private static readonly Regex AccountPattern = new Regex("^[0-9]{12}$", RegexOptions.CultureInvariant);
         /// <summary>Region names as AWS spells them: us-east-1, eu-central-2, us-gov-west-1, cn-north-1.</summary>
         public static readonly Regex RegionPattern = new Regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant);
@@ -35,16 +36,27 @@ namespace SgNarrower.Audit
 
             var v4 = Text(get("CidrIpv4"));
             var v6 = Text(get("CidrIpv6"));
-            if (v4 != null && v6 != null) throw new FormatException("it has both CidrIpv4 and CidrIpv6; a rule has one source");
-            if (v4 == null && v6 == null) throw new FormatException("it has no source: neither CidrIpv4 nor CidrIpv6");
-            if (!Cidr.TryParse(v4 ?? v6, out var cidr)) throw new FormatException($"'{v4 ?? v6}' is not a CIDR block");
-            if (v4 != null && cidr.IsIpv6) throw new FormatException($"CidrIpv4 '{v4}' is an IPv6 block; it belongs in CidrIpv6");
-            if (v6 != null && !cidr.IsIpv6) throw new FormatException($"CidrIpv6 '{v6}' is an IPv4 block; it belongs in CidrIpv4");
+            var pl = Text(get("PrefixListId"));
+            if ((v4 != null ? 1 : 0) + (v6 != null ? 1 : 0) + (pl != null ? 1 : 0) > 1) throw new FormatException("it has more than one of CidrIpv4, CidrIpv6 and PrefixListId; a rule has one source");
+            if (v4 == null && v6 == null && pl == null) throw new FormatException("it has no source: neither CidrIpv4, CidrIpv6 nor PrefixListId");
+            RuleSource source;
+            if (pl != null)
+            {
+                if (!PrefixListPattern.IsMatch(pl)) throw new FormatException($"PrefixListId '{pl}' is not a prefix list id (pl-...)");
+                source = RuleSource.PrefixList(pl);
+            }
+            else
+            {
+                if (!Cidr.TryParse(v4 ?? v6, out var cidr)) throw new FormatException($"'{v4 ?? v6}' is not a CIDR block");
+                if (v4 != null && cidr.IsIpv6) throw new FormatException($"CidrIpv4 '{v4}' is an IPv6 block; it belongs in CidrIpv6");
+                if (v6 != null && !cidr.IsIpv6) throw new FormatException($"CidrIpv6 '{v6}' is an IPv4 block; it belongs in CidrIpv4");
+                source = RuleSource.FromCidr(cidr);
+            }
 
             var protocol = Text(get("IpProtocol"));
             var from = Port(get("FromPort"), "FromPort");
             var to = Port(get("ToPort"), "ToPort");
-            var identity = RuleIdentity.Parse(protocol, from, to, RuleSource.FromCidr(cidr));
+            var identity = RuleIdentity.Parse(protocol, from, to, source);
 
             var rule = new OpenIngressRule
             {
@@ -60,6 +72,8 @@ namespace SgNarrower.Audit
                 ToPort = identity.ToPort,
                 CidrIpv4 = v4,
                 CidrIpv6 = v6,
+                PrefixListId = pl,
+                OpenEntry = Text(get("OpenEntry")),
                 Description = RawText(get("Description")),
                 Tags = Tags(get("Tags"), "Tags"),
                 GroupTags = Tags(get("GroupTags"), "GroupTags"),
@@ -99,6 +113,8 @@ namespace SgNarrower.Audit
             "ToPort" => rule.ToPort,
             "CidrIpv4" => rule.CidrIpv4,
             "CidrIpv6" => rule.CidrIpv6,
+            "PrefixListId" => rule.PrefixListId,
+            "OpenEntry" => rule.OpenEntry,
             "Description" => rule.Description,
             "Tags" => rule.Tags,
             "GroupTags" => rule.GroupTags,

@@ -42,6 +42,7 @@ namespace SgNarrower
             ToPort = rule.ToPort;
             CidrIpv4 = rule.CidrIpv4;
             CidrIpv6 = rule.CidrIpv6;
+            PrefixListId = rule.PrefixListId;
             Description = rule.Description;
             Tags = rule.Tags ?? new Dictionary<string, string>();
             GroupTags = rule.GroupTags ?? new Dictionary<string, string>();
@@ -70,14 +71,17 @@ namespace SgNarrower
         public int ToPort { get; init; }
         public string? CidrIpv4 { get; init; }
         public string? CidrIpv6 { get; init; }
+        public string? PrefixListId { get; init; }
         public string? Description { get; init; }
+        /// <summary>What a person should know about the change, beyond its status (a prefix list left as it was).</summary>
+        public string? Note { get; init; }
         public Dictionary<string, string> Tags { get; init; }
         public Dictionary<string, string> GroupTags { get; init; }
         /// <summary>Where the rule is recorded as it was before the change.</summary>
         public string? AuditUri { get; init; }
         /// <summary>The run id of that record; replacements that narrowing added are tagged with it.</summary>
         public string? AuditRunId { get; init; }
-        public string? Cidr => CidrIpv4 ?? CidrIpv6;
+        public string? Cidr => CidrIpv4 ?? CidrIpv6 ?? PrefixListId;
         public string Ports => PortText.Describe(IpProtocol, FromPort, ToPort);
 
         /// <summary>The rule in a few words, for tables: protocol, ports and source ("tcp 22 0.0.0.0/0", "all ::/0").</summary>

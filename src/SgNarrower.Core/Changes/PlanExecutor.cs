@@ -519,6 +519,8 @@ namespace SgNarrower.Changes
                     NewRuleIds = r.NewRuleIds.ToList(),
                 };
                 if (item.AuditUri != null) change = change with { AuditUri = item.AuditUri };
+                if (rule.PrefixListId != null && (status == ChangeStatus.Revoked || status == ChangeStatus.Narrowed))
+                    change = change with { Note = $"The group no longer refers to prefix list {rule.PrefixListId}; the list itself, and its entries, are unchanged (other groups may use it)." };
                 outcome.Changes.Add(change);
                 // One error per distinct failure: a group-wide failure is reported once, with the first rule it hit.
                 var exception = item.Decided != null ? item.DecisionError : r.Exception;

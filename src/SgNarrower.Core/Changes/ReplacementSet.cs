@@ -63,6 +63,8 @@ namespace SgNarrower.Changes
         /// <summary>What to say when none applies: how to narrow this rule instead.</summary>
         public static string NoneApplies(RuleSource openSource)
         {
+            if (openSource.Kind == SourceKind.PrefixList)
+                return $"the rule refers to prefix list {openSource}, which other groups may share: narrow the list itself (aws ec2 modify-managed-prefix-list), or revoke the reference without -ReplaceWith.";
             if (openSource.IsWorld)
                 return openSource.Kind == SourceKind.Ipv6Cidr
                     ? "-ReplaceWith has no IPv6 source for this ::/0 rule, and an IPv4 one would grant access it never gave. Add an IPv6 CIDR (like 2001:db8::/48) or a security group id to -ReplaceWith, or revoke it without -ReplaceWith."

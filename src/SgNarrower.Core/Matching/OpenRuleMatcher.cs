@@ -75,6 +75,42 @@ namespace SgNarrower
             }
         }
 
+        /// <summary>The prefix lists the group's permissions refer to, where the ports matter under the policy.</summary>
+        public IEnumerable<string> PrefixListIdsOf(SecurityGroupSnapshot group)
+        {
+            if (IsGroupExempt(group.GroupId, group.Tags)) yield break;
+            foreach (var permission in group.IpPermissions ?? new List<IpPermissionSnapshot>())
+            {
+                if (permission == null) continue;
+                var (from, to) = Protocols.CanonicalPorts(permission.IpProtocol, permission.FromPort, permission.ToPort);
+                if (!MattersForPorts(permission.IpProtocol, from, to)) continue;
+                foreach (var id in permission.PrefixListIds ?? new List<string>()) yield return id;
+            }
+        }
+
+        /// <summary>
+        /// Rules whose source is a customer-managed prefix list with an open entry (<paramref name="openEntries"/>: list
+        /// id to the entry that makes it open). The rule is open through the list.
+        /// </summary>
+        public IEnumerable<OpenIngressRule> MatchPrefixLists(SecurityGroupSnapshot group, string? region, IReadOnlyDictionary<string, string> openEntries)
+        {
+            if (IsGroupExempt(group.GroupId, group.Tags)) yield break;
+            foreach (var permission in group.IpPermissions ?? new List<IpPermissionSnapshot>())
+            {
+                if (permission == null) continue;
+                var (from, to) = Protocols.CanonicalPorts(permission.IpProtocol, permission.FromPort, permission.ToPort);
+                if (!MattersForPorts(permission.IpProtocol, from, to)) continue;
+                foreach (var id in permission.PrefixListIds ?? new List<string>())
+                    if (openEntries.TryGetValue(id, out var entry))
+                        yield return new OpenIngressRule
+                        {
+                            Region = region, OwnerId = group.OwnerId, VpcId = group.VpcId, GroupId = group.GroupId, GroupName = group.GroupName,
+                            IpProtocol = permission.IpProtocol, FromPort = from, ToPort = to, PrefixListId = id, OpenEntry = entry,
+                            GroupTags = new Dictionary<string, string>(group.Tags ?? new Dictionary<string, string>()),
+                        };
+            }
+        }
+
         private static OpenIngressRule Build(SecurityGroupSnapshot group, string? region, IpPermissionSnapshot permission,
             int from, int to, CidrSource range, bool ipv6) => new OpenIngressRule
         {

@@ -27,6 +27,10 @@ namespace SgNarrower
         public int ToPort { get; init; } = -1;
         public string? CidrIpv4 { get; init; }
         public string? CidrIpv6 { get; init; }
+        /// <summary>For a rule whose source is a customer-managed prefix list (pl-...) that holds an open entry.</summary>
+        public string? PrefixListId { get; init; }
+        /// <summary>The prefix list's entry that makes the rule open (0.0.0.0/0, ::/0, or a broad block).</summary>
+        public string? OpenEntry { get; init; }
         public string? Description { get; init; }
         /// <summary>The rule's own tags.</summary>
         public Dictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
@@ -61,8 +65,8 @@ namespace SgNarrower
         /// <summary>The run id of the record the rule is in.</summary>
         public string? AuditRunId { get; init; }
 
-        /// <summary>Whichever of CidrIpv4 and CidrIpv6 is set.</summary>
-        public string? Cidr => CidrIpv4 ?? CidrIpv6;
+        /// <summary>The source: whichever of CidrIpv4 and CidrIpv6 is set, or the prefix list.</summary>
+        public string? Cidr => CidrIpv4 ?? CidrIpv6 ?? PrefixListId;
 
         /// <summary>The ports in words a person reads: "22", "8000-8080", "all", "type 8", "type 3 code 4".</summary>
         public string Ports => PortText.Describe(IpProtocol, FromPort, ToPort);
@@ -73,7 +77,7 @@ namespace SgNarrower
         /// <summary>What the rule allows, for comparisons; null when the fields do not make a rule.</summary>
         internal RuleIdentity? IdentityOrNull()
         {
-            var source = RuleSource.From(CidrIpv4, CidrIpv6, null, null);
+            var source = RuleSource.From(CidrIpv4, CidrIpv6, null, PrefixListId);
             if (source == null || !Protocols.IsValid(IpProtocol)) return null;
             return RuleIdentity.Of(IpProtocol, FromPort, ToPort, source.Value);
         }

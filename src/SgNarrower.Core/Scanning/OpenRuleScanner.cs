@@ -53,6 +53,39 @@ namespace SgNarrower.Scanning
             _warn = warn;
         }
 
+        // Prefix lists of this region, read once each: the entry that makes a list open, or null.
+        private readonly Dictionary<string, string?> _prefixLists = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// The customer-managed prefix lists among these that hold an open entry (0.0.0.0/0, ::/0, or broad enough under
+        /// the policy), with that entry. AWS-managed lists (com.amazonaws.*) are never open. Each list is read once.
+        /// </summary>
+        private Dictionary<string, string> OpenPrefixLists(IEc2Api api, IEnumerable<string> ids)
+        {
+            var unknown = ids.Where(id => !_prefixLists.ContainsKey(id)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            foreach (var chunk in Chunk(unknown, MaxFilterValues))
+            {
+                _verbose?.Invoke($"{api.Region}: DescribeManagedPrefixLists for {chunk.Count} list(s)");
+                var infos = api.DescribeManagedPrefixLists(chunk).ToDictionary(p => p.PrefixListId, StringComparer.OrdinalIgnoreCase);
+                foreach (var id in chunk)
+                {
+                    _prefixLists[id] = null;
+                    if (!infos.TryGetValue(id, out var info) || info.IsAwsManaged) continue;
+                    string? token = null;
+                    do
+                    {
+                        _verbose?.Invoke($"{api.Region}: GetManagedPrefixListEntries {id}");
+                        var page = api.GetManagedPrefixListEntries(id, token);
+                        var open = page.Items.FirstOrDefault(_matcher.IsOpenSource);
+                        if (open != null) { _prefixLists[id] = open; break; }
+                        token = page.NextToken;
+                    } while (token != null);
+                }
+            }
+            return ids.Where(id => _prefixLists.TryGetValue(id, out var e) && e != null).Distinct(StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(id => id, id => _prefixLists[id]!, StringComparer.OrdinalIgnoreCase);
+        }
+
         /// <summary>A rule's deadline, if it carries one: not reported before it (unless asked), reported with it after.</summary>
         private OpenIngressRule? Temporary(OpenIngressRule rule, ScanScope scope)
         {
@@ -97,6 +130,8 @@ namespace SgNarrower.Scanning
                     foreach (var g in page.Items) seen.Add(g.GroupId);
 
                     var candidates = page.Items.SelectMany(g => _matcher.Match(g, api.Region)).ToList();
+                    var lists = OpenPrefixLists(api, page.Items.SelectMany(_matcher.PrefixListIdsOf));
+                    if (lists.Count > 0) candidates.AddRange(page.Items.SelectMany(g => _matcher.MatchPrefixLists(g, api.Region, lists)));
                     if (candidates.Count > 0)
                     {
                         var withIds = AttachRuleIds(api, candidates, scope.PageSize);
@@ -142,7 +177,7 @@ namespace SgNarrower.Scanning
             {
                 var id = c.IdentityOrNull();
                 attached.Add(id != null && byKey.TryGetValue((c.GroupId.ToLowerInvariant(), id), out var info)
-                    ? c with { SecurityGroupRuleId = info.SecurityGroupRuleId, Tags = new Dictionary<string, string>(info.Tags ?? new Dictionary<string, string>()) }
+                    ? c with { SecurityGroupRuleId = info.SecurityGroupRuleId, Description = c.Description ?? info.Description, Tags = new Dictionary<string, string>(info.Tags ?? new Dictionary<string, string>()) }
                     : c);
             }
             return attached;

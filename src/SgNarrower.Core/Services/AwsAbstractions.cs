@@ -160,6 +160,12 @@ namespace SgNarrower.Services
         /// <summary>One page of DescribeRouteTables for these VPCs (at most 200 ids).</summary>
         Page<RouteTableInfo> DescribeRouteTables(IReadOnlyList<string> vpcIds, string? nextToken);
 
+        /// <summary>DescribeManagedPrefixLists for these ids (at most 200).</summary>
+        IReadOnlyList<PrefixListInfo> DescribeManagedPrefixLists(IReadOnlyList<string> prefixListIds);
+
+        /// <summary>One page of GetManagedPrefixListEntries (100 entries a page).</summary>
+        Page<string> GetManagedPrefixListEntries(string prefixListId, string? nextToken);
+
         /// <summary>DescribeRegions: the regions enabled for the account.</summary>
         IReadOnlyList<string> DescribeRegions();
     }

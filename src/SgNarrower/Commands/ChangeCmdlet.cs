@@ -129,6 +129,8 @@ namespace SgNarrower.Commands
             public void ModifyIngress(string groupId, IReadOnlyList<KeyValuePair<string, RuleGrant>> changes) => throw Never();
             public Page<NetworkInterfaceInfo> DescribeNetworkInterfaces(IReadOnlyList<string> groupIds, string? nextToken) => throw Never();
             public Page<RouteTableInfo> DescribeRouteTables(IReadOnlyList<string> vpcIds, string? nextToken) => throw Never();
+            public IReadOnlyList<PrefixListInfo> DescribeManagedPrefixLists(IReadOnlyList<string> prefixListIds) => throw Never();
+            public Page<string> GetManagedPrefixListEntries(string prefixListId, string? nextToken) => throw Never();
             public IReadOnlyList<string> DescribeRegions() => throw Never();
         }
     }

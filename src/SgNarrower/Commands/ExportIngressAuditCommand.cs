@@ -76,6 +76,10 @@ namespace SgNarrower.Commands
 
         protected override void BeginProcessing()
         {
+            // A file or key named .csv gets CSV unless -Format says otherwise.
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Format))
+                && new[] { Path, Key }.Any(n => n != null && n.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)))
+                Format = AuditFormat.Csv;
             if (Summary && PassThru)
                 ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
                     "-Summary writes the record's summary and -PassThru the rules; give one of them.", null));

@@ -5,7 +5,7 @@ Export-IngressAudit collects the rules that come down the pipeline, writes one a
 
 It takes the output of Get-OpenIngressRule, objects with the same property names (Import-Csv, ConvertFrom-Json), and the results of Revoke-OpenIngressRule (their Status and Error are recorded too).
 
-The record is JSON Lines by default - one self-contained line per rule with RecordType, FormatVersion, RunId, RecordedAt (UTC), Tool, OwnerId (the account), Region, VpcId, GroupId, GroupName, SecurityGroupRuleId, IpProtocol, FromPort, ToPort, CidrIpv4 or CidrIpv6, Description, Tags and GroupTags - or CSV with the same columns (-Format Csv). Restore-IngressRule puts rules back from it. When nothing comes down the pipeline, the record still says so: one line of RecordType Run with RuleCount 0, because an auditor wants to know that a run found nothing.
+The record is JSON Lines by default - one self-contained line per rule with RecordType, FormatVersion, RunId, RecordedAt (UTC), Tool, OwnerId (the account), Region, VpcId, GroupId, GroupName, SecurityGroupRuleId, IpProtocol, FromPort, ToPort, CidrIpv4 or CidrIpv6, Description, Tags and GroupTags - or CSV with the same columns (-Format Csv, or a -Path or -Key ending in .csv). A rule whose source is a prefix list has PrefixListId instead of a CIDR. Restore-IngressRule puts rules back from it. When nothing comes down the pipeline, the record still says so: one line of RecordType Run with RuleCount 0, because an auditor wants to know that a run found nothing.
 
 In S3, each run gets a new key (sgnarrower-audit/yyyy/MM/dd/ingress-audit-<run id>.jsonl under -KeyPrefix), written with If-None-Match: * so that an existing object is never overwritten, with server-side encryption (AES256 by default, aws:kms with -KmsKeyId), with -ExpectedBucketOwner passed through, and with Content-MD5 and SHA-256 checksums. The body is sent whole, not in aws-chunked encoding, so S3-compatible stores reached through -EndpointUrl (addressed path-style) store it as sent. A local file is written to a temporary file beside it and moved into place, so it is never left half-written, and an existing file is not overwritten without -Force.
 
@@ -22,7 +22,7 @@ Required IAM action for S3: s3:PutObject (and kms:GenerateDataKey on the key wit
         ExpectedBucketOwner  = 'The 12-digit account id that must own the bucket; S3 refuses the write if another account owns it.'
         Path                 = 'A local file to write the record to, or a folder to write a new per-run file into. An existing file is not overwritten without -Force.'
         Force                = 'Overwrites an existing local file given by -Path. Does not affect S3.'
-        Format               = 'JsonLines (the default) or Csv, for people who open the record in a spreadsheet.'
+        Format               = 'JsonLines (the default) or Csv, for people who open the record in a spreadsheet. A -Path or -Key ending in .csv means Csv unless -Format says otherwise.'
         Summary              = 'Writes one IngressAuditSummary object (run id, rule count, S3 URI, ETag, version id, path, SHA-256) instead of passing the rules on, wherever the command stands in the pipeline.'
         PassThru             = 'Passes the rules on even as the last command of a pipeline. Without it, the rules pass on only when another command follows (Get-OpenIngressRule | Export-IngressAudit | Revoke-OpenIngressRule works as it is); as the last command, Export-IngressAudit writes the record''s summary instead of every rule.'
     }
