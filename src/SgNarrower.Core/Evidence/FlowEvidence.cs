@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 using System.Net;
 using SgNarrower.Changes;
 
@@ -34,7 +35,7 @@ namespace SgNarrower.Evidence
     /// </summary>
     public sealed class FlowEvidence
     {
-        private sealed class Counter
+        internal sealed class Counter
         {
             public Counter(OpenIngressRule rule, RuleIdentity identity) { Rule = rule; Identity = identity; }
             public OpenIngressRule Rule { get; }
@@ -43,8 +44,30 @@ namespace SgNarrower.Evidence
             public long Records;
         }
 
-        private readonly Dictionary<string, List<Counter>> _byInterface = new Dictionary<string, List<Counter>>(StringComparer.Ordinal);
-        private readonly Dictionary<string, HashSet<string>> _addresses = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        /// <summary>A watched network interface: the rules of the groups it carries, and its own addresses.</summary>
+        public sealed class Target
+        {
+            internal Target(string id) { Id = id; IdBytes = Encoding.ASCII.GetBytes(id); }
+            public string Id { get; }
+            internal byte[] IdBytes { get; }
+            internal readonly List<Counter> Counters = new List<Counter>();
+            internal readonly HashSet<string> Addresses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+            /// <summary>Whether what arrives here must be checked against the interface's addresses to know it is inbound.</summary>
+            public bool HasAddresses => Addresses.Count > 0;
+            public bool IsOwnAddress(string address) => Addresses.Contains(address);
+
+            /// <summary>Whether any rule here would admit this traffic (checked before any string is made).</summary>
+            public bool AdmitsAny(int protocol, int port, bool ipv6)
+            {
+                foreach (var c in Counters) if (Admits(c.Identity, protocol, port, ipv6)) return true;
+                return false;
+            }
+        }
+
+        private readonly Dictionary<string, Target> _byInterface = new Dictionary<string, Target>(StringComparer.Ordinal);
+        // The same targets by a hash of the id's bytes, so that a record's interface is found without making a string.
+        private readonly Dictionary<int, Target[]> _byHash = new Dictionary<int, Target[]>();
         private readonly List<Counter> _counters = new List<Counter>();
         private readonly long _since, _until;
         private readonly object _gate = new object();
@@ -61,12 +84,16 @@ namespace SgNarrower.Evidence
                 _counters.Add(counter);
                 foreach (var ni in interfaces.InterfacesOf(rule.GroupId))
                 {
-                    if (!_byInterface.TryGetValue(ni.NetworkInterfaceId, out var list)) _byInterface[ni.NetworkInterfaceId] = list = new List<Counter>();
-                    if (!list.Contains(counter)) list.Add(counter);
-                    if (!_addresses.TryGetValue(ni.NetworkInterfaceId, out var set)) _addresses[ni.NetworkInterfaceId] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                    set.UnionWith(ni.PrivateIpAddresses);
-                    set.UnionWith(ni.Ipv6Addresses);
+                    if (!_byInterface.TryGetValue(ni.NetworkInterfaceId, out var target)) _byInterface[ni.NetworkInterfaceId] = target = new Target(ni.NetworkInterfaceId);
+                    if (!target.Counters.Contains(counter)) target.Counters.Add(counter);
+                    target.Addresses.UnionWith(ni.PrivateIpAddresses);
+                    target.Addresses.UnionWith(ni.Ipv6Addresses);
                 }
+            }
+            foreach (var target in _byInterface.Values)
+            {
+                int h = Hash(target.IdBytes, 0, target.IdBytes.Length);
+                _byHash[h] = _byHash.TryGetValue(h, out var same) ? same.Concat(new[] { target }).ToArray() : new[] { target };
             }
         }
 
@@ -75,20 +102,40 @@ namespace SgNarrower.Evidence
         public IReadOnlyCollection<string> InterfaceIds => _byInterface.Keys;
 
         public bool InWindow(long start) => start >= _since && start <= _until;
-        public bool Watches(string interfaceId) => _byInterface.ContainsKey(interfaceId);
 
-        /// <summary>One accepted record at a watched interface; thread-safe (files are read at once).</summary>
-        public void Add(string interfaceId, string src, string dst, int protocol, int port, long packets, bool knownDirection)
+        /// <summary>The watched interface whose id is these bytes, or null.</summary>
+        public Target? Find(byte[] bytes, int from, int to)
         {
-            if (!_byInterface.TryGetValue(interfaceId, out var counters)) return;
-            // Without a flow-direction field, a record is inbound when it arrives at one of the interface's addresses.
-            if (!knownDirection && _addresses.TryGetValue(interfaceId, out var mine) && mine.Count > 0 && !mine.Contains(dst)) return;
-            bool v6 = src.IndexOf(':') >= 0;
+            if (!_byHash.TryGetValue(Hash(bytes, from, to), out var candidates)) return null;
+            foreach (var t in candidates)
+            {
+                var id = t.IdBytes;
+                if (id.Length != to - from) continue;
+                int i = 0;
+                while (i < id.Length && id[i] == bytes[from + i]) i++;
+                if (i == id.Length) return t;
+            }
+            return null;
+        }
+
+        private static int Hash(byte[] bytes, int from, int to)
+        {
+            unchecked
+            {
+                uint h = 2166136261;
+                for (int i = from; i < to; i++) h = (h ^ bytes[i]) * 16777619;
+                return (int)h;
+            }
+        }
+
+        /// <summary>One accepted inbound record at a watched interface; thread-safe (files are read at once).</summary>
+        public void Add(Target target, string src, int protocol, int port, long packets, bool ipv6)
+        {
             lock (_gate)
             {
-                foreach (var c in counters)
+                foreach (var c in target.Counters)
                 {
-                    if (!Admits(c.Identity, protocol, port, v6)) continue;
+                    if (!Admits(c.Identity, protocol, port, ipv6)) continue;
                     c.Records++;
                     if (!c.Sources.TryGetValue(src, out var n)) c.Sources[src] = n = new long[2];
                     n[0]++;

@@ -121,14 +121,20 @@ namespace SgNarrower.Evidence
                 long start = Number(b, offsets[at[Start]], ends[at[Start]]);
                 if (start >= 0 && !_evidence.InWindow(start)) return;
             }
-            var iface = Encoding.ASCII.GetString(b, offsets[at[InterfaceId]], ends[at[InterfaceId]] - offsets[at[InterfaceId]]);
-            if (!_evidence.Watches(iface)) return;
+            // Only records that pass the cheap checks become strings: the interface is found from its bytes, and the
+            // protocol, port and family are checked against its rules first.
+            var target = _evidence.Find(b, offsets[at[InterfaceId]], ends[at[InterfaceId]]);
+            if (target == null) return;
             int protocol = (int)Number(b, offsets[at[Protocol]], ends[at[Protocol]]);
             int port = (int)Number(b, offsets[at[DstPort]], ends[at[DstPort]]);
+            int srcFrom = offsets[at[SrcAddr]], srcTo = ends[at[SrcAddr]];
+            bool v6 = Array.IndexOf(b, (byte)':', srcFrom, srcTo - srcFrom) >= 0;
+            if (!target.AdmitsAny(protocol, port, v6)) return;
+            // Without a flow-direction field, a record is inbound when it arrives at one of the interface's addresses.
+            if (at[Direction] < 0 && target.HasAddresses
+                && !target.IsOwnAddress(Encoding.ASCII.GetString(b, offsets[at[DstAddr]], ends[at[DstAddr]] - offsets[at[DstAddr]]))) return;
             long packets = at[Packets] >= 0 ? Math.Max(0, Number(b, offsets[at[Packets]], ends[at[Packets]])) : 0;
-            var src = Encoding.ASCII.GetString(b, offsets[at[SrcAddr]], ends[at[SrcAddr]] - offsets[at[SrcAddr]]);
-            var dst = Encoding.ASCII.GetString(b, offsets[at[DstAddr]], ends[at[DstAddr]] - offsets[at[DstAddr]]);
-            _evidence.Add(iface, src, dst, protocol, port, packets, knownDirection: at[Direction] >= 0);
+            _evidence.Add(target, Encoding.ASCII.GetString(b, srcFrom, srcTo - srcFrom), protocol, port, packets, v6);
         }
 
         private int _fields;

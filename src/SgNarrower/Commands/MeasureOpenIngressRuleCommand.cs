@@ -152,10 +152,11 @@ namespace SgNarrower.Commands
             // Files are independent: read several at once; the evidence is shared and thread-safe.
             long records = 0;
             int done = 0;
-            RunScopes(files.Select(f => new Scope(null, f.Name)).ToList(), (file, sink) =>
+            var byName = files.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            RunScopes(byName.Keys.Select(name => new Scope(null, name)).ToList(), (file, sink) =>
             {
                 var reader = new FlowLogReader(evidence);
-                var source = files.First(f => f.Name == file.Region);
+                var source = byName[file.Region!];
                 try
                 {
                     using var stream = source.Open();
@@ -175,7 +176,7 @@ namespace SgNarrower.Commands
             {
                 records += (long)o;
                 done++;
-                WriteProgress(new ProgressRecord(4, "Reading flow logs", $"{done} of {files.Count} file(s), {records} record(s)") { PercentComplete = done * 100 / Math.Max(1, files.Count) });
+                WriteProgress(new ProgressRecord(4, "Reading flow logs", $"{done} of {byName.Count} file(s), {records} record(s)") { PercentComplete = done * 100 / Math.Max(1, byName.Count) });
             }, (file, e) => ScopeError(file, e));
             WriteProgress(new ProgressRecord(4, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
 
