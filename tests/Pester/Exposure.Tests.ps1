@@ -64,3 +64,67 @@ Describe 'Get-OpenIngressRule -IncludeExposure' {
         @(Get-TestCalls $script:Ec2 DescribeNetworkInterfaces).Count | Should -Be 0
     }
 }
+
+Describe 'Get-OpenIngressRule -Path with network exports (offline exposure)' {
+    BeforeAll {
+        $world = Get-TestWorld $script:Ec2
+        $region = $world.regions.'us-east-1'
+        $script:GroupsFile = Join-Path $TestDrive 'groups.json'
+        @{ SecurityGroups = @($region.groups | ForEach-Object {
+            @{ GroupId = $_.groupId; GroupName = $_.groupId; OwnerId = '123456789012'; VpcId = 'vpc-1'; Description = 'test'
+               IpPermissions = @(@{ IpProtocol = 'tcp'; FromPort = 22; ToPort = 22
+                                    IpRanges = @(@{ CidrIp = '0.0.0.0/0'; Description = 'ssh' }); Ipv6Ranges = @(@{ CidrIpv6 = '::/0'; Description = 'ssh6' })
+                                    PrefixListIds = @(); UserIdGroupPairs = @() }) }
+        }) } | ConvertTo-Json -Depth 8 | Set-Content $script:GroupsFile
+        # As 'aws ec2 describe-network-interfaces' and 'describe-route-tables' print them.
+        $interfaces = @($region.networkInterfaces | ForEach-Object {
+            $ni = [ordered]@{ NetworkInterfaceId = $_.networkInterfaceId; SubnetId = $_.subnetId; VpcId = $_.vpcId; InterfaceType = $_.interfaceType; Description = "$($_.description)"
+                              Groups = @($_.groups | ForEach-Object { @{ GroupId = $_; GroupName = $_ } })
+                              PrivateIpAddress = $_.privateIp; PrivateIpAddresses = @(@{ PrivateIpAddress = $_.privateIp; Primary = $true })
+                              Ipv6Addresses = @($_.ipv6Addresses | ForEach-Object { @{ Ipv6Address = $_ } }) }
+            if ($_.instanceId) { $ni.Attachment = @{ InstanceId = $_.instanceId; Status = 'attached' } }
+            if ($_.publicIp) { $ni.Association = @{ PublicIp = $_.publicIp }; $ni.PrivateIpAddresses[0].Association = @{ PublicIp = $_.publicIp } }
+            $ni
+        })
+        $tables = @($region.routeTables | ForEach-Object {
+            $t = $_
+            [ordered]@{ RouteTableId = $t.routeTableId; VpcId = $t.vpcId
+                        Associations = @(@(if ($t.main) { @{ Main = $true; RouteTableId = $t.routeTableId } }) + @($t.subnets | ForEach-Object { @{ Main = $false; SubnetId = $_ } }))
+                        Routes = @($t.routes.PSObject.Properties | ForEach-Object {
+                            $r = [ordered]@{ State = 'active' }
+                            if ($_.Name.Contains(':')) { $r.DestinationIpv6CidrBlock = $_.Name } else { $r.DestinationCidrBlock = $_.Name }
+                            if ($_.Value -like 'nat-*') { $r.NatGatewayId = $_.Value } elseif ($_.Value -like 'eigw-*') { $r.EgressOnlyInternetGatewayId = $_.Value } else { $r.GatewayId = $_.Value }
+                            $r }) }
+        })
+        $script:InterfacesFile = Join-Path $TestDrive 'interfaces.json'
+        $script:TablesFile = Join-Path $TestDrive 'route-tables.json'
+        @{ NetworkInterfaces = $interfaces } | ConvertTo-Json -Depth 8 | Set-Content $script:InterfacesFile
+        @{ RouteTables = $tables } | ConvertTo-Json -Depth 8 | Set-Content $script:TablesFile
+        # As ConvertTo-Json writes AWS.Tools objects: a bare list, enum-like values as { Value = ... }.
+        $script:ToolsInterfacesFile = Join-Path $TestDrive 'tools-interfaces.json'
+        $script:ToolsTablesFile = Join-Path $TestDrive 'tools-route-tables.json'
+        ConvertTo-Json -Depth 8 -InputObject @($interfaces | ForEach-Object { $x = [ordered]@{} + $_; $x.InterfaceType = @{ Value = $_.InterfaceType }; $x }) | Set-Content $script:ToolsInterfacesFile
+        ConvertTo-Json -Depth 8 -InputObject @($tables) | Set-Content $script:ToolsTablesFile
+        $script:Live = @(Get-OpenIngressRule @script:Conn -IncludeExposure | ForEach-Object { "$($_.GroupId) $($_.Cidr) $($_.Exposure) $($_.NetworkInterfaceCount) $($_.AttachedTo -join ',')" } | Sort-Object)
+    }
+
+    It 'judges exposure from the saved exports exactly as it does live' {
+        $offline = @(Get-OpenIngressRule -Path $script:GroupsFile -Region us-east-1 -NetworkInterfacePath $script:InterfacesFile -RouteTablePath $script:TablesFile |
+            ForEach-Object { "$($_.GroupId) $($_.Cidr) $($_.Exposure) $($_.NetworkInterfaceCount) $($_.AttachedTo -join ',')" } | Sort-Object)
+        $offline.Count | Should -Be 12
+        $offline | Should -Be $script:Live
+    }
+
+    It 'reads AWS.Tools exports too, and -Exposure filters' {
+        $public = @(Get-OpenIngressRule -Path $script:GroupsFile -Region us-east-1 -Exposure Public -NetworkInterfacePath $script:ToolsInterfacesFile -RouteTablePath $script:ToolsTablesFile)
+        $public.Count | Should -Be 6
+        $public | ForEach-Object { "$($_.Exposure)" | Should -Be 'Public' }
+    }
+
+    It 'needs both exports, and says which; a file that is not an export is an error naming it' {
+        { Get-OpenIngressRule -Path $script:GroupsFile -IncludeExposure -NetworkInterfacePath $script:InterfacesFile } |
+            Should -Throw -ErrorId 'ExposureNeedsNetwork,SgNarrower.Commands.GetOpenIngressRuleCommand' -ExpectedMessage '*-RouteTablePath*'
+        { Get-OpenIngressRule -Path $script:GroupsFile -IncludeExposure -NetworkInterfacePath $script:GroupsFile -RouteTablePath $script:TablesFile } |
+            Should -Throw -ErrorId 'InvalidNetworkFile,SgNarrower.Commands.GetOpenIngressRuleCommand' -ExpectedMessage '*groups.json*NetworkInterfaces*'
+    }
+}

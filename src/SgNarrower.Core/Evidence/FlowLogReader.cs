@@ -134,10 +134,42 @@ namespace SgNarrower.Evidence
             if (at[Direction] < 0 && target.HasAddresses
                 && !target.IsOwnAddress(Encoding.ASCII.GetString(b, offsets[at[DstAddr]], ends[at[DstAddr]] - offsets[at[DstAddr]]))) return;
             long packets = at[Packets] >= 0 ? Math.Max(0, Number(b, offsets[at[Packets]], ends[at[Packets]])) : 0;
-            _evidence.Add(target, Encoding.ASCII.GetString(b, srcFrom, srcTo - srcFrom), protocol, port, packets, v6);
+            _evidence.Add(target, Source(b, srcFrom, srcTo), protocol, port, packets, v6);
         }
 
         private int _fields;
+
+        // Source addresses seen by this reader, by a hash of their bytes: a source that comes back is not made again.
+        // Grows with the distinct sources, as the evidence does; never with the log.
+        private readonly Dictionary<int, string[]> _sources = new Dictionary<int, string[]>();
+
+        private string Source(byte[] b, int from, int to)
+        {
+            uint h = 2166136261;
+            unchecked { for (int i = from; i < to; i++) h = (h ^ b[i]) * 16777619; }
+            int key = (int)h;
+            if (_sources.TryGetValue(key, out var known))
+            {
+                foreach (var s in known)
+                {
+                    if (s.Length != to - from) continue;
+                    int i = 0;
+                    while (i < s.Length && s[i] == b[from + i]) i++;
+                    if (i == s.Length) return s;
+                }
+            }
+            var made = Encoding.ASCII.GetString(b, from, to - from);
+            _sources[key] = known == null ? new[] { made } : AppendTo(known, made);
+            return made;
+        }
+
+        private static string[] AppendTo(string[] items, string item)
+        {
+            var grown = new string[items.Length + 1];
+            Array.Copy(items, grown, items.Length);
+            grown[items.Length] = item;
+            return grown;
+        }
 
         /// <summary>Reads the header: which field holds what, as slot -> field index.</summary>
         private int[] Header(string line, string name)

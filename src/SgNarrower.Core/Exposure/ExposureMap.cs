@@ -88,7 +88,7 @@ namespace SgNarrower
         /// <summary>The rule with its exposure filled in.</summary>
         public OpenIngressRule Annotate(OpenIngressRule rule) => rule with
         {
-            Exposure = For(rule.GroupId, rule.CidrIpv6 != null),
+            Exposure = For(rule.GroupId, rule.CidrIpv6 != null || (rule.OpenEntry != null && rule.OpenEntry.IndexOf(':') >= 0)),
             NetworkInterfaceCount = InterfacesOf(rule.GroupId).Count,
             AttachedTo = AttachedTo(rule.GroupId),
         };

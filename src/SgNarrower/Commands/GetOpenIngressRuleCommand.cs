@@ -59,12 +59,24 @@ namespace SgNarrower.Commands
 
         /// <summary>Adds each rule's exposure: whether what carries its group is reachable from the internet.</summary>
         [Parameter(ParameterSetName = LiveSet)]
+        [Parameter(ParameterSetName = OfflineSet)]
         public SwitchParameter IncludeExposure { get; set; }
 
         /// <summary>Only rules of these exposures (implies -IncludeExposure).</summary>
         [Parameter(ParameterSetName = LiveSet)]
+        [Parameter(ParameterSetName = OfflineSet)]
         [ValidateNotNullOrEmpty]
         public ExposureLevel[]? Exposure { get; set; }
+
+        /// <summary>Offline exposure: a saved 'aws ec2 describe-network-interfaces' export of the same region.</summary>
+        [Parameter(ParameterSetName = OfflineSet)]
+        [ValidateNotNullOrEmpty]
+        public string? NetworkInterfacePath { get; set; }
+
+        /// <summary>Offline exposure: a saved 'aws ec2 describe-route-tables' export of the same region.</summary>
+        [Parameter(ParameterSetName = OfflineSet)]
+        [ValidateNotNullOrEmpty]
+        public string? RouteTablePath { get; set; }
 
         /// <summary>Also lists rules opened on purpose whose sgnarrower:open-until deadline lies ahead.</summary>
         [Parameter(ParameterSetName = LiveSet)]
@@ -168,6 +180,7 @@ namespace SgNarrower.Commands
                 }
             }
             var label = Region?.FirstOrDefault();
+            var exposure = OfflineExposure();
             foreach (var file in files)
             {
                 // Streamed group by group: memory stays flat however large the export.
@@ -179,9 +192,11 @@ namespace SgNarrower.Commands
                     foreach (var group in SecurityGroupStream.Read(reader))
                     {
                         groups++;
-                        foreach (var rule in _matcher!.Match(group, label))
+                        foreach (var match in _matcher!.Match(group, label))
                         {
-                            if (_matcher.IsRuleExempt(rule.Tags)) continue;
+                            if (_matcher.IsRuleExempt(match.Tags)) continue;
+                            var rule = exposure == null ? match : exposure.Annotate(match);
+                            if (Exposure != null && !Exposure.Contains(rule.Exposure!.Value)) continue;
                             found++;
                             WriteObject(rule);
                         }
@@ -205,6 +220,36 @@ namespace SgNarrower.Commands
                 WriteProgress(new ProgressRecord(3, "Reading " + System.IO.Path.GetFileName(file), "Done") { RecordType = ProgressRecordType.Completed });
                 WriteVerbose($"{file}: {groups} security group(s), {found} open rule(s)");
             }
+        }
+
+        /// <summary>The exposure map from saved network exports, when exposure is asked for offline; null when it is not.</summary>
+        private ExposureMap? OfflineExposure()
+        {
+            bool wanted = IncludeExposure || Exposure != null || NetworkInterfacePath != null || RouteTablePath != null;
+            if (!wanted) return null;
+            if (NetworkInterfacePath == null || RouteTablePath == null)
+                ThrowTerminatingError(Errors.Record("ExposureNeedsNetwork", ErrorCategory.InvalidArgument,
+                    "Offline exposure needs the region's network interfaces and route tables, saved beside the groups: " +
+                    "-NetworkInterfacePath (aws ec2 describe-network-interfaces > interfaces.json) and -RouteTablePath (aws ec2 describe-route-tables > route-tables.json).", null));
+            var interfaces = ReadNetworkFile(NetworkInterfacePath!, NetworkJsonReader.ReadInterfaces);
+            var tables = ReadNetworkFile(RouteTablePath!, NetworkJsonReader.ReadRouteTables);
+            WriteVerbose($"Exposure from {interfaces.Count} network interface(s) and {tables.Count} route table(s).");
+            return new ExposureMap(interfaces, tables);
+        }
+
+        private List<T> ReadNetworkFile<T>(string path, Func<string, List<T>> read)
+        {
+            var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            try { return read(File.ReadAllText(file)); }
+            catch (Exception e) when (e is FormatException)
+            {
+                ThrowTerminatingError(Errors.Record("InvalidNetworkFile", ErrorCategory.InvalidData, $"'{file}': {e.Message}", file, e));
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(Errors.Record("FileUnreadable", ErrorCategory.ReadError, $"Cannot read '{file}': {e.Message}", file, e));
+            }
+            return new List<T>();
         }
 
         private void ScanLive()

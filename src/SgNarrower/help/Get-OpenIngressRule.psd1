@@ -16,6 +16,8 @@ Required IAM actions: ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRu
     Parameters  = @{
         IncludeExposure       = 'Adds each rule''s Exposure: Unattached (no network interface carries the group), Private (attached, but nothing attached is reachable from the internet in the rule''s family) or Public (an attached interface has a public IPv4 address and its subnet routes 0.0.0.0/0 to an internet gateway, for a 0.0.0.0/0 rule; an IPv6 address and a ::/0 route to an internet gateway, for a ::/0 rule; or it belongs to an internet-facing load balancer). Also NetworkInterfaceCount and AttachedTo (instance ids, elb:<type>/<name>/<id>, <type>:eni-...). Costs a few DescribeNetworkInterfaces and DescribeRouteTables calls per region, never one per group.'
         Exposure              = 'Only rules of these exposures: Public, Private, Unattached (implies -IncludeExposure). -Exposure Public lists what really exposes running resources to the internet.'
+        NetworkInterfacePath  = 'Offline exposure, with -Path: the region''s network interfaces, as ''aws ec2 describe-network-interfaces'' prints them (or ConvertTo-Json over Get-EC2NetworkInterface). Needs -RouteTablePath too; implies -IncludeExposure.'
+        RouteTablePath        = 'Offline exposure, with -Path: the region''s route tables, as ''aws ec2 describe-route-tables'' prints them (or ConvertTo-Json over Get-EC2RouteTable). Needs -NetworkInterfacePath too.'
         IncludeTemporary      = 'Also lists rules opened on purpose whose sgnarrower:open-until deadline lies ahead (OpenUntil shows it). Without it they are left out, and -Verbose says so. Rule tags are known in live scans only.'
         AccountId           = 'Accounts to scan, with -RoleName: the role is assumed in each of them, and every region given (wildcards too) is scanned in each. Without it, the caller''s own account.'
         Region                = 'The regions to scan; wildcards allowed (* for every region enabled for the account, eu-* for some). Without it, the region of the default chain (AWS_REGION, the profile) is used. With -Path it only labels the rules read from the file. Tab completion lists region names.'
@@ -82,6 +84,16 @@ aws ec2 describe-security-groups > groups.json
 Get-OpenIngressRule -Path groups.json -Region us-east-1 -BroadIpv4PrefixLength 8
 '@
             Remarks = 'Reads the CLI''s JSON; also counts IPv4 ranges of /8 or broader as open.'
+        }
+        @{
+            Title   = 'Which open rules expose something, from saved exports'
+            Code    = @'
+aws ec2 describe-security-groups > groups.json
+aws ec2 describe-network-interfaces > interfaces.json
+aws ec2 describe-route-tables > route-tables.json
+Get-OpenIngressRule -Path groups.json -Region us-east-1 -NetworkInterfacePath interfaces.json -RouteTablePath route-tables.json -Exposure Public
+'@
+            Remarks = 'Exposure judged as it is live, with no AWS call.'
         }
         @{
             Title   = 'Find, record, then close'
