@@ -21,6 +21,10 @@ BeforeAll {
                 @{ prefixListId = 'pl-0closed'; prefixListName = 'partners'; entries = @('198.51.100.0/24', '203.0.113.0/24') }
                 @{ prefixListId = 'pl-02ba4742'; prefixListName = 'com.amazonaws.us-east-1.s3'; ownerId = 'AWS'; entries = @('0.0.0.0/0') }
             )
+            networkInterfaces = @(
+                @{ networkInterfaceId = 'eni-pl1'; instanceId = 'i-pl1'; privateIp = '10.0.0.21'; groups = @('sg-0b01') }
+                @{ networkInterfaceId = 'eni-pl2'; instanceId = 'i-pl2'; privateIp = '10.0.0.22'; groups = @('sg-0b02') }
+            )
         } } }
     }
     Set-PrefixListWorld
@@ -74,5 +78,26 @@ Describe 'Prefix lists' {
         "$($result.Status)" | Should -Not -Be 'Narrowed'
         "$($result.Error)$err" | Should -Match 'prefix list'
         @((Get-TestWorld $script:Ec2).regions.'us-east-1'.groups | ForEach-Object { $_.rules } | Where-Object { $_.prefixListId -eq 'pl-0open' }).Count | Should -Be 2
+    }
+
+    It 'Measure: a used prefix-list rule is kept, with the narrower entry the list could have; an unused one is revoked' {
+        Set-PrefixListWorld
+        $logs = Join-Path $script:Folder 'flowlogs'
+        New-Item -ItemType Directory $logs -Force | Out-Null
+        $t = [DateTimeOffset]::Parse('2026-11-20T12:00:00Z').ToUnixTimeSeconds()
+        @('version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'
+          "2 123456789012 eni-pl1 203.0.113.5 10.0.0.21 40000 22 6 10 840 $t $($t + 60) ACCEPT OK"
+          "2 123456789012 eni-pl1 203.0.113.9 10.0.0.21 40000 22 6 10 840 $t $($t + 60) ACCEPT OK") | Set-Content (Join-Path $logs 'f.log')
+        $m = @(Get-OpenIngressRule @script:Conn | Where-Object PrefixListId |
+            Measure-OpenIngressRule @script:Conn -FlowLogPath $logs -Since '2026-11-19Z' -Until '2026-11-21Z')
+        $used = $m | Where-Object GroupId -eq sg-0b01
+        "$($used.Recommendation)" | Should -Be 'Keep'
+        $used.ReplaceWith | Should -BeNullOrEmpty
+        $used.RecommendationReason | Should -Match 'pl-0open'
+        $used.RecommendationReason | Should -Match '203\.0\.113\.'
+        $used.ObservedSourceCount | Should -Be 2
+        "$(($m | Where-Object GroupId -eq sg-0b02).Recommendation)" | Should -Be 'Revoke'
+        $results = @($m | Revoke-OpenIngressRule @script:Conn -SkipAudit -Force)
+        ($results | ForEach-Object { "$($_.GroupId) $($_.Status)" } | Sort-Object) | Should -Be @('sg-0b01 Skipped', 'sg-0b02 Revoked')
     }
 }

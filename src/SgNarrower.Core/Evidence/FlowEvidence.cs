@@ -37,9 +37,16 @@ namespace SgNarrower.Evidence
     {
         internal sealed class Counter
         {
-            public Counter(OpenIngressRule rule, RuleIdentity identity) { Rule = rule; Identity = identity; }
+            public Counter(OpenIngressRule rule, RuleIdentity identity)
+            {
+                Rule = rule;
+                Identity = identity;
+                // A prefix-list rule is open in the family of its open entry.
+                Ipv6 = identity.Source.Kind == SourceKind.Ipv6Cidr || (rule.OpenEntry != null && rule.OpenEntry.IndexOf(':') >= 0);
+            }
             public OpenIngressRule Rule { get; }
             public RuleIdentity Identity { get; }
+            public bool Ipv6 { get; }
             public readonly Dictionary<string, long[]> Sources = new Dictionary<string, long[]>(StringComparer.Ordinal);
             public long Records;
         }
@@ -60,7 +67,7 @@ namespace SgNarrower.Evidence
             /// <summary>Whether any rule here would admit this traffic (checked before any string is made).</summary>
             public bool AdmitsAny(int protocol, int port, bool ipv6)
             {
-                foreach (var c in Counters) if (Admits(c.Identity, protocol, port, ipv6)) return true;
+                foreach (var c in Counters) if (c.Ipv6 == ipv6 && Admits(c.Identity, protocol, port)) return true;
                 return false;
             }
         }
@@ -135,7 +142,7 @@ namespace SgNarrower.Evidence
             {
                 foreach (var c in target.Counters)
                 {
-                    if (!Admits(c.Identity, protocol, port, ipv6)) continue;
+                    if (c.Ipv6 != ipv6 || !Admits(c.Identity, protocol, port)) continue;
                     c.Records++;
                     if (!c.Sources.TryGetValue(src, out var n)) c.Sources[src] = n = new long[2];
                     n[0]++;
@@ -144,10 +151,9 @@ namespace SgNarrower.Evidence
             }
         }
 
-        /// <summary>Whether the rule would admit this traffic: its protocol (number; -1 all), its ports (ICMP: any), its family.</summary>
-        public static bool Admits(RuleIdentity rule, int protocol, int port, bool ipv6)
+        /// <summary>Whether the rule would admit this traffic: its protocol (number; -1 all) and ports (ICMP: any). The family is the caller's check.</summary>
+        public static bool Admits(RuleIdentity rule, int protocol, int port)
         {
-            if (rule.Source.Kind == SourceKind.Ipv6Cidr != ipv6) return false;
             switch (rule.Kind)
             {
                 case ProtocolKind.All: return true;
@@ -181,13 +187,19 @@ namespace SgNarrower.Evidence
                 }
                 else
                 {
-                    bool v6 = c.Identity.Source.Kind == SourceKind.Ipv6Cidr;
+                    bool v6 = c.Ipv6;
                     var addresses = sources.Select(s => IPAddress.TryParse(s.Address, out var a) ? a : null).Where(a => a != null).Select(a => a!).ToList();
                     var cover = CidrCover.Cover(addresses, maxCidr, v6 ? ReplacementSet.MinIpv6PrefixLength : ReplacementSet.MinIpv4PrefixLength);
                     if (cover == null)
                     {
                         recommendation = Recommendation.Keep;
                         reason = $"{sources.Count} source(s) used the rule; covering them with {maxCidr} block(s) would need one broader than /{(v6 ? ReplacementSet.MinIpv6PrefixLength : ReplacementSet.MinIpv4PrefixLength)}: it serves the internet.";
+                    }
+                    else if (c.Rule.PrefixListId != null)
+                    {
+                        // The source is a shared list: the group's reference cannot be narrowed, the list's open entry can.
+                        recommendation = Recommendation.Keep;
+                        reason = $"{sources.Count} source(s) used the rule, which refers to prefix list {c.Rule.PrefixListId}; other groups may share it, so narrow the list's entry {c.Rule.OpenEntry} to {string.Join(", ", cover)} instead.";
                     }
                     else
                     {
@@ -206,7 +218,7 @@ namespace SgNarrower.Evidence
                     FlowRecordCount = c.Records,
                     EvidenceSince = Since,
                     EvidenceUntil = Until,
-                    Exposure = exposure.For(c.Rule.GroupId, c.Identity.Source.Kind == SourceKind.Ipv6Cidr),
+                    Exposure = exposure.For(c.Rule.GroupId, c.Ipv6),
                 };
             }
         }
