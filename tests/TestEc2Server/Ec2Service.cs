@@ -283,8 +283,7 @@ public sealed class Ec2Service
                 "association.subnet-id" => items.Where(t => t.Subnets.Any(values.Contains)),
                 _ => throw new Ec2Error(400, "InvalidParameterValue", $"The filter '{name}' is invalid"),
             };
-        int? max = MaxResults(p);
-        if (max is int m && m > 100) throw new Ec2Error(400, "InvalidParameterValue", $"Value ( {m} ) for parameter maxResults is invalid. Expecting a value between 5 and 100.");
+        int? max = MaxResults(p, 5, 100);
         var (page, next) = Paginate(items.ToList(), p, max);
         var sb = new StringBuilder("<routeTableSet>");
         foreach (var t in page)
@@ -331,8 +330,7 @@ public sealed class Ec2Service
                 "owner-id" => items.Where(l => values.Contains(l.OwnerId)),
                 _ => throw new Ec2Error(400, "InvalidParameterValue", $"The filter '{name}' is invalid"),
             };
-        int? max = MaxResults(p);
-        if (max is int m && (m < 1 || m > 100)) throw new Ec2Error(400, "InvalidParameterValue", $"Value ( {m} ) for parameter maxResults is invalid. Expecting a value between 1 and 100.");
+        int? max = MaxResults(p, 1, 100);
         var (page, next) = Paginate(items.ToList(), p, max);
         var sb = new StringBuilder("<prefixListSet>");
         foreach (var l in page)
@@ -358,8 +356,7 @@ public sealed class Ec2Service
         var id = p.GetValueOrDefault("PrefixListId") ?? throw new Ec2Error(400, "MissingParameter", "The request must contain the parameter PrefixListId");
         var list = Network(region).PrefixLists.FirstOrDefault(l => l.PrefixListId == id)
             ?? throw new Ec2Error(400, "InvalidPrefixListID.NotFound", $"The prefix list ID '{id}' does not exist");
-        int? max = MaxResults(p);
-        if (max is int m && (m < 1 || m > 100)) throw new Ec2Error(400, "InvalidParameterValue", $"Value ( {m} ) for parameter maxResults is invalid. Expecting a value between 1 and 100.");
+        int? max = MaxResults(p, 1, 100);
         var (page, next) = Paginate(list.Entries, p, max);
         var sb = new StringBuilder("<entrySet>");
         foreach (var e in page) { sb.Append("<item>"); El(sb, "cidr", e); sb.Append("</item>"); }
@@ -768,12 +765,13 @@ public sealed class Ec2Service
 
     // ---------------------------------------------------------------- plumbing
 
-    private static int? MaxResults(Dictionary<string, string> p)
+    /// <summary>MaxResults, checked against the action's own range (5-1000 for most describes).</summary>
+    private static int? MaxResults(Dictionary<string, string> p, int least = 5, int most = 1000)
     {
         if (!p.TryGetValue("MaxResults", out var s)) return null;
         int n = Int(s) ?? throw new Ec2Error(400, "InvalidParameterValue", "MaxResults must be a number");
-        if (n < 5 || n > 1000)
-            throw new Ec2Error(400, "InvalidParameterValue", $"Value ( {n} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.");
+        if (n < least || n > most)
+            throw new Ec2Error(400, "InvalidParameterValue", $"Value ( {n} ) for parameter maxResults is invalid. Expecting a value between {least} and {most}.");
         return n;
     }
 

@@ -56,16 +56,12 @@ namespace SgNarrower
 
         /// <summary>
         /// The open rules of one group, one per world-open source, before rule ids and rule tags are known.
-        /// Group references and prefix lists carry no CIDR and are never reported.
+        /// Group references are never reported; prefix lists are matched by <see cref="MatchPrefixLists"/>.
         /// </summary>
         public IEnumerable<OpenIngressRule> Match(SecurityGroupSnapshot group, string? region)
         {
-            if (IsGroupExempt(group.GroupId, group.Tags)) yield break;
-            foreach (var permission in group.IpPermissions ?? new List<IpPermissionSnapshot>())
+            foreach (var (permission, from, to) in PermissionsThatMatter(group))
             {
-                if (permission == null) continue;
-                var (from, to) = Protocols.CanonicalPorts(permission.IpProtocol, permission.FromPort, permission.ToPort);
-                if (!MattersForPorts(permission.IpProtocol, from, to)) continue;
                 foreach (var range in permission.Ipv4Ranges ?? new List<CidrSource>())
                     if (range != null && IsOpenSource(range.Cidr))
                         yield return Build(group, region, permission, from, to, range, ipv6: false);
@@ -76,17 +72,8 @@ namespace SgNarrower
         }
 
         /// <summary>The prefix lists the group's permissions refer to, where the ports matter under the policy.</summary>
-        public IEnumerable<string> PrefixListIdsOf(SecurityGroupSnapshot group)
-        {
-            if (IsGroupExempt(group.GroupId, group.Tags)) yield break;
-            foreach (var permission in group.IpPermissions ?? new List<IpPermissionSnapshot>())
-            {
-                if (permission == null) continue;
-                var (from, to) = Protocols.CanonicalPorts(permission.IpProtocol, permission.FromPort, permission.ToPort);
-                if (!MattersForPorts(permission.IpProtocol, from, to)) continue;
-                foreach (var id in permission.PrefixListIds ?? new List<string>()) yield return id;
-            }
-        }
+        public IEnumerable<string> PrefixListIdsOf(SecurityGroupSnapshot group) =>
+            PermissionsThatMatter(group).SelectMany(p => p.Permission.PrefixListIds ?? new List<string>());
 
         /// <summary>
         /// Rules whose source is a customer-managed prefix list with an open entry (<paramref name="openEntries"/>: list
@@ -94,12 +81,7 @@ namespace SgNarrower
         /// </summary>
         public IEnumerable<OpenIngressRule> MatchPrefixLists(SecurityGroupSnapshot group, string? region, IReadOnlyDictionary<string, string> openEntries)
         {
-            if (IsGroupExempt(group.GroupId, group.Tags)) yield break;
-            foreach (var permission in group.IpPermissions ?? new List<IpPermissionSnapshot>())
-            {
-                if (permission == null) continue;
-                var (from, to) = Protocols.CanonicalPorts(permission.IpProtocol, permission.FromPort, permission.ToPort);
-                if (!MattersForPorts(permission.IpProtocol, from, to)) continue;
+            foreach (var (permission, from, to) in PermissionsThatMatter(group))
                 foreach (var id in permission.PrefixListIds ?? new List<string>())
                     if (openEntries.TryGetValue(id, out var entry))
                         yield return new OpenIngressRule
@@ -108,6 +90,17 @@ namespace SgNarrower
                             IpProtocol = permission.IpProtocol, FromPort = from, ToPort = to, PrefixListId = id, OpenEntry = entry,
                             GroupTags = new Dictionary<string, string>(group.Tags ?? new Dictionary<string, string>()),
                         };
+        }
+
+        /// <summary>The permissions of a group that is not exempt whose ports matter under the policy, with canonical ports.</summary>
+        private IEnumerable<(IpPermissionSnapshot Permission, int From, int To)> PermissionsThatMatter(SecurityGroupSnapshot group)
+        {
+            if (IsGroupExempt(group.GroupId, group.Tags)) yield break;
+            foreach (var permission in group.IpPermissions ?? new List<IpPermissionSnapshot>())
+            {
+                if (permission == null) continue;
+                var (from, to) = Protocols.CanonicalPorts(permission.IpProtocol, permission.FromPort, permission.ToPort);
+                if (MattersForPorts(permission.IpProtocol, from, to)) yield return (permission, from, to);
             }
         }
 
