@@ -93,6 +93,20 @@ Describe 'Measure-OpenIngressRule' {
         "$($by['sg-0b05 0.0.0.0/0'].Exposure)" | Should -Be 'Unattached'
     }
 
+    It 'works from saved network exports with no EC2 call, to the same proposals' {
+        $live = @(Get-OpenIngressRule @script:Conn | Measure-OpenIngressRule @script:Conn -FlowLogPath $script:Local @script:Window -MaxCidr 2)
+        $interfaces = Join-Path $TestDrive 'interfaces.json'; $tables = Join-Path $TestDrive 'route-tables.json'
+        Export-TestNetwork $script:Ec2 us-east-1 $interfaces $tables | Out-Null
+        $rules = @(Get-OpenIngressRule @script:Conn)
+        Reset-TestCalls $script:Ec2
+        $offline = @($rules | Measure-OpenIngressRule -FlowLogPath $script:Local @script:Window -MaxCidr 2 -NetworkInterfacePath $interfaces -RouteTablePath $tables)
+        @(Get-TestCalls $script:Ec2).Count | Should -Be 0
+        $shape = { "$($_.GroupId) $($_.Cidr) $($_.Recommendation) $($_.ReplaceWith -join ',') $($_.FlowRecordCount) $($_.Exposure)" }
+        ($offline | ForEach-Object $shape | Sort-Object) | Should -Be ($live | ForEach-Object $shape | Sort-Object)
+        { $rules | Measure-OpenIngressRule -FlowLogPath $script:Local -NetworkInterfacePath $interfaces } |
+            Should -Throw -ErrorId 'ExposureNeedsNetwork,SgNarrower.Commands.MeasureOpenIngressRuleCommand'
+    }
+
     It 'reads the same evidence from S3, listing only the days of the window (hourly partitions too)' {
         $m = @(Get-OpenIngressRule @script:Conn | Measure-OpenIngressRule @script:Conn -FlowLogUri 's3://audit/vpc' -S3EndpointUrl $script:S3.Url @script:Window -MaxCidr 2 `
             -AccessKey $script:S3.AccessKey -SecretKey $script:S3.SecretKey -Verbose 4>$null)

@@ -76,30 +76,9 @@ Describe 'Get-OpenIngressRule -Path with network exports (offline exposure)' {
                                     IpRanges = @(@{ CidrIp = '0.0.0.0/0'; Description = 'ssh' }); Ipv6Ranges = @(@{ CidrIpv6 = '::/0'; Description = 'ssh6' })
                                     PrefixListIds = @(); UserIdGroupPairs = @() }) }
         }) } | ConvertTo-Json -Depth 8 | Set-Content $script:GroupsFile
-        # As 'aws ec2 describe-network-interfaces' and 'describe-route-tables' print them.
-        $interfaces = @($region.networkInterfaces | ForEach-Object {
-            $ni = [ordered]@{ NetworkInterfaceId = $_.networkInterfaceId; SubnetId = $_.subnetId; VpcId = $_.vpcId; InterfaceType = $_.interfaceType; Description = "$($_.description)"
-                              Groups = @($_.groups | ForEach-Object { @{ GroupId = $_; GroupName = $_ } })
-                              PrivateIpAddress = $_.privateIp; PrivateIpAddresses = @(@{ PrivateIpAddress = $_.privateIp; Primary = $true })
-                              Ipv6Addresses = @($_.ipv6Addresses | ForEach-Object { @{ Ipv6Address = $_ } }) }
-            if ($_.instanceId) { $ni.Attachment = @{ InstanceId = $_.instanceId; Status = 'attached' } }
-            if ($_.publicIp) { $ni.Association = @{ PublicIp = $_.publicIp }; $ni.PrivateIpAddresses[0].Association = @{ PublicIp = $_.publicIp } }
-            $ni
-        })
-        $tables = @($region.routeTables | ForEach-Object {
-            $t = $_
-            [ordered]@{ RouteTableId = $t.routeTableId; VpcId = $t.vpcId
-                        Associations = @(@(if ($t.main) { @{ Main = $true; RouteTableId = $t.routeTableId } }) + @($t.subnets | ForEach-Object { @{ Main = $false; SubnetId = $_ } }))
-                        Routes = @($t.routes.PSObject.Properties | ForEach-Object {
-                            $r = [ordered]@{ State = 'active' }
-                            if ($_.Name.Contains(':')) { $r.DestinationIpv6CidrBlock = $_.Name } else { $r.DestinationCidrBlock = $_.Name }
-                            if ($_.Value -like 'nat-*') { $r.NatGatewayId = $_.Value } elseif ($_.Value -like 'eigw-*') { $r.EgressOnlyInternetGatewayId = $_.Value } else { $r.GatewayId = $_.Value }
-                            $r }) }
-        })
         $script:InterfacesFile = Join-Path $TestDrive 'interfaces.json'
         $script:TablesFile = Join-Path $TestDrive 'route-tables.json'
-        @{ NetworkInterfaces = $interfaces } | ConvertTo-Json -Depth 8 | Set-Content $script:InterfacesFile
-        @{ RouteTables = $tables } | ConvertTo-Json -Depth 8 | Set-Content $script:TablesFile
+        $interfaces, $tables = Export-TestNetwork $script:Ec2 us-east-1 $script:InterfacesFile $script:TablesFile
         # As ConvertTo-Json writes AWS.Tools objects: a bare list, enum-like values as { Value = ... }.
         $script:ToolsInterfacesFile = Join-Path $TestDrive 'tools-interfaces.json'
         $script:ToolsTablesFile = Join-Path $TestDrive 'tools-route-tables.json'

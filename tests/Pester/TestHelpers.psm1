@@ -185,4 +185,36 @@ function Set-TestS3Fault {
     Invoke-RestMethod -Method Post -Uri "$($Server.Url)_control/s3-fault" -Body (@{ code = $Code; status = $Status; message = "Injected $Code" } | ConvertTo-Json) -ContentType 'application/json' | Out-Null
 }
 
+
+function Export-TestNetwork {
+    # Saves a region's network interfaces and route tables as 'aws ec2 describe-network-interfaces' and
+    # 'describe-route-tables' print them; returns both lists.
+    param($Server, [string] $Region, [string] $InterfacesPath, [string] $RouteTablesPath)
+    $spec = (Get-TestWorld $Server).regions.$Region
+    function V($Object, [string] $Name) { $p = $Object.PSObject.Properties[$Name]; if ($p) { $p.Value } }
+    $interfaces = @((V $spec networkInterfaces) | ForEach-Object {
+        $ni = [ordered]@{ NetworkInterfaceId = (V $_ networkInterfaceId); SubnetId = (V $_ subnetId); VpcId = (V $_ vpcId); InterfaceType = (V $_ interfaceType); Description = "$((V $_ description))"
+                          Groups = @((V $_ groups) | ForEach-Object { @{ GroupId = $_; GroupName = $_ } })
+                          PrivateIpAddress = (V $_ privateIp); PrivateIpAddresses = @(@{ PrivateIpAddress = (V $_ privateIp); Primary = $true })
+                          Ipv6Addresses = @((V $_ ipv6Addresses) | ForEach-Object { @{ Ipv6Address = $_ } }) }
+        if ((V $_ instanceId)) { $ni.Attachment = @{ InstanceId = (V $_ instanceId); Status = 'attached' } }
+        if ((V $_ publicIp)) { $ni.Association = @{ PublicIp = (V $_ publicIp) }; $ni.PrivateIpAddresses[0].Association = @{ PublicIp = (V $_ publicIp) } }
+        $ni
+    })
+    $tables = @((V $spec routeTables) | ForEach-Object {
+        $t = $_
+        [ordered]@{ RouteTableId = (V $t routeTableId); VpcId = (V $t vpcId)
+                    Associations = @(@(if ((V $t main)) { @{ Main = $true; RouteTableId = (V $t routeTableId) } }) + @((V $t subnets) | ForEach-Object { @{ Main = $false; SubnetId = $_ } }))
+                    Routes = @((V $t routes).PSObject.Properties | ForEach-Object {
+                        $r = [ordered]@{ State = 'active' }
+                        if ($_.Name.Contains(':')) { $r.DestinationIpv6CidrBlock = $_.Name } else { $r.DestinationCidrBlock = $_.Name }
+                        if ($_.Value -like 'nat-*') { $r.NatGatewayId = $_.Value } elseif ($_.Value -like 'eigw-*') { $r.EgressOnlyInternetGatewayId = $_.Value } else { $r.GatewayId = $_.Value }
+                        $r }) }
+    })
+    @{ NetworkInterfaces = $interfaces } | ConvertTo-Json -Depth 8 | Set-Content $InterfacesPath
+    @{ RouteTables = $tables } | ConvertTo-Json -Depth 8 | Set-Content $RouteTablesPath
+    , $interfaces
+    , $tables
+}
+
 Export-ModuleMember -Function *

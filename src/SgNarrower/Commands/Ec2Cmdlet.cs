@@ -80,6 +80,38 @@ namespace SgNarrower.Commands
             ScopeFailure f => Errors.Record(f.ErrorId, Errors.Category(f.Kind), f.Message, f.Target, f.InnerException),
             _ => Errors.Record("UnexpectedError", ErrorCategory.NotSpecified, $"{scope}: {e.Message}", scope.ToString(), e),
         };
+
+        /// <summary>
+        /// Exposure from saved exports instead of calls: both are needed (a public address says nothing without the
+        /// route tables); null when neither is given.
+        /// </summary>
+        protected ExposureMap? ReadNetworkExports(string? interfacesPath, string? routeTablesPath, bool wanted)
+        {
+            if (!wanted && interfacesPath == null && routeTablesPath == null) return null;
+            if (interfacesPath == null || routeTablesPath == null)
+                ThrowTerminatingError(Errors.Record("ExposureNeedsNetwork", ErrorCategory.InvalidArgument,
+                    "Offline exposure needs the region's network interfaces and route tables, saved beside the groups: " +
+                    "-NetworkInterfacePath (aws ec2 describe-network-interfaces > interfaces.json) and -RouteTablePath (aws ec2 describe-route-tables > route-tables.json).", null));
+            var interfaces = ReadNetworkFile(interfacesPath!, NetworkJsonReader.ReadInterfaces);
+            var tables = ReadNetworkFile(routeTablesPath!, NetworkJsonReader.ReadRouteTables);
+            WriteVerbose($"Exposure from {interfaces.Count} network interface(s) and {tables.Count} route table(s), read from files.");
+            return new ExposureMap(interfaces, tables);
+        }
+
+        private List<T> ReadNetworkFile<T>(string path, Func<string, List<T>> read)
+        {
+            var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            try { return read(System.IO.File.ReadAllText(file)); }
+            catch (FormatException e)
+            {
+                ThrowTerminatingError(Errors.Record("InvalidNetworkFile", ErrorCategory.InvalidData, $"'{file}': {e.Message}", file, e));
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(Errors.Record("FileUnreadable", ErrorCategory.ReadError, $"Cannot read '{file}': {e.Message}", file, e));
+            }
+            return new List<T>();
+        }
     }
 
     /// <summary>A failure a worker reports for one thing in its scope (a missing group, a rule), with its own id.</summary>

@@ -180,7 +180,7 @@ namespace SgNarrower.Commands
                 }
             }
             var label = Region?.FirstOrDefault();
-            var exposure = OfflineExposure();
+            var exposure = ReadNetworkExports(NetworkInterfacePath, RouteTablePath, IncludeExposure || Exposure != null);
             foreach (var file in files)
             {
                 // Streamed group by group: memory stays flat however large the export.
@@ -220,36 +220,6 @@ namespace SgNarrower.Commands
                 WriteProgress(new ProgressRecord(3, "Reading " + System.IO.Path.GetFileName(file), "Done") { RecordType = ProgressRecordType.Completed });
                 WriteVerbose($"{file}: {groups} security group(s), {found} open rule(s)");
             }
-        }
-
-        /// <summary>The exposure map from saved network exports, when exposure is asked for offline; null when it is not.</summary>
-        private ExposureMap? OfflineExposure()
-        {
-            bool wanted = IncludeExposure || Exposure != null || NetworkInterfacePath != null || RouteTablePath != null;
-            if (!wanted) return null;
-            if (NetworkInterfacePath == null || RouteTablePath == null)
-                ThrowTerminatingError(Errors.Record("ExposureNeedsNetwork", ErrorCategory.InvalidArgument,
-                    "Offline exposure needs the region's network interfaces and route tables, saved beside the groups: " +
-                    "-NetworkInterfacePath (aws ec2 describe-network-interfaces > interfaces.json) and -RouteTablePath (aws ec2 describe-route-tables > route-tables.json).", null));
-            var interfaces = ReadNetworkFile(NetworkInterfacePath!, NetworkJsonReader.ReadInterfaces);
-            var tables = ReadNetworkFile(RouteTablePath!, NetworkJsonReader.ReadRouteTables);
-            WriteVerbose($"Exposure from {interfaces.Count} network interface(s) and {tables.Count} route table(s).");
-            return new ExposureMap(interfaces, tables);
-        }
-
-        private List<T> ReadNetworkFile<T>(string path, Func<string, List<T>> read)
-        {
-            var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-            try { return read(File.ReadAllText(file)); }
-            catch (Exception e) when (e is FormatException)
-            {
-                ThrowTerminatingError(Errors.Record("InvalidNetworkFile", ErrorCategory.InvalidData, $"'{file}': {e.Message}", file, e));
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                ThrowTerminatingError(Errors.Record("FileUnreadable", ErrorCategory.ReadError, $"Cannot read '{file}': {e.Message}", file, e));
-            }
-            return new List<T>();
         }
 
         private void ScanLive()

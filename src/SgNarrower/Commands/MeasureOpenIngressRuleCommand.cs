@@ -47,6 +47,16 @@ namespace SgNarrower.Commands
         [ValidateNotNullOrEmpty]
         public string? Region { get; set; }
 
+        /// <summary>What carries the groups, from a saved 'aws ec2 describe-network-interfaces' export instead of calls.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? NetworkInterfacePath { get; set; }
+
+        /// <summary>The route tables, from a saved 'aws ec2 describe-route-tables' export instead of calls.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? RouteTablePath { get; set; }
+
         /// <summary>The URL of the flow logs' S3 store, when it differs from -EndpointUrl (used for EC2).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -99,22 +109,38 @@ namespace SgNarrower.Commands
             var accounts = Accounts(session, runId, rules[0].Rule.Region);
             DateTimeOffset since = new DateTimeOffset(Since.ToUniversalTime()), until = new DateTimeOffset(Until.ToUniversalTime());
 
-            // What carries each rule's group, per account and region, in a few calls.
+            // What carries each rule's group, per account and region: from saved exports, or in a few calls.
             var scopes = rules.GroupBy(r => new Scope(r.Rule.OwnerId, r.Rule.Region!)).ToDictionary(g => g.Key, g => g.ToList());
-            var maps = new List<ExposureMap>();
             var accountOf = new Dictionary<Scope, string>();
-            RunScopes(scopes.Keys.ToList(), (scope, sink) =>
+            var saved = ReadNetworkExports(NetworkInterfacePath, RouteTablePath, wanted: false);
+            ExposureMap exposure;
+            if (saved != null)
             {
-                var s = accounts.For(scope.Account, scope.Region);
-                var map = new ExposureReader(s.Ec2(scope.Region), sink.Verbose).Read(scopes[scope].Select(r => r.Rule.GroupId));
-                sink.Write((scope, map, scope.Account ?? s.AccountId(scope.Region)));
-            }, o =>
+                exposure = saved;
+                // The S3 layout needs each rule's account: its own OwnerId, else the caller's (only when S3 is read).
+                if (FlowLogUri != null)
+                    foreach (var scope in scopes.Keys)
+                    {
+                        try { accountOf[scope] = scope.Account ?? accounts.For(null, scope.Region).AccountId(scope.Region); }
+                        catch (Exception e) when (e is AwsServiceException || e is AwsSetupException || e is AccountUnavailableException) { WriteError(ScopeError(scope, e)); }
+                    }
+            }
+            else
             {
-                var (scope, map, account) = ((Scope, ExposureMap, string))o;
-                maps.Add(map);
-                accountOf[scope] = account;
-            }, ScopeError);
-            var exposure = ExposureMap.Merge(maps);
+                var maps = new List<ExposureMap>();
+                RunScopes(scopes.Keys.ToList(), (scope, sink) =>
+                {
+                    var s = accounts.For(scope.Account, scope.Region);
+                    var map = new ExposureReader(s.Ec2(scope.Region), sink.Verbose).Read(scopes[scope].Select(r => r.Rule.GroupId));
+                    sink.Write((scope, map, scope.Account ?? s.AccountId(scope.Region)));
+                }, o =>
+                {
+                    var (scope, map, account) = ((Scope, ExposureMap, string))o;
+                    maps.Add(map);
+                    accountOf[scope] = account;
+                }, ScopeError);
+                exposure = ExposureMap.Merge(maps);
+            }
             var evidence = new FlowEvidence(rules.Select(r => (r.Rule, r.Identity)), exposure, since, until);
 
             // The files: local ones, and in S3 the days of the window for the accounts and regions of the rules.

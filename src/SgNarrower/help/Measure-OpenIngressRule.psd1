@@ -21,6 +21,8 @@ Required IAM actions: ec2:DescribeNetworkInterfaces and ec2:DescribeRouteTables 
         Until         = 'The end of the window (default: now).'
         MaxCidr       = 'At most this many blocks in a rule''s ReplaceWith (1 to 64, default 8).'
         Region        = 'The region of rules that carry none, and of the flow log bucket.'
+        NetworkInterfacePath = 'Which interfaces carry the groups, from a saved ''aws ec2 describe-network-interfaces'' export (or ConvertTo-Json over Get-EC2NetworkInterface) instead of DescribeNetworkInterfaces calls. Needs -RouteTablePath too. With -FlowLogPath, Measure then calls no AWS service.'
+        RouteTablePath = 'The route tables, from a saved ''aws ec2 describe-route-tables'' export (or ConvertTo-Json over Get-EC2RouteTable) instead of DescribeRouteTables calls. Needs -NetworkInterfacePath too.'
         S3EndpointUrl = 'The URL of the flow logs'' S3 store (a VPC endpoint or an S3-compatible store), when it differs from -EndpointUrl, which is used for EC2.'
     }
     Inputs      = @(
@@ -42,6 +44,11 @@ Errors: NoFlowLogs, InvalidWindow, InvalidUri, FileNotFound (terminating); Inval
             Title   = 'Look first'
             Code    = 'Get-OpenIngressRule -Port 22 | Measure-OpenIngressRule -FlowLogPath ./flow-logs -Since (Get-Date).AddDays(-7) | Format-Table GroupId, Rule, Recommendation, ReplaceWith'
             Remarks = 'Reads local .log.gz files; nothing is changed.'
+        }
+        @{
+            Title   = 'Entirely offline, from saved exports'
+            Code    = 'Get-OpenIngressRule -Path groups.json -Region us-east-1 | Measure-OpenIngressRule -FlowLogPath ./flow-logs -NetworkInterfacePath interfaces.json -RouteTablePath route-tables.json'
+            Remarks = 'The groups, interfaces and route tables as the AWS CLI saved them; no AWS call is made.'
         }
     )
     Links       = @('Get-OpenIngressRule', 'Revoke-OpenIngressRule', 'Export-IngressAudit')
