@@ -209,6 +209,9 @@ Describe 'Export-IngressAudit to a local file' {
         $jsonl = Join-Path $TestDrive 'forced.csv'
         Get-Rules | Export-IngressAudit -Path $jsonl -Format JsonLines | Out-Null
         (Get-Content $jsonl -First 1 | ConvertFrom-Json).RecordType | Should -Not -BeNullOrEmpty
+        { Get-Rules | Export-IngressAudit -Path (Join-Path $TestDrive 'x.csv') -BucketName audit -Key 'x.jsonl' @script:S3Args } |
+            Should -Throw -ErrorId 'ParameterConflict,SgNarrower.Commands.ExportIngressAuditCommand'
+        Test-Path (Join-Path $TestDrive 'x.csv') | Should -BeFalse
     }
 
     It 'does not overwrite an existing file unless asked, and leaves it unchanged' {

@@ -77,9 +77,14 @@ namespace SgNarrower.Commands
         protected override void BeginProcessing()
         {
             // A file or key named .csv gets CSV unless -Format says otherwise.
-            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Format))
-                && new[] { Path, Key }.Any(n => n != null && n.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)))
+            var names = new[] { Path, Key }.Where(n => n != null).Select(n => n!).ToList();
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Format)) && names.Any(n => n.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)))
+            {
+                if (names.Any(n => n.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || n.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
+                    ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
+                        $"-Path and -Key name different formats ({string.Join(", ", names)}); one record has one format. Name both alike, or say which with -Format.", null));
                 Format = AuditFormat.Csv;
+            }
             if (Summary && PassThru)
                 ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
                     "-Summary writes the record's summary and -PassThru the rules; give one of them.", null));
