@@ -69,6 +69,11 @@ BeforeAll {
     $oldFile = Join-Path $TestDrive 'old.log.gz'
     Write-Gz $oldFile $old
     & $put "$base/2026/10/01/123456789012_vpcflowlogs_us-east-1_fl-1_20261001T0000Z_c.log.gz" $oldFile
+    # A flow log with Hive-compatible prefixes, hourly, under another prefix.
+    $hive = 'hive/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=us-east-1'
+    & $put "$hive/year=2026/month=11/day=20/hour=12/123456789012_vpcflowlogs_us-east-1_fl-2_20261120T1200Z_a.log.gz" (Join-Path $script:Local 'a/day1.log.gz')
+    & $put "$hive/year=2026/month=11/day=21/hour=05/123456789012_vpcflowlogs_us-east-1_fl-2_20261121T0500Z_b.log.gz" (Join-Path $script:Local 'b/day2.log.gz')
+    & $put "$hive/year=2026/month=10/day=01/hour=00/123456789012_vpcflowlogs_us-east-1_fl-2_20261001T0000Z_c.log.gz" $oldFile
 }
 AfterAll { Stop-TestS3 $script:S3; Stop-TestEc2 $script:Ec2 }
 
@@ -113,6 +118,18 @@ Describe 'Measure-OpenIngressRule' {
         $ssh = $m | Where-Object { $_.GroupId -eq 'sg-0b01' }
         ($ssh.ObservedSources.Address | Sort-Object) | Should -Be @('198.51.100.7', '203.0.113.5', '203.0.113.9')   # not 192.0.2.250, from October
         ($m | Where-Object GroupId -eq 'sg-0b02').ReplaceWith | Should -Be @('192.0.2.0/26', '198.51.100.128/27')
+    }
+
+    It 'reads a flow log delivered with Hive-compatible prefixes' {
+        $m = @(Get-OpenIngressRule @script:Conn | Measure-OpenIngressRule @script:Conn -FlowLogUri 's3://audit/hive' -HiveCompatiblePartitions -S3EndpointUrl $script:S3.Url @script:Window -MaxCidr 2 `
+            -AccessKey $script:S3.AccessKey -SecretKey $script:S3.SecretKey)
+        $ssh = $m | Where-Object { $_.GroupId -eq 'sg-0b01' }
+        ($ssh.ObservedSources.Address | Sort-Object) | Should -Be @('198.51.100.7', '203.0.113.5', '203.0.113.9')
+        ($m | Where-Object GroupId -eq 'sg-0b02').ReplaceWith | Should -Be @('192.0.2.0/26', '198.51.100.128/27')
+        # Without the switch, the default layout holds nothing there.
+        $none = @(Get-OpenIngressRule @script:Conn | Measure-OpenIngressRule @script:Conn -FlowLogUri 's3://audit/hive' -S3EndpointUrl $script:S3.Url @script:Window `
+            -AccessKey $script:S3.AccessKey -SecretKey $script:S3.SecretKey)
+        ($none | Measure-Object FlowRecordCount -Sum).Sum | Should -Be 0
     }
 
     It 'pipes into Export and Revoke: each rule narrowed to its own sources, kept, or closed; the record holds the evidence; Restore undoes it' {

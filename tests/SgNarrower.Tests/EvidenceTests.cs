@@ -220,5 +220,11 @@ public sealed class FlowLogTests
             "vpc/AWSLogs/111111111111/vpcflowlogs/eu-west-1/2026/11/30/",
             "vpc/AWSLogs/111111111111/vpcflowlogs/eu-west-1/2026/12/01/",
         }, days);
+        var hive = FlowLogSources.DayPrefixes(null, "111111111111", "eu-west-1", DateTimeOffset.Parse("2026-11-30T10:00Z"), DateTimeOffset.Parse("2026-12-01T01:00Z"), hive: true).ToList();
+        Assert.Equal(new[]
+        {
+            "AWSLogs/aws-account-id=111111111111/aws-service=vpcflowlogs/aws-region=eu-west-1/year=2026/month=11/day=30/",
+            "AWSLogs/aws-account-id=111111111111/aws-service=vpcflowlogs/aws-region=eu-west-1/year=2026/month=12/day=01/",
+        }, hive);
     }
 }

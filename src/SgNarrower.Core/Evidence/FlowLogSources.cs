@@ -49,15 +49,18 @@ namespace SgNarrower.Evidence
         }
 
         /// <summary>
-        /// The day prefixes under a flow log's S3 destination for one account and region:
-        /// &lt;prefix&gt;/AWSLogs/&lt;account&gt;/vpcflowlogs/&lt;region&gt;/yyyy/MM/dd/ for each day of the window (a listing
-        /// of a day takes its hourly partitions too).
+        /// The day prefixes under a flow log's S3 destination for one account and region, for each day of the window:
+        /// &lt;prefix&gt;/AWSLogs/&lt;account&gt;/vpcflowlogs/&lt;region&gt;/yyyy/MM/dd/ by default, or with Hive-compatible
+        /// partitions &lt;prefix&gt;/AWSLogs/aws-account-id=&lt;account&gt;/aws-service=vpcflowlogs/aws-region=&lt;region&gt;/year=yyyy/month=MM/day=dd/.
+        /// A listing of a day takes its hourly partitions too.
         /// </summary>
-        public static IEnumerable<string> DayPrefixes(string? prefix, string account, string region, DateTimeOffset since, DateTimeOffset until)
+        public static IEnumerable<string> DayPrefixes(string? prefix, string account, string region, DateTimeOffset since, DateTimeOffset until, bool hive = false)
         {
             var root = string.IsNullOrEmpty(prefix) ? "" : prefix!.TrimEnd('/') + "/";
             for (var day = since.UtcDateTime.Date; day <= until.UtcDateTime.Date; day = day.AddDays(1))
-                yield return $"{root}AWSLogs/{account}/vpcflowlogs/{region}/{day.ToString("yyyy/MM/dd", CultureInfo.InvariantCulture)}/";
+                yield return hive
+                    ? $"{root}AWSLogs/aws-account-id={account}/aws-service=vpcflowlogs/aws-region={region}/{day.ToString("'year='yyyy'/month='MM'/day='dd", CultureInfo.InvariantCulture)}/"
+                    : $"{root}AWSLogs/{account}/vpcflowlogs/{region}/{day.ToString("yyyy/MM/dd", CultureInfo.InvariantCulture)}/";
         }
     }
 }

@@ -32,6 +32,10 @@ namespace SgNarrower.Commands
         [ValidateNotNullOrEmpty]
         public string[]? FlowLogPath { get; set; }
 
+        /// <summary>The flow log delivers with Hive-compatible S3 prefixes (its HiveCompatiblePartitions destination option).</summary>
+        [Parameter]
+        public SwitchParameter HiveCompatiblePartitions { get; set; }
+
         [Parameter]
         public DateTime Since { get; set; } = DateTime.UtcNow.AddDays(-30);
 
@@ -152,7 +156,7 @@ namespace SgNarrower.Commands
                 var (bucket, prefix) = ParseUri(uri);
                 var s3 = session.S3(ResolveRegion(session, Region ?? rules[0].Rule.Region));
                 foreach (var scope in accountOf)
-                    foreach (var dayPrefix in FlowLogSources.DayPrefixes(prefix, scope.Value, scope.Key.Region, since, until))
+                    foreach (var dayPrefix in FlowLogSources.DayPrefixes(prefix, scope.Value, scope.Key.Region, since, until, HiveCompatiblePartitions))
                     {
                         string? token = null;
                         do

@@ -21,6 +21,7 @@ Required IAM actions: ec2:DescribeNetworkInterfaces and ec2:DescribeRouteTables 
         Until         = 'The end of the window (default: now).'
         MaxCidr       = 'At most this many blocks in a rule''s ReplaceWith (1 to 64, default 8).'
         Region        = 'The region of rules that carry none, and of the flow log bucket.'
+        HiveCompatiblePartitions = 'With -FlowLogUri: the flow log was created with Hive-compatible S3 prefixes (its HiveCompatiblePartitions destination option), so files are under AWSLogs/aws-account-id=<account>/aws-service=vpcflowlogs/aws-region=<region>/year=<yyyy>/month=<mm>/day=<dd>/ (hourly partitions too).'
         NetworkInterfacePath = 'Which interfaces carry the groups, from a saved ''aws ec2 describe-network-interfaces'' export (or ConvertTo-Json over Get-EC2NetworkInterface) instead of DescribeNetworkInterfaces calls. Needs -RouteTablePath too. With -FlowLogPath, Measure then calls no AWS service.'
         RouteTablePath = 'The route tables, from a saved ''aws ec2 describe-route-tables'' export (or ConvertTo-Json over Get-EC2RouteTable) instead of DescribeRouteTables calls. Needs -NetworkInterfacePath too.'
         S3EndpointUrl = 'The URL of the flow logs'' S3 store (a VPC endpoint or an S3-compatible store), when it differs from -EndpointUrl, which is used for EC2.'
