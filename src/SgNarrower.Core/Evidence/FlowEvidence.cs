@@ -43,6 +43,25 @@ namespace SgNarrower.Evidence
                 Identity = identity;
                 // A prefix-list rule is open in the family of its open entry.
                 Ipv6 = identity.Source.Kind == SourceKind.Ipv6Cidr || (rule.OpenEntry != null && rule.OpenEntry.IndexOf(':') >= 0);
+                _kind = identity.Kind;
+                _number = int.TryParse(identity.Protocol, out int n) ? n : -2;
+            }
+            // Classified once: the checks below run for every record.
+            private readonly ProtocolKind _kind;
+            private readonly int _number;
+
+            /// <summary>Whether the rule would admit this traffic: its protocol (number; -1 all) and ports (ICMP: any). The family is the caller's check.</summary>
+            public bool Admits(int protocol, int port)
+            {
+                switch (_kind)
+                {
+                    case ProtocolKind.All: return true;
+                    case ProtocolKind.Tcp: return protocol == 6 && port >= Identity.FromPort && port <= Identity.ToPort;
+                    case ProtocolKind.Udp: return protocol == 17 && port >= Identity.FromPort && port <= Identity.ToPort;
+                    case ProtocolKind.Icmp: return protocol == 1;
+                    case ProtocolKind.Icmpv6: return protocol == 58;
+                    default: return _number == protocol;
+                }
             }
             public OpenIngressRule Rule { get; }
             public RuleIdentity Identity { get; }
@@ -67,7 +86,7 @@ namespace SgNarrower.Evidence
             /// <summary>Whether any rule here would admit this traffic (checked before any string is made).</summary>
             public bool AdmitsAny(int protocol, int port, bool ipv6)
             {
-                foreach (var c in Counters) if (c.Ipv6 == ipv6 && Admits(c.Identity, protocol, port)) return true;
+                foreach (var c in Counters) if (c.Ipv6 == ipv6 && c.Admits(protocol, port)) return true;
                 return false;
             }
         }
@@ -125,7 +144,8 @@ namespace SgNarrower.Evidence
             return null;
         }
 
-        private static int Hash(byte[] bytes, int from, int to)
+        /// <summary>FNV-1a over bytes: how interface ids (and the reader's sources) are found without making strings.</summary>
+        internal static int Hash(byte[] bytes, int from, int to)
         {
             unchecked
             {
@@ -142,26 +162,12 @@ namespace SgNarrower.Evidence
             {
                 foreach (var c in target.Counters)
                 {
-                    if (c.Ipv6 != ipv6 || !Admits(c.Identity, protocol, port)) continue;
+                    if (c.Ipv6 != ipv6 || !c.Admits(protocol, port)) continue;
                     c.Records++;
                     if (!c.Sources.TryGetValue(src, out var n)) c.Sources[src] = n = new long[2];
                     n[0]++;
                     n[1] += packets;
                 }
-            }
-        }
-
-        /// <summary>Whether the rule would admit this traffic: its protocol (number; -1 all) and ports (ICMP: any). The family is the caller's check.</summary>
-        public static bool Admits(RuleIdentity rule, int protocol, int port)
-        {
-            switch (rule.Kind)
-            {
-                case ProtocolKind.All: return true;
-                case ProtocolKind.Tcp: return protocol == 6 && port >= rule.FromPort && port <= rule.ToPort;
-                case ProtocolKind.Udp: return protocol == 17 && port >= rule.FromPort && port <= rule.ToPort;
-                case ProtocolKind.Icmp: return protocol == 1;
-                case ProtocolKind.Icmpv6: return protocol == 58;
-                default: return int.TryParse(rule.Protocol, out int n) && n == protocol;
             }
         }
 

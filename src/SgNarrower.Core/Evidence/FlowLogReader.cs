@@ -145,9 +145,7 @@ namespace SgNarrower.Evidence
 
         private string Source(byte[] b, int from, int to)
         {
-            uint h = 2166136261;
-            unchecked { for (int i = from; i < to; i++) h = (h ^ b[i]) * 16777619; }
-            int key = (int)h;
+            int key = FlowEvidence.Hash(b, from, to);
             if (_sources.TryGetValue(key, out var known))
             {
                 foreach (var s in known)

@@ -4,6 +4,8 @@ using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using SgNarrower.Audit;
+using SgNarrower.Services;
 
 namespace SgNarrower.Evidence
 {
@@ -39,13 +41,63 @@ namespace SgNarrower.Evidence
                 if (Directory.Exists(p))
                 {
                     foreach (var f in Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories)
-                                 .Where(f => f.EndsWith(".log", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".log.gz", StringComparison.OrdinalIgnoreCase))
+                                 .Where(IsFlowLogName)
                                  .OrderBy(f => f, StringComparer.Ordinal))
                         yield return new FlowLogFile(f, () => File.OpenRead(f));
                 }
                 else if (File.Exists(p)) { var f = p; yield return new FlowLogFile(f, () => File.OpenRead(f)); }
                 else throw new FileNotFoundException($"No flow log file or folder at '{p}'.", p);
             }
+        }
+
+        /// <summary>Flow logs are delivered as .log.gz (text, gzipped); .log is a copy unpacked by hand.</summary>
+        public static bool IsFlowLogName(string name) =>
+            name.EndsWith(".log.gz", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".log", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>A flow log's S3 destination as configured on it: s3://bucket or s3://bucket/prefix, checked.</summary>
+        public static (string Bucket, string? Prefix) ParseS3Uri(string uri)
+        {
+            if (!uri.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)) throw new FormatException($"'{uri}' is not s3://bucket or s3://bucket/prefix.");
+            var rest = uri.Substring(5);
+            int slash = rest.IndexOf('/');
+            var bucket = slash < 0 ? rest : rest.Substring(0, slash);
+            var prefix = slash < 0 ? null : rest.Substring(slash + 1).TrimEnd('/');
+            S3Names.CheckBucket(bucket);
+            if (!string.IsNullOrEmpty(prefix)) S3Names.CheckPrefix(prefix!);
+            return (bucket, string.IsNullOrEmpty(prefix) ? null : prefix);
+        }
+
+        /// <summary>
+        /// The flow log files under an S3 destination for the window's days, each (account, region) listed once. A listing
+        /// that fails is handed to <paramref name="failed"/> (with the prefix it was for) and the other days go on.
+        /// </summary>
+        public static List<FlowLogFile> InS3(IS3Api s3, string uri, IEnumerable<(string Account, string Region)> scopes,
+            DateTimeOffset since, DateTimeOffset until, bool hive, Action<AwsServiceException, string> failed)
+        {
+            var (bucket, prefix) = ParseS3Uri(uri);
+            var files = new List<FlowLogFile>();
+            foreach (var (account, region) in scopes.Distinct())
+                foreach (var dayPrefix in DayPrefixes(prefix, account, region, since, until, hive))
+                {
+                    string? token = null;
+                    do
+                    {
+                        Page<string> page;
+                        try { page = s3.ListKeys(bucket, dayPrefix, token); }
+                        catch (AwsServiceException e)
+                        {
+                            failed(e, $"s3://{bucket}/{dayPrefix}");
+                            break;
+                        }
+                        foreach (var key in page.Items.Where(IsFlowLogName))
+                        {
+                            var k = key;
+                            files.Add(new FlowLogFile($"s3://{bucket}/{k}", () => s3.OpenObject(bucket, k)));
+                        }
+                        token = page.NextToken;
+                    } while (token != null);
+                }
+            return files;
         }
 
         /// <summary>

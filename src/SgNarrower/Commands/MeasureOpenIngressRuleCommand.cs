@@ -77,21 +77,9 @@ namespace SgNarrower.Commands
                 ThrowTerminatingError(Errors.Record("InvalidWindow", ErrorCategory.InvalidArgument, $"-Until ({Until:u}) must come after -Since ({Since:u}).", null));
             foreach (var uri in FlowLogUri ?? Array.Empty<string>())
             {
-                try { ParseUri(uri); }
+                try { FlowLogSources.ParseS3Uri(uri); }
                 catch (FormatException e) { ThrowTerminatingError(Errors.Record("InvalidUri", ErrorCategory.InvalidArgument, e.Message, uri, e)); }
             }
-        }
-
-        private static (string Bucket, string? Prefix) ParseUri(string uri)
-        {
-            if (!uri.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)) throw new FormatException($"'{uri}' is not s3://bucket or s3://bucket/prefix.");
-            var rest = uri.Substring(5);
-            int slash = rest.IndexOf('/');
-            var bucket = slash < 0 ? rest : rest.Substring(0, slash);
-            var prefix = slash < 0 ? null : rest.Substring(slash + 1).TrimEnd('/');
-            S3Names.CheckBucket(bucket);
-            if (!string.IsNullOrEmpty(prefix)) S3Names.CheckPrefix(prefix!);
-            return (bucket, string.IsNullOrEmpty(prefix) ? null : prefix);
         }
 
         protected override void ProcessRecord()
@@ -153,29 +141,9 @@ namespace SgNarrower.Commands
             catch (FileNotFoundException e) { ThrowTerminatingError(Errors.Record("FileNotFound", ErrorCategory.ObjectNotFound, e.Message, e.FileName, e)); }
             foreach (var uri in FlowLogUri ?? Array.Empty<string>())
             {
-                var (bucket, prefix) = ParseUri(uri);
                 var s3 = session.S3(ResolveRegion(session, Region ?? rules[0].Rule.Region));
-                foreach (var scope in accountOf)
-                    foreach (var dayPrefix in FlowLogSources.DayPrefixes(prefix, scope.Value, scope.Key.Region, since, until, HiveCompatiblePartitions))
-                    {
-                        string? token = null;
-                        do
-                        {
-                            Page<string> page;
-                            try { page = s3.ListKeys(bucket, dayPrefix, token); }
-                            catch (AwsServiceException e)
-                            {
-                                WriteError(Errors.Aws(e, $"s3://{bucket}/{dayPrefix}", uri));
-                                break;
-                            }
-                            foreach (var key in page.Items.Where(k => k.EndsWith(".log.gz", StringComparison.OrdinalIgnoreCase) || k.EndsWith(".log", StringComparison.OrdinalIgnoreCase)))
-                            {
-                                var k = key;
-                                files.Add(new FlowLogFile($"s3://{bucket}/{k}", () => s3.OpenObject(bucket, k)));
-                            }
-                            token = page.NextToken;
-                        } while (token != null);
-                    }
+                files.AddRange(FlowLogSources.InS3(s3, uri, accountOf.Select(a => (a.Value, a.Key.Region)), since, until, HiveCompatiblePartitions,
+                    (e, where) => WriteError(Errors.Aws(e, where, uri))));
             }
             WriteVerbose($"{files.Count} flow log file(s) for {evidence.InterfaceIds.Count} network interface(s), {since:u} to {until:u}");
 
