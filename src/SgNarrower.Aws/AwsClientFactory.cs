@@ -116,7 +116,7 @@ namespace SgNarrower.AwsSdk
                 ValidateRegion(region);
                 // One pacer per (account, region): this session is one account.
                 var policy = _policies.GetOrAdd(region, _ => new CallPolicy(_connection.RateShare, _connection.ThrottlePatience));
-                return _ec2.GetOrAdd(region, r => new Lazy<Ec2Api>(() => new Ec2Api(r, _credentials, SdkConfig.Ec2(r, _connection.EndpointUrl ?? ConfiguredEndpoints.For("EC2", _profileEndpoint)), policy))).Value;
+                return _ec2.GetOrAdd(region, r => new Lazy<Ec2Api>(() => new Ec2Api(r, _credentials, SdkConfig.Ec2(r, _connection.EndpointUrl ?? ConfiguredEndpoints.For("EC2", _profileEndpoint)), policy, () => _accountId))).Value;
             }
 
             public IS3Api S3(string region)
@@ -234,11 +234,20 @@ namespace SgNarrower.AwsSdk
         /// <summary>EC2 clients make one attempt per call: <see cref="CallPolicy"/> paces, waits out throttling and retries.</summary>
         public static Amazon.EC2.AmazonEC2Config Ec2(string region, string? endpointUrl)
         {
-            var config = new Amazon.EC2.AmazonEC2Config { RetryMode = RequestRetryMode.Standard, MaxErrorRetry = 0 };
+            // No retry of the SDK's own, a stale pooled connection's included: a retried revoke or authorize after a
+            // reply that never came would answer NotFound or Duplicate for the first attempt's effect, and the caller
+            // must know that a reply was lost to read that right.
+            var config = new Amazon.EC2.AmazonEC2Config { RetryMode = RequestRetryMode.Standard, MaxErrorRetry = 0, MaxStaleConnectionRetries = 0 };
             Apply(config, region, endpointUrl);
             return config;
         }
 
+        /// <summary>
+        /// The client's region and, whatever sets its endpoint (-EndpointUrl, AWS_ENDPOINT_URL(_&lt;SERVICE&gt;), a
+        /// profile's endpoint_url), the region it signs for. With a configured endpoint the SDK would otherwise sign
+        /// for the region of its own chain (AWS_REGION, the default profile), not the one this client works in, and
+        /// an endpoint that serves every region picks the region's state by that signature.
+        /// </summary>
         public static void Apply(Amazon.Runtime.ClientConfig config, string region, string? endpointUrl)
         {
             if (string.IsNullOrEmpty(endpointUrl))
@@ -250,8 +259,8 @@ namespace SgNarrower.AwsSdk
                 if (!Uri.TryCreate(endpointUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
                     throw new AwsSetupException("InvalidEndpointUrl", $"-EndpointUrl '{endpointUrl}' is not an http or https URL.");
                 config.ServiceURL = endpointUrl;
-                config.AuthenticationRegion = region;
             }
+            config.AuthenticationRegion = region;
         }
     }
 }

@@ -14,12 +14,15 @@ namespace SgNarrower.AwsSdk
     {
         private readonly AmazonEC2Client _client;
         private readonly CallPolicy _policy;
+        private readonly Func<string?> _account;
 
-        public Ec2Api(string region, AWSCredentials credentials, AmazonEC2Config config, CallPolicy policy)
+        /// <param name="account">The account this client works in, where the session knows it already (else null).</param>
+        public Ec2Api(string region, AWSCredentials credentials, AmazonEC2Config config, CallPolicy policy, Func<string?> account)
         {
             Region = region;
             _client = new AmazonEC2Client(credentials, config);
             _policy = policy;
+            _account = account;
         }
 
         public string Region { get; }
@@ -31,7 +34,9 @@ namespace SgNarrower.AwsSdk
             if (query.GroupIds.Count > 0) request.Filters.Add(new Filter("group-id", query.GroupIds.ToList()));
             if (query.VpcIds.Count > 0) request.Filters.Add(new Filter("vpc-id", query.VpcIds.ToList()));
             var response = Call("DescribeSecurityGroups", () => _client.DescribeSecurityGroupsAsync(request));
-            var groups = (response.SecurityGroups ?? new List<SecurityGroup>()).Select(ToSnapshot).ToList();
+            var answer = (response.SecurityGroups ?? new List<SecurityGroup>()).Where(g => g != null).ToList();
+            foreach (var g in answer) CheckScope("DescribeSecurityGroups", "group " + g.GroupId, g.SecurityGroupArn, g.OwnerId);
+            var groups = answer.Select(ToSnapshot).ToList();
             return new Page<SecurityGroupSnapshot>(groups, response.NextToken);
         }
 
@@ -44,7 +49,9 @@ namespace SgNarrower.AwsSdk
                 Filters = new List<Filter> { new Filter("group-id", groupIds.ToList()) },
             };
             var response = Call("DescribeSecurityGroupRules", () => _client.DescribeSecurityGroupRulesAsync(request));
-            var rules = (response.SecurityGroupRules ?? new List<SecurityGroupRule>()).Select(ToRuleInfo).ToList();
+            var answer = (response.SecurityGroupRules ?? new List<SecurityGroupRule>()).Where(r => r != null).ToList();
+            foreach (var r in answer) CheckScope("DescribeSecurityGroupRules", "rule " + r.SecurityGroupRuleId, r.SecurityGroupRuleArn, r.GroupOwnerId);
+            var rules = answer.Select(ToRuleInfo).ToList();
             return new Page<SecurityGroupRuleInfo>(rules, response.NextToken);
         }
 
@@ -52,9 +59,12 @@ namespace SgNarrower.AwsSdk
         {
             var request = new RevokeSecurityGroupIngressRequest { GroupId = groupId, SecurityGroupRuleIds = ruleIds.ToList() };
             var response = Call("RevokeSecurityGroupIngress", () => _client.RevokeSecurityGroupIngressAsync(request));
-            // EC2 lists exactly what it removed. A reply without the list proves nothing: the caller verifies.
-            return (response.RevokedSecurityGroupRules ?? new List<RevokedSecurityGroupRule>())
+            // EC2 lists what it removed. A revoke by rule ids is all or nothing: a reply that says true and leaves
+            // nothing unknown removed every rule asked for, listed or not. Anything else proves nothing: the caller verifies.
+            var listed = (response.RevokedSecurityGroupRules ?? new List<RevokedSecurityGroupRule>())
                 .Where(r => r?.SecurityGroupRuleId != null).Select(r => r.SecurityGroupRuleId).ToList();
+            bool unknown = (response.UnknownIpPermissions ?? new List<IpPermission>()).Any(p => p != null);
+            return listed.Count == 0 && response.Return == true && !unknown ? ruleIds.ToList() : listed;
         }
 
         public IReadOnlyList<SecurityGroupRuleInfo> AuthorizeIngress(string groupId, IReadOnlyList<RuleGrant> grants, IReadOnlyDictionary<string, string>? tags)
@@ -82,7 +92,9 @@ namespace SgNarrower.AwsSdk
         private static SecurityGroupRuleRequest ToRuleRequest(RuleGrant grant)
         {
             var r = grant.Identity;
-            var request = new SecurityGroupRuleRequest { IpProtocol = r.Protocol, FromPort = r.FromPort, ToPort = r.ToPort, Description = grant.Description };
+            var request = new SecurityGroupRuleRequest { IpProtocol = r.Protocol, FromPort = r.FromPort, ToPort = r.ToPort, Description = grant.Description ?? "" };
+            // The description is always sent, an empty one included: the reference does not say whether an omitted
+            // one is kept or cleared, and an edit must leave the rule exactly as meant (a restore as recorded).
             switch (r.Source.Kind)
             {
                 case SourceKind.Ipv4Cidr: request.CidrIpv4 = r.Source.Value; break;
@@ -123,13 +135,53 @@ namespace SgNarrower.AwsSdk
 
         public void Dispose() => _client.Dispose();
 
+        /// <summary>
+        /// AWS's own answer says where a group or rule lives: its ARN (arn:&lt;partition&gt;:ec2:&lt;region&gt;:&lt;account&gt;:...)
+        /// and its owner. An answer from another region or account than this client's is never acted on: an endpoint
+        /// that served it read another scope's state (a request signed for the wrong region, a misrouted proxy).
+        /// </summary>
+        private void CheckScope(string action, string what, string? arn, string? ownerId)
+        {
+            var account = _account();
+            if (!string.IsNullOrEmpty(arn))
+            {
+                var parts = arn!.Split(':');
+                if (parts.Length < 6 || parts[0] != "arn" || parts[2] != "ec2")
+                    throw WrongScope(action, what, $"an ARN that is not EC2's ({arn})");
+                if (!string.Equals(parts[3], Region, StringComparison.Ordinal))
+                    throw WrongScope(action, what, $"region {parts[3]} ({arn})");
+                if (account != null && !string.Equals(parts[4], account, StringComparison.Ordinal))
+                    throw WrongScope(action, what, $"account {parts[4]} ({arn})");
+                if (!string.IsNullOrEmpty(ownerId) && !string.Equals(parts[4], ownerId, StringComparison.Ordinal))
+                    throw WrongScope(action, what, $"account {parts[4]} in its ARN but owner {ownerId}");
+            }
+            if (account != null && !string.IsNullOrEmpty(ownerId) && !string.Equals(ownerId, account, StringComparison.Ordinal))
+                throw WrongScope(action, what, $"account {ownerId}");
+        }
+
+        private AwsServiceException WrongScope(string action, string what, string found)
+        {
+            var account = _account();
+            var meant = account == null ? $"region {Region}" : $"account {account}, region {Region}";
+            return new AwsServiceException("ec2", action, "WrongScope",
+                $"EC2 answered for another scope than the one asked: {meant} was asked, and {what} is from {found}. Nothing is changed in {meant}. Check the endpoint (-EndpointUrl, AWS_ENDPOINT_URL, a profile's endpoint_url) and that it routes each region and account apart.", 0);
+        }
+
         private T Call<T>(string action, Func<Task<T>> call) => _policy.Run("ec2", action, call);
 
         public Page<NetworkInterfaceInfo> DescribeNetworkInterfaces(IReadOnlyList<string> groupIds, string? nextToken)
         {
             var request = new DescribeNetworkInterfacesRequest { MaxResults = 1000, NextToken = nextToken, Filters = new List<Filter> { new Filter("group-id", groupIds.ToList()) } };
             var response = Call("DescribeNetworkInterfaces", () => _client.DescribeNetworkInterfacesAsync(request));
-            var items = (response.NetworkInterfaces ?? new List<NetworkInterface>()).Where(n => n != null).Select(n => new NetworkInterfaceInfo
+            var answer = (response.NetworkInterfaces ?? new List<NetworkInterface>()).Where(n => n != null).ToList();
+            foreach (var n in answer)
+            {
+                CheckScope("DescribeNetworkInterfaces", "interface " + n.NetworkInterfaceId, null, n.OwnerId);
+                // A zone's name starts with its region's (us-east-1a); zone ids (use1-az1) do not, and are not checked.
+                if (!string.IsNullOrEmpty(n.AvailabilityZone) && !n.AvailabilityZone.StartsWith(Region, StringComparison.Ordinal))
+                    throw WrongScope("DescribeNetworkInterfaces", "interface " + n.NetworkInterfaceId, $"zone {n.AvailabilityZone}");
+            }
+            var items = answer.Select(n => new NetworkInterfaceInfo
             {
                 NetworkInterfaceId = n.NetworkInterfaceId ?? "",
                 VpcId = n.VpcId,

@@ -80,7 +80,7 @@ namespace SgNarrower.AwsSdk
     /// </summary>
     internal sealed class CallPolicy : IDisposable
     {
-        public const int TransientAttempts = 4;
+        public const int TransientAttempts = 6;
         private static readonly ThreadLocal<Random> Jitter = new ThreadLocal<Random>(() => new Random(Guid.NewGuid().GetHashCode()));
         private readonly Pacer _pacer;
         private readonly TimeSpan _patience;
@@ -106,21 +106,30 @@ namespace SgNarrower.AwsSdk
                 {
                     return SdkCalls.Run(service, action, call);
                 }
-                catch (AwsServiceException e) when (IsThrottling(e))
+                catch (AwsServiceException e)
                 {
-                    throttles++;
-                    Interlocked.Increment(ref _throttled);
-                    var pause = Backoff(throttles, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
-                    if (clock.Elapsed + pause > _patience)
-                        throw new AwsServiceException(service, action, e.ErrorCode,
-                            $"{action} was throttled {throttles} time(s) over {clock.Elapsed.TotalSeconds:F0} s of patient waiting (limit {_patience.TotalSeconds:F0} s): the account's request rate is being spent elsewhere too.",
-                            e.StatusCode, e);
-                    Thread.Sleep(pause);
-                }
-                catch (AwsServiceException e) when (IsTransient(e) && transient < TransientAttempts - 1)
-                {
-                    transient++;
-                    Thread.Sleep(Backoff(transient, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2)));
+                    if (IsThrottling(e))
+                    {
+                        throttles++;
+                        Interlocked.Increment(ref _throttled);
+                        var pause = Backoff(throttles, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
+                        if (clock.Elapsed + pause > _patience)
+                            throw new AwsServiceException(service, action, e.ErrorCode,
+                                $"{action} was throttled {throttles} time(s) over {clock.Elapsed.TotalSeconds:F0} s of patient waiting (limit {_patience.TotalSeconds:F0} s): the account's request rate is being spent elsewhere too.",
+                                e.StatusCode, e) { AfterLostReply = transient > 0 };
+                        Thread.Sleep(pause);
+                        continue;
+                    }
+                    if (IsTransient(e) && transient < TransientAttempts - 1)
+                    {
+                        transient++;
+                        Thread.Sleep(Backoff(transient, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2)));
+                        continue;
+                    }
+                    // An error after an attempt without a reply may be that attempt's own effect (a revoke retried
+                    // after a lost reply meets NotFound): marked, so that the caller lets a describe decide.
+                    if (transient > 0) e.AfterLostReply = true;
+                    throw;
                 }
             }
         }

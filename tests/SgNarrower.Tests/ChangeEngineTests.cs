@@ -185,7 +185,7 @@ public sealed class ChangeEngineTests
     }
 
     [Fact]
-    public void A_rule_removed_between_plan_and_revoke_is_reported_from_one_more_describe()
+    public void A_rule_someone_else_removed_between_plan_and_revoke_is_already_absent_never_revoked()
     {
         var a = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
         var b = _ec2.Add("sg-1", "tcp", 80, 80, "0.0.0.0/0");
@@ -193,10 +193,24 @@ public sealed class ChangeEngineTests
 
         var results = Revoke(new[] { Of(a, "sg-1"), Of(b, "sg-1") });
 
-        // b was there when planned and is gone after this run's call: EC2 cannot tell who removed it.
-        Assert.All(results, r => Assert.Equal(ChangeStatus.Revoked, r.Status));
+        // EC2 answered this run's call with NotFound, so the call changed nothing: b was removed by someone else.
+        Assert.Equal(ChangeStatus.Revoked, results[0].Status);
+        Assert.Equal(ChangeStatus.AlreadyAbsent, results[1].Status);
+        Assert.Contains("removed by someone else", results[1].Error);
+        Assert.Null(results[1].ErrorId);
         Assert.Empty(_ec2.Groups["sg-1"]);
         Assert.Equal(2, _ec2.Count("RevokeSecurityGroupIngress"));
+    }
+
+    [Fact]
+    public void A_grant_someone_else_made_between_plan_and_restore_is_already_present_never_restored()
+    {
+        _ec2.Group("sg-1");
+        _ec2.OnNext("AuthorizeSecurityGroupIngress", () => _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0"));
+        var result = Assert.Single(Restore(Record(new[] { Rule("sg-1", "tcp", 22, 22, "0.0.0.0/0") }, "run-A")));
+        // The authorize was answered with Duplicate: this run granted nothing.
+        Assert.Equal(ChangeStatus.AlreadyPresent, result.Status);
+        Assert.Single(_ec2.Groups["sg-1"]);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class Ec2HttpTests : IDisposable
     private int Calls(string action, bool lost = false) => _server.Service.Calls().Count(c => c.Action == action && (!lost || c.ReplyLost));
 
     [Fact]
-    public void The_sdk_retries_a_lost_revoke_reply_and_the_rules_are_still_reported_revoked()
+    public void A_lost_revoke_reply_is_retried_and_the_rules_are_still_reported_revoked()
     {
         World("us-east-1", Group("sg-1", Open("tcp", 22, 22, "0.0.0.0/0", "ssh"), Open("-1", -1, -1, "::/0"), Open("tcp", 443, 443, "10.0.0.0/8", "private")));
         var open = OpenRules("us-east-1");
@@ -71,7 +71,7 @@ public sealed class Ec2HttpTests : IDisposable
 
         Assert.All(results, r => Assert.Equal(ChangeStatus.Revoked, r.Status));
         Assert.Equal(1, Calls("RevokeSecurityGroupIngress", lost: true));
-        Assert.True(Calls("RevokeSecurityGroupIngress") >= 2, "the SDK retried the call whose reply was lost");
+        Assert.True(Calls("RevokeSecurityGroupIngress") >= 2, "the call whose reply was lost was tried again");
         Assert.Equal(new[] { "sg-1 tcp 443 443 10.0.0.0/8 'private'" }, RuleSet("us-east-1"));
     }
 
@@ -131,6 +131,27 @@ public sealed class Ec2HttpTests : IDisposable
         Assert.Empty(OpenRules("us-west-2"));
         Assert.Single(OpenRules("us-east-2"));
         Assert.All(_server.Service.Calls(), c => Assert.Equal("us-west-2", c.Region));
+    }
+
+    [Fact]
+    public void An_answer_from_another_region_stops_the_scope_with_wrong_scope_and_nothing_changes()
+    {
+        World("us-east-2", Group("sg-1", Open("tcp", 22, 22, "0.0.0.0/0")));
+        World("eu-west-1", Group("sg-1", Open("tcp", 22, 22, "0.0.0.0/0")), Group("sg-2", Open("tcp", 3389, 3389, "0.0.0.0/0")));
+        var west = OpenRules("eu-west-1");
+        // An endpoint that answers every request from us-east-2, whatever region it was signed for.
+        _server.Service.PinnedRegion = "us-east-2";
+
+        var results = Run(PlanKind.Revoke, west);
+
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r => Assert.Equal((ChangeStatus.Failed, "WrongScope"), (r.Status, r.ErrorId)));
+        Assert.Contains("region eu-west-1 was asked", results[0].Error);
+        Assert.Contains("region us-east-2", results[0].Error);
+        Assert.DoesNotContain(_server.Service.Calls(), c => c.Action.StartsWith("Revoke") || c.Action.StartsWith("Authorize") || c.Action.StartsWith("Modify"));
+        _server.Service.PinnedRegion = null;
+        Assert.Single(OpenRules("us-east-2"));
+        Assert.Equal(2, OpenRules("eu-west-1").Count);
     }
 
     [Fact]

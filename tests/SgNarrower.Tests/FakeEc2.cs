@@ -44,7 +44,7 @@ public sealed class FakeEc2 : IEc2Api
     /// <summary>The rule set as comparable text: id-free, so a restore that gives new ids compares equal.</summary>
     public List<string> RuleSet(string groupId) => Groups[groupId].Select(r => $"{r.Identity} '{r.Description}'").OrderBy(x => x, StringComparer.Ordinal).ToList();
 
-    /// <summary>The next call of the action is applied, and its reply lost: the SDK retries it once.</summary>
+    /// <summary>The next call of the action is applied, and its reply lost: the call policy retries it once.</summary>
     public void LoseNextReply(string action) => _faults.Add((action, () => new LostReply()));
     public void FailNext(string action, string code, int status = 400) => _faults.Add((action, () => new AwsServiceException("ec2", action, code, "Injected " + code, status)));
     public void OnNext(string action, Action sideEffect) => _faults.Add((action, () => { sideEffect(); return null; }));
@@ -63,8 +63,13 @@ public sealed class FakeEc2 : IEc2Api
             if (e is LostReply)
             {
                 apply();
-                Calls.Add(action);      // the SDK's retry
-                return apply();
+                Calls.Add(action);      // the call policy's retry, whose error may answer the first attempt's effect
+                try { return apply(); }
+                catch (AwsServiceException retried)
+                {
+                    retried.AfterLostReply = true;
+                    throw;
+                }
             }
             if (e != null) throw e;
         }

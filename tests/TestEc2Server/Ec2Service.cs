@@ -44,6 +44,7 @@ public sealed class Ec2Service
         lock (_gate)
         {
             _world = world;
+            PinnedRegion = null;
             _regions = new(StringComparer.Ordinal);
             _network = new(StringComparer.Ordinal);
             void Add(string account, Dictionary<string, RegionSpec> regions)
@@ -122,6 +123,9 @@ public sealed class Ec2Service
 
     public void AddFault(FaultSpec fault) { lock (_gate) _faults.Add(fault); }
     public List<CallRecord> Calls() { lock (_gate) return _calls.ToList(); }
+    /// <summary>When set, every request is answered from this region's state (a misrouting endpoint), whatever it was signed for.</summary>
+    public string? PinnedRegion { get; set; }
+
     public void ResetCalls() { lock (_gate) _calls.Clear(); }
 
     /// <summary>Removes rules behind the module's back (another admin, a race) by id.</summary>
@@ -162,7 +166,7 @@ public sealed class Ec2Service
                 throw new Ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.");
             }
             bool lose = InjectFault(action, region, p.GetValueOrDefault("GroupId"));
-            var reply = Apply(action, region, p);
+            var reply = Apply(action, PinnedRegion ?? region, p);
             if (lose)
             {
                 call.ReplyLost = true;

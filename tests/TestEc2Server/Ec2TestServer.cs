@@ -238,6 +238,10 @@ public sealed class Ec2TestServer : IDisposable
             case ("POST", "/_control/modify-rule"):
                 Service.ModifyRule(JsonSerializer.Deserialize<ModifyRuleRequest>(body, Json.Options)!);
                 return "{}";
+            case ("POST", "/_control/pin-region"):
+                // A misrouting endpoint: every request is answered from this region's state, whatever its signature says.
+                Service.PinnedRegion = JsonSerializer.Deserialize<PinRegionRequest>(body, Json.Options)?.Region;
+                return "{}";
             case ("POST", "/_control/delete-group"):
             {
                 var req = JsonSerializer.Deserialize<DeleteGroupRequest>(body, Json.Options)!;

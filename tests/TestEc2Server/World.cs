@@ -150,6 +150,12 @@ public sealed class ModifyRuleRequest
     public string? Description { get; set; }
 }
 
+public sealed class PinRegionRequest
+{
+    /// <summary>The region whose state answers every request; null to route by the signature again.</summary>
+    public string? Region { get; set; }
+}
+
 public sealed class CallRecord
 {
     public string Action { get; set; } = "";

@@ -7,10 +7,11 @@ namespace SgNarrower.Changes
 {
     /// <summary>
     /// Runs a group's plan through EC2 and reports what really happened. Statuses come from what EC2 says it did
-    /// (the revoked rule ids, the rules it created); where a reply was lost or is ambiguous (a retried call that gets
-    /// NotFound or Duplicate, an error of any kind), one more describe of the group decides: a planned rule that was
-    /// there before this run's call and is gone after it was revoked; a grant that is there is granted. Grants come
-    /// first, so an open rule is removed only once everything that replaces it exists.
+    /// (the revoked rule ids, the rules it created). A call EC2 answered with an error changed nothing: one more
+    /// describe shows what someone else changed meanwhile (a planned rule gone is AlreadyAbsent, removed elsewhere),
+    /// and what is still to do is tried again. Only where a reply never came (a dropped connection, a timeout, a 5xx,
+    /// or an error answering a retry of such a call) does the describe decide what this run did. Grants come first,
+    /// so an open rule is removed only once everything that replaces it exists.
     /// </summary>
     public sealed class PlanExecutor
     {
@@ -174,6 +175,11 @@ namespace SgNarrower.Changes
                     r.NewRuleIds.AddRange(item.Replacements.Select(s => grantedIds.TryGetValue(item.Request.Identity.WithSource(s), out var nid) ? nid : null)
                         .Where(x => x != null).Select(x => x!));
                 }
+                else if (revoke.RemovedElsewhere.Contains(id))
+                {
+                    r.Status = ChangeStatus.AlreadyAbsent;
+                    r.Error = $"Rule {id} was removed by someone else after this run read {plan.GroupId}: EC2 answered this run's revoke with {revoke.ElsewhereCode}, so this run changed nothing there.";
+                }
                 else if (revoke.GroupGone)
                 {
                     r.Status = ChangeStatus.AlreadyAbsent;
@@ -260,10 +266,18 @@ namespace SgNarrower.Changes
                 return outcome;
             }
             catch (AwsServiceException e) { callError = e; }
+            if (!callError.OutcomeUnknown)
+            {
+                // EC2 answered with an error: the call changed nothing (it is atomic), whatever the rules look like now.
+                outcome.Failure = Describe(callError, plan);
+                outcome.Exception = callError;
+                return outcome;
+            }
             var now = ReadNow(plan, callError, out outcome.Failure, out outcome.Exception);
             if (now == null) return outcome;
             foreach (var c in changes)
-                if (now.ById(c.Key)?.Identity is RuleIdentity id && id.Equals(c.Value.Identity)) outcome.Changed.Add(c.Key);
+                if (now.ById(c.Key) is SecurityGroupRuleInfo rule && rule.Identity is RuleIdentity id && id.Equals(c.Value.Identity)
+                    && string.Equals(rule.Description ?? "", c.Value.Description ?? "", StringComparison.Ordinal)) outcome.Changed.Add(c.Key);
             if (outcome.Changed.Count < changes.Count)
             {
                 outcome.Failure = Describe(callError!, plan);
@@ -428,7 +442,10 @@ namespace SgNarrower.Changes
                     var there = now.ByIdentity(g.Identity);
                     if (there == null) continue;
                     outcome.Granted[g.Identity] = there.SecurityGroupRuleId;
-                    if (tags.All(t => there.Tags != null && there.Tags.TryGetValue(t.Key, out var v) && v == t.Value)) outcome.Created.Add(there.SecurityGroupRuleId);
+                    // A call EC2 answered with an error created nothing: such a rule was granted by someone else. After a
+                    // reply (authorize is atomic: it made them all) or one that never came, a rule with this call's tags is this call's.
+                    bool ours = error == null || error.OutcomeUnknown;
+                    if (ours && tags.All(t => there.Tags != null && there.Tags.TryGetValue(t.Key, out var v) && v == t.Value)) outcome.Created.Add(there.SecurityGroupRuleId);
                 }
                 missing = missing.Where(g => !outcome.Granted.ContainsKey(g.Identity)).ToList();
                 if (missing.Count > 0 && error != null && !IsDuplicate(error))
@@ -448,6 +465,9 @@ namespace SgNarrower.Changes
         {
             public static readonly RevokeOutcome Nothing = new RevokeOutcome();
             public HashSet<string> Revoked { get; } = new HashSet<string>(StringComparer.Ordinal);
+            /// <summary>Planned rules that were gone when EC2 answered this run's call with an error: another change removed them.</summary>
+            public HashSet<string> RemovedElsewhere { get; } = new HashSet<string>(StringComparer.Ordinal);
+            public string? ElsewhereCode;
             public bool GroupGone;
             public FailureInfo? Failure;
             public Exception? Exception;
@@ -483,7 +503,15 @@ namespace SgNarrower.Changes
                     outcome.GroupGone = true;
                     return outcome;
                 }
-                outcome.Revoked.UnionWith(pending.Where(id => now.ById(id) == null));
+                // A call EC2 answered with an error changed nothing: a planned rule gone by now was removed by someone
+                // else after this run read it. Only after a reply that never came may its absence be this call's doing.
+                var gone = pending.Where(id => now.ById(id) == null);
+                if (error != null && !error.OutcomeUnknown)
+                {
+                    outcome.RemovedElsewhere.UnionWith(gone);
+                    outcome.ElsewhereCode = error.ErrorCode;
+                }
+                else outcome.Revoked.UnionWith(gone);
                 pending = pending.Where(id => now.ById(id) != null).ToList();
                 if (pending.Count > 0 && error != null && !IsRuleNotFound(error))
                 {

@@ -208,5 +208,14 @@ namespace SgNarrower.Services
         /// <summary>AWS's error code, e.g. UnauthorizedOperation, or "ConnectionFailure" when no answer came.</summary>
         public string ErrorCode { get; }
         public int StatusCode { get; }
+
+        /// <summary>An earlier attempt of this call got no reply: this error may answer that attempt's own effect.</summary>
+        public bool AfterLostReply { get; set; }
+
+        /// <summary>
+        /// Whether the call may have been applied: no reply came (a dropped connection, a timeout, a 5xx), or this
+        /// error answers a retry of an attempt that got none. Any other error is EC2 saying the call changed nothing.
+        /// </summary>
+        public bool OutcomeUnknown => AfterLostReply || ErrorCode == "ConnectionFailure" || StatusCode >= 500;
     }
 }

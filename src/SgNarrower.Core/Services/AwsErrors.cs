@@ -52,6 +52,8 @@ namespace SgNarrower.Services
                 case "ConnectionFailure":
                     return new FailureInfo("EndpointUnreachable", FailureKind.Connection,
                         $"Could not reach the {e.Service.ToUpperInvariant()} endpoint for {subject}: {Sentence(e.Message)} Check the region, -EndpointUrl and the network.");
+                case "WrongScope":
+                    return new FailureInfo("WrongScope", FailureKind.InvalidArgument, $"{subject}: {Sentence(e.Message)}");
                 case "PreconditionFailed":
                     return new FailureInfo("AuditRecordExists", FailureKind.Conflict,
                         $"{e.Action} for {subject}: an object with that key already exists, and an audit record is never overwritten. Leave -Key out for a new key per run, or choose another key.");
