@@ -112,7 +112,7 @@ public sealed class RuleInputTests
         var six = Read(Without("IpProtocol", ("IpProtocol", "6"))).Identity;
         Assert.Equal(tcp, six);
         Assert.Equal("tcp 22 from 0.0.0.0/0", six.ToString());
-        Assert.Equal(RuleIdentity.Of("50", 10, 20, RuleSource.FromCidr(Cidr.Parse("0.0.0.0/0"))), RuleIdentity.Of("050", -1, -1, RuleSource.FromCidr(Cidr.Parse("0.0.0.0/00"))));
+        Assert.Equal(RuleIdentity.Of("50", 10, 20, RuleSource.FromCidr(Cidr.Parse("0.0.0.0/0"))), RuleIdentity.Of("050", -1, -1, RuleSource.FromCidr(Cidr.Parse("0.0.0.0/0"))));
         Assert.NotEqual(tcp, tcp.WithSource(RuleSource.FromCidr(Cidr.Parse("::/0"))));
     }
 }

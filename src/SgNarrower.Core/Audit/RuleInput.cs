@@ -23,6 +23,11 @@ namespace SgNarrower.Audit
         /// <summary>Region names as AWS spells them: us-east-1, eu-central-2, us-gov-west-1, cn-north-1.</summary>
         public static readonly Regex RegionPattern = new Regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant);
 
+        /// <summary>EC2's limit for a rule's description.</summary>
+        public const int MaxDescriptionLength = 255;
+
+        private const string StrictForm = " (IPv4 as four decimal octets without leading zeros, like 203.0.113.0/24; IPv6 in RFC 4291 text; a decimal prefix length). It is not reinterpreted";
+
         public static AuditEntry Read(Func<string, object?> get)
         {
             var groupId = Text(get("GroupId")) ?? throw new FormatException("it has no GroupId");
@@ -47,7 +52,7 @@ namespace SgNarrower.Audit
             }
             else
             {
-                if (!Cidr.TryParse(v4 ?? v6, out var cidr)) throw new FormatException($"'{v4 ?? v6}' is not a CIDR block");
+                if (!Cidr.TryParse(v4 ?? v6, out var cidr)) throw new FormatException($"{(v4 != null ? "CidrIpv4" : "CidrIpv6")} '{v4 ?? v6}' is not a CIDR block as AWS writes it{StrictForm}");
                 if (v4 != null && cidr.IsIpv6) throw new FormatException($"CidrIpv4 '{v4}' is an IPv6 block; it belongs in CidrIpv6");
                 if (v6 != null && !cidr.IsIpv6) throw new FormatException($"CidrIpv6 '{v6}' is an IPv4 block; it belongs in CidrIpv4");
                 source = RuleSource.FromCidr(cidr);
@@ -57,6 +62,13 @@ namespace SgNarrower.Audit
             var from = Port(get("FromPort"), "FromPort");
             var to = Port(get("ToPort"), "ToPort");
             var identity = RuleIdentity.Parse(protocol, from, to, source);
+
+            var openEntry = Text(get("OpenEntry"));
+            if (openEntry != null && !Cidr.TryParse(openEntry, out _))
+                throw new FormatException($"OpenEntry '{openEntry}' is not a CIDR block as AWS writes it{StrictForm}");
+            var description = RawText(get("Description"));
+            if (description != null && description.Length > MaxDescriptionLength)
+                throw new FormatException($"its Description has {description.Length} characters; EC2 holds at most {MaxDescriptionLength}, so no rule can have it");
 
             var rule = new OpenIngressRule
             {
@@ -73,8 +85,8 @@ namespace SgNarrower.Audit
                 CidrIpv4 = v4,
                 CidrIpv6 = v6,
                 PrefixListId = pl,
-                OpenEntry = Text(get("OpenEntry")),
-                Description = RawText(get("Description")),
+                OpenEntry = openEntry,
+                Description = description,
                 Tags = Tags(get("Tags"), "Tags"),
                 GroupTags = Tags(get("GroupTags"), "GroupTags"),
                 AuditUri = Text(get("AuditUri")),

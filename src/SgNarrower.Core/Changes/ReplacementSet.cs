@@ -43,7 +43,7 @@ namespace SgNarrower.Changes
                 else
                 {
                     if (!Cidr.TryParse(text, out var cidr))
-                        throw new FormatException($"-ReplaceWith '{text}' is neither a CIDR block (like 203.0.113.0/24 or 2001:db8::/48) nor a security group id (sg-...).");
+                        throw new FormatException($"-ReplaceWith '{text}' is neither a CIDR block nor a security group id (sg-...): IPv4 is read only as four decimal octets without leading zeros (like 203.0.113.0/24), IPv6 in RFC 4291 text (like 2001:db8::/48), and nothing else is reinterpreted.");
                     if (!Cidr.IsNetworkAddress(text))
                         throw new FormatException($"-ReplaceWith '{text}' has host bits set; EC2 takes the network address. Did you mean {cidr}?");
                     int min = cidr.IsIpv6 ? MinIpv6PrefixLength : MinIpv4PrefixLength;

@@ -134,7 +134,7 @@ namespace SgNarrower.Evidence
             if (at[Direction] < 0 && target.HasAddresses
                 && !target.IsOwnAddress(Encoding.ASCII.GetString(b, offsets[at[DstAddr]], ends[at[DstAddr]] - offsets[at[DstAddr]]))) return;
             long packets = at[Packets] >= 0 ? Math.Max(0, Number(b, offsets[at[Packets]], ends[at[Packets]])) : 0;
-            _evidence.Add(target, Source(b, srcFrom, srcTo), protocol, port, packets, v6);
+            _evidence.Add(target, Source(b, srcFrom, srcTo, name), protocol, port, packets, v6);
         }
 
         private int _fields;
@@ -143,7 +143,7 @@ namespace SgNarrower.Evidence
         // Grows with the distinct sources, as the evidence does; never with the log.
         private readonly Dictionary<int, string[]> _sources = new Dictionary<int, string[]>();
 
-        private string Source(byte[] b, int from, int to)
+        private string Source(byte[] b, int from, int to, string name)
         {
             int key = FlowEvidence.Hash(b, from, to);
             if (_sources.TryGetValue(key, out var known))
@@ -157,6 +157,10 @@ namespace SgNarrower.Evidence
                 }
             }
             var made = Encoding.ASCII.GetString(b, from, to - from);
+            // Checked once per distinct source: an address written another way than AWS writes it (010.1.2.3) did not
+            // come from a flow log, and is never reinterpreted.
+            if (!IpAddressText.TryParse(made, out _))
+                throw new FlowLogFormatException($"'{name}': record {Records} has the srcaddr '{made}', which is not an address as AWS writes it (IPv4 as four decimal octets without leading zeros, IPv6 in RFC 4291 text).");
             _sources[key] = known == null ? new[] { made } : AppendTo(known, made);
             return made;
         }

@@ -19,7 +19,17 @@ namespace SgNarrower
     /// </summary>
     public static class NetworkJsonReader
     {
-        public static List<NetworkInterfaceInfo> ReadInterfaces(string json) =>
+        public static List<NetworkInterfaceInfo> ReadInterfaces(string json)
+        {
+            var interfaces = Interfaces(json);
+            foreach (var n in interfaces)
+                foreach (var ip in n.PrivateIpAddresses.Concat(n.PublicIpAddresses).Concat(n.Ipv6Addresses))
+                    if (!IpAddressText.TryParse(ip, out _))
+                        throw new NetworkFileException($"interface {n.NetworkInterfaceId} has the address '{ip}', which is not written as AWS writes addresses (IPv4 as four decimal octets without leading zeros, IPv6 in RFC 4291 text); it is not reinterpreted.");
+            return interfaces;
+        }
+
+        private static List<NetworkInterfaceInfo> Interfaces(string json) =>
             Items(json, "NetworkInterfaces", "NetworkInterfaceId").Select(n => new NetworkInterfaceInfo
             {
                 NetworkInterfaceId = n.GetString("NetworkInterfaceId")!,

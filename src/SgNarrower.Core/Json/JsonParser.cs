@@ -84,6 +84,8 @@ namespace SgNarrower.Json
                 var name = ReadString();
                 SkipWhitespace();
                 if (Peek() != ':') throw Error("Expected ':' after a property name");
+                // RFC 8259 leaves a key given twice undefined, and readers disagree (first wins, last wins): refused.
+                if (obj.ContainsKey(name)) throw Error($"The key \"{name}\" is given twice in one object; readers disagree about which one counts");
                 _pos++;
                 SkipWhitespace();
                 obj[name] = ReadValue(depth + 1);

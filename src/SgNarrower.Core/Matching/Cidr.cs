@@ -5,7 +5,7 @@ using System.Net.Sockets;
 
 namespace SgNarrower
 {
-    /// <summary>An IPv4 or IPv6 CIDR block, normalised to its network address.</summary>
+    /// <summary>An IPv4 or IPv6 CIDR block, normalised to its network address; read only in its one unambiguous form (<see cref="IpAddressText"/>).</summary>
     public readonly struct Cidr : IEquatable<Cidr>
     {
         private readonly byte[] _network;
@@ -25,10 +25,11 @@ namespace SgNarrower
             if (string.IsNullOrWhiteSpace(text)) return false;
             var parts = text!.Trim().Split('/');
             if (parts.Length != 2) return false;
-            if (!IPAddress.TryParse(parts[0], out var address)) return false;
+            // Strictly: four decimal octets or RFC 4291 text, and a decimal prefix length without leading zeros.
+            if (!IpAddressText.TryParse(parts[0], out var address)) return false;
             if (address.AddressFamily != AddressFamily.InterNetwork && address.AddressFamily != AddressFamily.InterNetworkV6) return false;
-            if (address.AddressFamily == AddressFamily.InterNetwork && parts[0].Split('.').Length != 4) return false;
             int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+            if (parts[1].Length == 0 || parts[1].Length > 3 || (parts[1].Length > 1 && parts[1][0] == '0')) return false;
             if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int prefix) || prefix > max) return false;
             var bytes = address.GetAddressBytes();
             for (int bit = prefix; bit < max; bit++) bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
@@ -37,7 +38,7 @@ namespace SgNarrower
         }
 
         public static Cidr Parse(string text) =>
-            TryParse(text, out var c) ? c : throw new FormatException($"'{text}' is not an IPv4 or IPv6 CIDR block (like 203.0.113.0/24 or 2001:db8::/32).");
+            TryParse(text, out var c) ? c : throw new FormatException($"'{text}' is not an IPv4 or IPv6 CIDR block (like 203.0.113.0/24 or 2001:db8::/32): IPv4 as four decimal octets without leading zeros, IPv6 in RFC 4291 text, a decimal prefix length.");
 
         /// <summary>True for 0.0.0.0/0 and ::/0.</summary>
         public bool IsWorld => PrefixLength == 0;
@@ -56,7 +57,7 @@ namespace SgNarrower
 
         /// <summary>True where the text names the network address itself (no host bits set), as EC2 wants it.</summary>
         public static bool IsNetworkAddress(string text) =>
-            TryParse(text, out var c) && System.Net.IPAddress.Parse(text.Trim().Split('/')[0]).Equals(new IPAddress(c._network));
+            TryParse(text, out var c) && IpAddressText.TryParse(text.Trim().Split('/')[0], out var a) && a.Equals(new IPAddress(c._network));
 
         public bool Equals(Cidr other)
         {

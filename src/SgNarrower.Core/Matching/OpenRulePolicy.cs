@@ -85,7 +85,9 @@ namespace SgNarrower
                 throw new FormatException($"An IPv6 prefix length is 0 to 128, not {v6}.");
             policy.BroadIpv4PrefixLength = broadIpv4PrefixLength;
             policy.BroadIpv6PrefixLength = broadIpv6PrefixLength;
-            foreach (var c in extraCidrs ?? Enumerable.Empty<string>()) policy.ExtraCidrs.Add(Cidr.Parse(c));
+            foreach (var c in extraCidrs ?? Enumerable.Empty<string>())
+                policy.ExtraCidrs.Add(Cidr.TryParse(c, out var cidr) ? cidr
+                    : throw new FormatException($"-IncludeCidr '{c}' is not a CIDR block: IPv4 is read only as four decimal octets without leading zeros (like 198.51.100.0/24), IPv6 in RFC 4291 text (like 2001:db8::/32), and nothing else is reinterpreted."));
 
             PortSet? tcp = null, udp = null;
             switch (preset)

@@ -154,10 +154,12 @@ namespace SgNarrower.Offline
             if (Peek() != '{')
                 throw new SecurityGroupFileException($"Security group #{index}: is not a JSON object (line {_line}). " + SecurityGroupJsonReader.ExpectedShapes);
             var group = new SecurityGroupSnapshot();
+            int seen = 0;
             if (OpenObject(1))
                 do
                 {
                     var name = ReadName();
+                    Once(ref seen, name, group);
                     try { GroupMember(group, name, 2); }
                     catch (FormatException e) when (!(e is SecurityGroupFileException))
                     {
@@ -186,10 +188,12 @@ namespace SgNarrower.Offline
                         do
                         {
                             string? key = null, value = null;
+                            int seen = 0;
                             if (OpenObject(depth + 1))
                                 do
                                 {
                                     var m = ReadName();
+                                    Once(ref seen, m, group);
                                     if (m == Member.Key) key = Scalar();
                                     else if (m == Member.Value) value = Scalar();
                                     else Skip(depth + 2);
@@ -227,10 +231,12 @@ namespace SgNarrower.Offline
         {
             var perm = new IpPermissionSnapshot { IpProtocol = "" };
             string? protocol = null;
+            int seen = 0;
             if (OpenObject(depth))
                 do
                 {
                     var m = ReadName();
+                    Once(ref seen, m, group);
                     switch (m)
                     {
                         case Member.IpProtocol: protocol = Scalar(); break;
@@ -265,10 +271,13 @@ namespace SgNarrower.Offline
                             if (list != ListShape.None)
                                 do
                                 {
+                                    int seenInPair = 0;
                                     if (OpenObject(depth + 2))
                                         do
                                         {
-                                            if (ReadName() == idMember) { if (Scalar() is string id) target.Add(id); }
+                                            var name = ReadName();
+                                            Once(ref seenInPair, name, group);
+                                            if (name == idMember) { if (Scalar() is string id) target.Add(id); }
                                             else Skip(depth + 3);
                                         } while (!EndOfMembers('}'));
                                 } while (list == ListShape.List && !EndOfItems());
@@ -288,21 +297,39 @@ namespace SgNarrower.Offline
         private CidrSource? Range(Member cidrMember, SecurityGroupSnapshot group, int depth)
         {
             char c = Peek();
-            if (c == '"') return new CidrSource(ReadString());
+            if (c == '"') return new CidrSource(Checked(ReadString(), cidrMember, group));
             if (c == 'n') { Expect("null"); return null; }
             if (c != '{') throw new SecurityGroupFileException($"{Label(group)}: a range is neither a CIDR nor an object with {cidrMember} (line {_line}).");
             string? cidr = null, description = null;
+            int seen = 0;
             if (OpenObject(depth))
                 do
                 {
                     var m = ReadName();
+                    Once(ref seen, m, group);
                     if (m == cidrMember) cidr = Scalar();
                     else if (m == Member.Description) description = Scalar();
                     else Skip(depth + 1);
                 } while (!EndOfMembers('}'));
             if (string.IsNullOrWhiteSpace(cidr)) throw new SecurityGroupFileException($"{Label(group)}: a range has no {cidrMember} (line {_line}).");
-            return new CidrSource(cidr!, description);
+            return new CidrSource(Checked(cidr!, cidrMember, group), description);
         }
+
+        /// <summary>A name SgNarrower reads, given twice in one object, refuses the file: readers disagree about which one counts.</summary>
+        [MethodImpl(Hot)]
+        private void Once(ref int seen, Member m, SecurityGroupSnapshot group)
+        {
+            if (m == Member.Other) return;
+            int bit = 1 << (int)m;
+            if ((seen & bit) != 0)
+                throw new SecurityGroupFileException($"{Label(group)}: the key {m} is given twice in one object (line {_line}); readers disagree about which one counts, so nothing is read from this file.");
+            seen |= bit;
+        }
+
+        /// <summary>A CIDR as AWS writes it, or the file is refused: a block read two ways (010.0.0.0/8) is never guessed at.</summary>
+        private string Checked(string cidr, Member cidrMember, SecurityGroupSnapshot group) =>
+            Cidr.TryParse(cidr, out _) ? cidr
+            : throw new SecurityGroupFileException($"{Label(group)}: {cidrMember} '{cidr}' is not a CIDR block as AWS writes it (IPv4 as four decimal octets without leading zeros, IPv6 in RFC 4291 text), line {_line}; it is not reinterpreted.");
 
         // ------------------------------------------------------------------ structure
 
