@@ -22,17 +22,20 @@ Describe 'Default tables' {
         @($rows | Sort-Object -Unique).Count | Should -Be $rows.Count
     }
 
-    It 'show a result''s status, rule and the whole error, wrapped, at 80 columns' {
+    It 'show a result''s status, group, rule and region on one line, and the whole error below it, wrapped at spaces, at 80 columns' {
         $message = 'Access denied calling RevokeSecurityGroupIngress for security group sg-0a1b2c3d4e5f60001 in us-east-1: the caller needs the IAM action ec2:RevokeSecurityGroupIngress.'
         $change = [SgNarrower.IngressRuleChange]::new($script:Rules[0], 'Revoke', [SgNarrower.ChangeStatus]::Failed)
         $change.GetType().GetProperty('Error').SetValue($change, $message)
-        $text = $change | Out-String -Width 80
-        $text | Should -Match 'Status\s+GroupId\s+Rule\s+Error'
-        $text | Should -Match 'Failed\s+sg-0a1b2c3d4e5f60001 tcp 22 0\.0\.0\.0/0'
-        ($text -split "`r?`n") | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        # Wrapped, not cut: the error column, read down, holds the whole message.
-        $column = (($text -split "`r?`n") | Select-Object -Skip 3 | Where-Object { $_.Length -gt 64 } | ForEach-Object { $_.Substring(64).TrimEnd() }) -join ''
-        $column -replace '\s' | Should -Be ($message -replace '\s')
+        $done = [SgNarrower.IngressRuleChange]::new($script:Rules[1], 'Revoke', [SgNarrower.ChangeStatus]::Revoked)
+        $lines = @((@($change, $done) | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() })
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $lines[0] | Should -Match '^Failed\s+sg-0a1b2c3d4e5f60001\s+tcp 22 0\.0\.0\.0/0\s+us-east-1$'
+        # The error on lines of its own, at full width, broken only between words: read on, it is the whole message.
+        $errorLines = @($lines | Select-Object -Skip 1 | Where-Object { $_ -like '    *' })
+        $errorLines.Count | Should -BeLessOrEqual 3
+        ($errorLines | ForEach-Object { $_.Trim() }) -join ' ' | Should -Be $message
+        $lines[-1] | Should -Match '^Revoked\s+sg-0a1b2c3d4e5f60001\s+tcp 22 ::/0\s+us-east-1$'
+        $lines.Count | Should -Be ($errorLines.Count + 2)
     }
 }
 

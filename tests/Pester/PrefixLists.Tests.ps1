@@ -80,8 +80,9 @@ Describe 'Prefix lists' {
         @((Get-TestWorld $script:Ec2).regions.'us-east-1'.groups | ForEach-Object { $_.rules } | Where-Object { $_.prefixListId -eq 'pl-0open' }).Count | Should -Be 2
     }
 
-    It 'Measure: a used prefix-list rule is kept, with the narrower entry the list could have; an unused one is revoked' {
+    It 'Measure: a used prefix-list rule is narrowed in its own group to its own sources, the shared list left as it is; restore puts the reference back' {
         Set-PrefixListWorld
+        $entriesBefore = @((Get-TestWorld $script:Ec2).regions.'us-east-1'.prefixLists | Where-Object prefixListId -eq 'pl-0open').entries
         $logs = Join-Path $script:Folder 'flowlogs'
         New-Item -ItemType Directory $logs -Force | Out-Null
         $t = [DateTimeOffset]::Parse('2026-11-20T12:00:00Z').ToUnixTimeSeconds()
@@ -91,13 +92,26 @@ Describe 'Prefix lists' {
         $m = @(Get-OpenIngressRule @script:Conn | Where-Object PrefixListId |
             Measure-OpenIngressRule @script:Conn -FlowLogPath $logs -Since '2026-11-19Z' -Until '2026-11-21Z')
         $used = $m | Where-Object GroupId -eq sg-0b01
-        "$($used.Recommendation)" | Should -Be 'Keep'
-        $used.ReplaceWith | Should -BeNullOrEmpty
+        "$($used.Recommendation)" | Should -Be 'Narrow'
+        $used.ReplaceWith | Should -Be @('203.0.113.5/32', '203.0.113.9/32')
         $used.RecommendationReason | Should -Match 'pl-0open'
-        $used.RecommendationReason | Should -Match '203\.0\.113\.'
+        $used.RecommendationReason | Should -Match 'left as it is'
         $used.ObservedSourceCount | Should -Be 2
         "$(($m | Where-Object GroupId -eq sg-0b02).Recommendation)" | Should -Be 'Revoke'
-        $results = @($m | Revoke-OpenIngressRule @script:Conn -SkipAudit -Force)
-        ($results | ForEach-Object { "$($_.GroupId) $($_.Status)" } | Sort-Object) | Should -Be @('sg-0b01 Skipped', 'sg-0b02 Revoked')
+
+        $record = Join-Path $script:Folder 'pl-measured.jsonl'
+        $results = @($m | Export-IngressAudit -Path $record | Revoke-OpenIngressRule @script:Conn -Force)
+        ($results | ForEach-Object { "$($_.GroupId) $($_.Status)" } | Sort-Object) | Should -Be @('sg-0b01 Narrowed', 'sg-0b02 Revoked')
+        $world = Get-TestWorld $script:Ec2
+        $rules = @($world.regions.'us-east-1'.groups | Where-Object groupId -eq 'sg-0b01' | ForEach-Object { $_.rules } | Where-Object { -not $_.egress -and $_.fromPort -eq 22 })
+        ($rules | ForEach-Object { "$($_.cidrIpv4)$($_.prefixListId)" } | Sort-Object) | Should -Be @('203.0.113.5/32', '203.0.113.9/32')
+        # The shared list is untouched.
+        @($world.regions.'us-east-1'.prefixLists | Where-Object prefixListId -eq 'pl-0open').entries | Should -Be $entriesBefore
+
+        $restored = @(Restore-IngressRule -Path $record @script:Conn -Force)
+        $restored | ForEach-Object { "$($_.Status)" | Should -Be 'Restored' }
+        $back = @((Get-TestWorld $script:Ec2).regions.'us-east-1'.groups | ForEach-Object { $_.rules } | Where-Object { $_.prefixListId -eq 'pl-0open' })
+        ($back | ForEach-Object { "$($_.fromPort) $($_.description)" } | Sort-Object) | Should -Be @('22 ssh via office list', '3389 rdp via office list')
+        @((Get-TestWorld $script:Ec2).regions.'us-east-1'.groups | Where-Object groupId -eq 'sg-0b01' | ForEach-Object { $_.rules } | Where-Object { $_.cidrIpv4 -like '203.0.113.*' }).Count | Should -Be 0
     }
 }

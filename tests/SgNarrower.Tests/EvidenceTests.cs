@@ -144,6 +144,43 @@ public sealed class FlowLogTests
     }
 
     [Fact]
+    public void Every_distinct_source_is_listed_most_flows_first_so_the_cover_can_be_checked()
+    {
+        var ssh = Rule("sg-ssh", "tcp", 22, 22, "0.0.0.0/0");
+        var lines = new List<string> { Header };
+        for (int i = 0; i < 190; i++) lines.Add(Line("eni-both", $"203.0.{113 + i / 100}.{i % 100 + 1}", "10.0.0.20", 22, 6));
+        lines.Add(Line("eni-both", "203.0.113.50", "10.0.0.20", 22, 6));
+        var result = Assert.Single(Read(string.Join("\n", lines), ssh).Evidence.Results(Interfaces(), 2));
+        Assert.Equal(190, result.ObservedSourceCount);
+        Assert.Equal(190, result.ObservedSources!.Count);
+        Assert.Equal(0, result.ObservedSourcesLeftOut);
+        Assert.Equal(("203.0.113.50", 2L), (result.ObservedSources[0].Address, result.ObservedSources[0].Flows));
+        // The cover the rule is narrowed to holds every listed source.
+        var cover = result.ReplaceWith!.Select(Cidr.Parse).ToList();
+        Assert.All(result.ObservedSources, o => Assert.Contains(cover, c => c.Contains(Cidr.Parse(o.Address + "/32"))));
+
+        var record = Encoding.UTF8.GetString(Audit.AuditRecordFormat.Write(new[] { Audit.RuleInput.Check(result) },
+            new Audit.AuditRunInfo("r", DateTime.UtcNow, "t"), Audit.AuditFormat.JsonLines));
+        Assert.Equal(190, System.Text.RegularExpressions.Regex.Matches(record, "\"Address\"").Count);
+        Assert.DoesNotContain("ObservedSourcesLeftOut", record);
+    }
+
+    [Fact]
+    public void Past_ten_thousand_sources_the_rule_and_its_record_say_how_many_were_left_out()
+    {
+        var ssh = Rule("sg-ssh", "tcp", 22, 22, "0.0.0.0/0");
+        var lines = new List<string> { Header };
+        for (int i = 0; i < FlowEvidence.MaxObservedSources + 50; i++) lines.Add(Line("eni-both", $"10.{i / 65536}.{i / 256 % 256}.{i % 256}", "10.0.0.20", 22, 6));
+        var result = Assert.Single(Read(string.Join("\n", lines), ssh).Evidence.Results(Interfaces(), 8));
+        Assert.Equal(FlowEvidence.MaxObservedSources + 50, result.ObservedSourceCount);
+        Assert.Equal(FlowEvidence.MaxObservedSources, result.ObservedSources!.Count);
+        Assert.Equal(50, result.ObservedSourcesLeftOut);
+        var record = Encoding.UTF8.GetString(Audit.AuditRecordFormat.Write(new[] { Audit.RuleInput.Check(result) },
+            new Audit.AuditRunInfo("r", DateTime.UtcNow, "t"), Audit.AuditFormat.JsonLines));
+        Assert.Contains("\"ObservedSourcesLeftOut\":50", record);
+    }
+
+    [Fact]
     public void An_interface_with_two_groups_counts_for_each_rule_that_admits_the_traffic()
     {
         var web = Rule("sg-web", "tcp", 80, 80, "0.0.0.0/0");

@@ -672,7 +672,8 @@ public sealed class Ec2Service
             updated.CidrIpv6 = p.GetValueOrDefault(pre + "CidrIpv6");
             updated.PrefixListId = p.GetValueOrDefault(pre + "PrefixListId");
             updated.ReferencedGroupId = p.GetValueOrDefault(pre + "ReferencedGroupId");
-            updated.Description = p.GetValueOrDefault(pre + "Description");
+            // The whole rule is replaced: an omitted description leaves none.
+            updated.Description = CheckedDescription(p.GetValueOrDefault(pre + "Description"));
             if (updated.CidrIpv4 == null && updated.CidrIpv6 == null && updated.PrefixListId == null && updated.ReferencedGroupId == null)
                 throw new Ec2Error(400, "MissingParameter", "A rule needs a source: CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId.");
             if (group.Rules.Any(r => r != rule && r.Key == updated.Key))
@@ -681,6 +682,11 @@ public sealed class Ec2Service
         }
         return Envelope("ModifySecurityGroupRules", new StringBuilder("<return>true</return>"));
     }
+
+    /// <summary>EC2 holds at most 255 characters of description; an empty one is none.</summary>
+    private static string? CheckedDescription(string? d) =>
+        d is { Length: > 255 } ? throw new Ec2Error(400, "InvalidParameterValue", $"Invalid rule description. The description can be at most 255 characters long: {d.Length} given.")
+        : string.IsNullOrEmpty(d) ? null : d;
 
     /// <summary>CreateTags on security group rules: adds tags, overwrites the value of a key that is there.</summary>
     private string CreateTags(string region, Dictionary<string, string> p)
@@ -719,7 +725,7 @@ public sealed class Ec2Service
             int to = ported ? Int(p.GetValueOrDefault(pre + "ToPort")) ?? throw new Ec2Error(400, "InvalidParameterValue", "ToPort is required for " + proto) : -1;
             if (proto is "tcp" or "udp" && (from < 0 || to > 65535 || from > to))
                 throw new Ec2Error(400, "InvalidParameterValue", $"Invalid port range {from}-{to}");
-            RuleSpec New(string? description) => new() { IpProtocol = proto, FromPort = from, ToPort = to, Description = description };
+            RuleSpec New(string? description) => new() { IpProtocol = proto, FromPort = from, ToPort = to, Description = CheckedDescription(description) };
             for (int j = 1; p.ContainsKey($"{pre}IpRanges.{j}.CidrIp"); j++)
             {
                 var r = New(p.GetValueOrDefault($"{pre}IpRanges.{j}.Description"));

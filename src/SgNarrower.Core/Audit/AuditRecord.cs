@@ -23,16 +23,16 @@ namespace SgNarrower.Audit
         public static readonly string[] Columns =
         {
             "RecordType", "FormatVersion", "RunId", "RecordedAt", "Tool", "OwnerId", "Region", "VpcId", "GroupId", "GroupName",
-            "SecurityGroupRuleId", "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "PrefixListId", "Description", "Tags", "GroupTags",
+            "SecurityGroupRuleId", "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "PrefixListId", "OpenEntry", "Description", "Tags", "GroupTags",
             "Status", "Error", "AuditRunId",
-            "Recommendation", "RecommendationReason", "ReplaceWith", "FlowRecordCount", "ObservedSourceCount", "ObservedSources", "EvidenceSince", "EvidenceUntil",
+            "Recommendation", "RecommendationReason", "ReplaceWith", "FlowRecordCount", "ObservedSourceCount", "ObservedSources", "ObservedSourcesLeftOut", "EvidenceSince", "EvidenceUntil",
         };
 
         /// <summary>
         /// Columns whose CSV cells are escaped against spreadsheet formulas: every text column but the protocol and
         /// ports, which are validated numbers and names ("-1" is a number to a spreadsheet, not a formula).
         /// </summary>
-        private static readonly HashSet<string> PlainColumns = new HashSet<string>(StringComparer.Ordinal) { "IpProtocol", "FromPort", "ToPort", "FormatVersion", "RuleCount", "FlowRecordCount", "ObservedSourceCount" };
+        private static readonly HashSet<string> PlainColumns = new HashSet<string>(StringComparer.Ordinal) { "IpProtocol", "FromPort", "ToPort", "FormatVersion", "RuleCount", "FlowRecordCount", "ObservedSourceCount", "ObservedSourcesLeftOut" };
 
         /// <summary>
         /// A cell that a spreadsheet would run as a formula (it begins with =, +, -, @, tab or CR) is written with a
@@ -106,6 +106,8 @@ namespace SgNarrower.Audit
             Add("CidrIpv4", r.CidrIpv4);
             Add("CidrIpv6", r.CidrIpv6);
             if (r.PrefixListId != null) Add("PrefixListId", r.PrefixListId);
+            // The list entry that opens a prefix-list rule: what a narrowing of it must stay within.
+            if (r.OpenEntry != null) Add("OpenEntry", r.OpenEntry);
             Add("Description", r.Description);
             Add("Tags", r.Tags ?? new Dictionary<string, string>());
             Add("GroupTags", r.GroupTags ?? new Dictionary<string, string>());
@@ -123,6 +125,8 @@ namespace SgNarrower.Audit
                 Add("ObservedSourceCount", r.ObservedSourceCount);
                 Add("ObservedSources", (r.ObservedSources ?? Array.Empty<Evidence.ObservedSource>())
                     .Select(o => new List<KeyValuePair<string, object?>> { new KeyValuePair<string, object?>("Address", o.Address), new KeyValuePair<string, object?>("Flows", o.Flows), new KeyValuePair<string, object?>("Packets", o.Packets) }).ToList());
+                // Every distinct source is listed up to FlowEvidence.MaxObservedSources; past that, how many are not.
+                if (r.ObservedSourcesLeftOut > 0) Add("ObservedSourcesLeftOut", r.ObservedSourcesLeftOut);
                 Add("EvidenceSince", r.EvidenceSince?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
                 Add("EvidenceUntil", r.EvidenceUntil?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             }

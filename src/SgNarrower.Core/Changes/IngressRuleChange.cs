@@ -43,6 +43,7 @@ namespace SgNarrower
             CidrIpv4 = rule.CidrIpv4;
             CidrIpv6 = rule.CidrIpv6;
             PrefixListId = rule.PrefixListId;
+            OpenEntry = rule.OpenEntry;
             Description = rule.Description;
             Tags = rule.Tags ?? new Dictionary<string, string>();
             GroupTags = rule.GroupTags ?? new Dictionary<string, string>();
@@ -72,6 +73,8 @@ namespace SgNarrower
         public string? CidrIpv4 { get; init; }
         public string? CidrIpv6 { get; init; }
         public string? PrefixListId { get; init; }
+        /// <summary>For a prefix-list rule: the list entry that made it open.</summary>
+        public string? OpenEntry { get; init; }
         public string? Description { get; init; }
         /// <summary>What a person should know about the change, beyond its status (a prefix list left as it was).</summary>
         public string? Note { get; init; }

@@ -60,6 +60,15 @@ namespace SgNarrower.Changes
         public IReadOnlyList<RuleSource> For(RuleSource openSource) =>
             Sources.Where(s => s.IsCidr ? s.IsWithin(openSource) : openSource.IsWorld).ToList();
 
+        /// <summary>
+        /// For a prefix-list rule narrowed to its own measured sources: the replacements within the list entry that
+        /// opens it (the rule allowed that entry's addresses, so nothing beyond it is granted); none when it is not known.
+        /// </summary>
+        public IReadOnlyList<RuleSource> WithinEntry(string? openEntry) =>
+            Cidr.TryParse(openEntry, out var entry)
+                ? Sources.Where(s => s.IsCidr && s.IsWithin(RuleSource.FromCidr(entry))).ToList()
+                : (IReadOnlyList<RuleSource>)Array.Empty<RuleSource>();
+
         /// <summary>What to say when none applies: how to narrow this rule instead.</summary>
         public static string NoneApplies(RuleSource openSource)
         {

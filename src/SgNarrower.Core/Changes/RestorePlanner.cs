@@ -51,7 +51,7 @@ namespace SgNarrower.Changes
         /// <summary>Rules this record's narrowing edited in place from this rule: its recorded id first, then any other it marked.</summary>
         private static List<SecurityGroupRuleInfo> NarrowedInPlace(LiveGroup live, ChangeRequest request) =>
             live.Ingress.Where(r => RuleTags.IsNarrowedBy(r.Tags, request.RecordRunId!) && r.Identity is RuleIdentity id && id.SamePermission(request.Identity)
-                                    && (id.Source.IsCidr ? id.Source.IsWithin(request.Identity.Source) : request.Identity.Source.IsWorld)
+                                    && CouldReplace(id.Source, request)
                                     && (r.SecurityGroupRuleId == request.Rule.SecurityGroupRuleId || (r.Description ?? "").StartsWith("SgNarrower: replaces " + request.Identity.Source, StringComparison.Ordinal)))
                 .OrderBy(r => r.SecurityGroupRuleId == request.Rule.SecurityGroupRuleId ? 0 : 1)
                 .ToList();
@@ -59,8 +59,19 @@ namespace SgNarrower.Changes
         private static bool IsReplacementFor(SecurityGroupRuleInfo live, ChangeRequest request)
         {
             if (live.Identity is not RuleIdentity id || !RuleTags.IsReplacementOf(live.Tags, request.RecordRunId!)) return false;
-            if (!id.SamePermission(request.Identity)) return false;
-            return id.Source.IsCidr ? id.Source.IsWithin(request.Identity.Source) : request.Identity.Source.IsWorld;
+            return id.SamePermission(request.Identity) && CouldReplace(id.Source, request);
+        }
+
+        /// <summary>
+        /// Whether narrowing the recorded rule could have put this source there: a block within its source (for a
+        /// prefix-list rule, within the list entry that opened it), or anything in place of a rule open to the world.
+        /// </summary>
+        private static bool CouldReplace(RuleSource replacement, ChangeRequest request)
+        {
+            var open = request.Identity.Source;
+            if (open.Kind == SourceKind.PrefixList)
+                return replacement.IsCidr && Cidr.TryParse(request.Rule.OpenEntry, out var entry) && replacement.IsWithin(RuleSource.FromCidr(entry));
+            return replacement.IsCidr ? replacement.IsWithin(open) : open.IsWorld;
         }
     }
 }

@@ -70,7 +70,11 @@ namespace SgNarrower.Changes
                 }
                 var set = request.Replacements ?? replacements;
                 if (set.IsEmpty) return;
-                var sources = set.For(request.Identity.Source);
+                // A prefix-list rule is narrowed in its own group to the cover of its own measured sources, within the
+                // list entry that opened it; the shared list is never touched. -ReplaceWith alone does not narrow one.
+                var sources = request.Replacements != null && request.Identity.Source.Kind == SourceKind.PrefixList
+                    ? set.WithinEntry(request.Rule.OpenEntry)
+                    : set.For(request.Identity.Source);
                 if (sources.Count == 0)
                     item.Decide(ChangeStatus.Failed, $"{item.Describe()} was left in place: {ReplacementSet.NoneApplies(request.Identity.Source)}", "NoReplacementForFamily");
                 else

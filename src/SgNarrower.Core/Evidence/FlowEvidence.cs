@@ -172,7 +172,16 @@ namespace SgNarrower.Evidence
         }
 
         /// <summary>Each rule with its evidence and what to do with it.</summary>
-        public IEnumerable<OpenIngressRule> Results(ExposureMap exposure, int maxCidr, int topSources = 20)
+        /// <summary>
+        /// Sources listed per rule, most flows first: every distinct one up to this many, so that anyone can check that
+        /// the proposed cover holds them all; past it, the rule says how many were left out.
+        /// </summary>
+        public const int MaxObservedSources = 10000;
+
+        private static bool WithinOpenEntry(IReadOnlyList<Cidr> cover, string? openEntry) =>
+            Cidr.TryParse(openEntry, out var entry) && cover.All(entry.Contains);
+
+        public IEnumerable<OpenIngressRule> Results(ExposureMap exposure, int maxCidr)
         {
             foreach (var c in _counters)
             {
@@ -194,18 +203,25 @@ namespace SgNarrower.Evidence
                 else
                 {
                     bool v6 = c.Ipv6;
-                    var addresses = sources.Select(s => IPAddress.TryParse(s.Address, out var a) ? a : null).Where(a => a != null).Select(a => a!).ToList();
+                    var addresses = sources.Select(s => IpAddressText.TryParse(s.Address, out var a) ? a : null).Where(a => a != null).Select(a => a!).ToList();
                     var cover = CidrCover.Cover(addresses, maxCidr, v6 ? ReplacementSet.MinIpv6PrefixLength : ReplacementSet.MinIpv4PrefixLength);
                     if (cover == null)
                     {
                         recommendation = Recommendation.Keep;
                         reason = $"{sources.Count} source(s) used the rule; covering them with {maxCidr} block(s) would need one broader than /{(v6 ? ReplacementSet.MinIpv6PrefixLength : ReplacementSet.MinIpv4PrefixLength)}: it serves the internet.";
                     }
+                    else if (c.Rule.PrefixListId != null && !WithinOpenEntry(cover, c.Rule.OpenEntry))
+                    {
+                        recommendation = Recommendation.Keep;
+                        reason = $"{sources.Count} source(s) used the rule, which refers to prefix list {c.Rule.PrefixListId}; {string.Join(", ", cover)} would cover them, but not within the list's entry {c.Rule.OpenEntry ?? "(not known)"} that opens the rule, so narrowing could grant more than it allowed.";
+                    }
                     else if (c.Rule.PrefixListId != null)
                     {
-                        // The source is a shared list: the group's reference cannot be narrowed, the list's open entry can.
-                        recommendation = Recommendation.Keep;
-                        reason = $"{sources.Count} source(s) used the rule, which refers to prefix list {c.Rule.PrefixListId}; other groups may share it, so narrow the list's entry {c.Rule.OpenEntry} to {string.Join(", ", cover)} instead.";
+                        // The group's own reference is narrowed to its own clients; the list, shared with other groups
+                        // whose clients this run has not measured, is left as it is.
+                        recommendation = Recommendation.Narrow;
+                        replaceWith = cover.Select(b => b.ToString()).ToList();
+                        reason = $"{sources.Count} source(s) used the rule; {string.Join(", ", replaceWith)} cover(s) every one of them. The group's reference to prefix list {c.Rule.PrefixListId} is replaced by them; the list itself, which other groups may share, is left as it is.";
                     }
                     else
                     {
@@ -219,8 +235,9 @@ namespace SgNarrower.Evidence
                     Recommendation = recommendation,
                     RecommendationReason = reason,
                     ReplaceWith = replaceWith,
-                    ObservedSources = sources.Take(topSources).ToList(),
+                    ObservedSources = sources.Take(MaxObservedSources).ToList(),
                     ObservedSourceCount = sources.Count,
+                    ObservedSourcesLeftOut = Math.Max(0, sources.Count - MaxObservedSources),
                     FlowRecordCount = c.Records,
                     EvidenceSince = Since,
                     EvidenceUntil = Until,

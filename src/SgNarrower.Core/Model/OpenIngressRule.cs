@@ -50,9 +50,11 @@ namespace SgNarrower
         public string? RecommendationReason { get; init; }
         /// <summary>Measure-OpenIngressRule: the blocks that cover every observed source; Revoke-OpenIngressRule narrows each rule to its own.</summary>
         public IReadOnlyList<string>? ReplaceWith { get; init; }
-        /// <summary>Measure-OpenIngressRule: the sources that reached the rule, most flows first (the top ones).</summary>
+        /// <summary>Measure-OpenIngressRule: every distinct source that reached the rule, most flows first, up to FlowEvidence.MaxObservedSources.</summary>
         public IReadOnlyList<Evidence.ObservedSource>? ObservedSources { get; init; }
         public int? ObservedSourceCount { get; init; }
+        /// <summary>How many distinct sources are not in <see cref="ObservedSources"/> (0 up to FlowEvidence.MaxObservedSources of them).</summary>
+        public int? ObservedSourcesLeftOut { get; init; }
         public long? FlowRecordCount { get; init; }
         public DateTimeOffset? EvidenceSince { get; init; }
         public DateTimeOffset? EvidenceUntil { get; init; }
