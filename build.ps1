@@ -73,9 +73,22 @@ function Start-Restore {
     }
 }
 
+function Assert-Moto {
+    # moto, the independent AWS emulator the tests also run against (tests/moto/server.py). Never skipped: without
+    # it the test task stops and says what to install.
+    $install = 'python3 -m pip install "moto[server]" boto3'
+    if (-not (Get-Command python3 -ErrorAction Ignore)) { throw "The tests need Python 3 with moto. Install python3, then run: $install" }
+    $check = { & python3 -c 'import moto, boto3, flask, werkzeug' 2>$null; $LASTEXITCODE -eq 0 }
+    if (& $check) { return }
+    Write-Host 'moto is not installed; installing it with pip' -ForegroundColor Yellow
+    & python3 -m pip install --quiet 'moto[server]' boto3 2>&1 | ForEach-Object { Write-Host $_ }
+    if (-not (& $check)) { throw "The tests need moto, and pip could not install it. Run: $install" }
+}
+
 function Invoke-Tests {
     Invoke-Build
     Start-Restore
+    Assert-Moto
     $results = Join-Path $out 'TestResults'
     New-Item -ItemType Directory -Path $results -Force | Out-Null
     # Nothing in the tests may reach a real AWS endpoint or instance metadata.

@@ -217,4 +217,85 @@ function Export-TestNetwork {
     , $tables
 }
 
+function Get-FreeTcpPort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Start-TestMoto {
+    # moto (an independent emulator) on 127.0.0.1 on a free port, through tests/moto/server.py, which patches
+    # moto where it differs from AWS's documented behaviour.
+    $launcher = Join-Path $script:Root 'tests/moto/server.py'
+    for ($attempt = 1; $attempt -le 3; $attempt++) {
+        $port = Get-FreeTcpPort
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('python3')
+        foreach ($a in $launcher, "$port") { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $psi.UseShellExecute = $false
+        foreach ($name in @($psi.Environment.Keys | Where-Object { $_ -like 'AWS_*' })) { $psi.Environment.Remove($name) | Out-Null }
+        $process = [System.Diagnostics.Process]::Start($psi)
+        $null = $process.StandardOutput.ReadToEndAsync()
+        $null = $process.StandardError.ReadToEndAsync()
+        $url = "http://127.0.0.1:$port"
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        $client = [System.Net.Http.HttpClient]::new()
+        try {
+            while ([DateTime]::UtcNow -lt $deadline -and -not $process.HasExited) {
+                try {
+                    $answer = $client.GetAsync("$url/moto-api/").GetAwaiter().GetResult()
+                    if ([int]$answer.StatusCode -lt 500) { return [pscustomobject]@{ Url = $url; Process = $process } }
+                }
+                catch { Start-Sleep -Milliseconds 200 }
+            }
+        }
+        finally { $client.Dispose() }
+        if (-not $process.HasExited) { $process.Kill() }
+    }
+    throw 'moto did not start (python3 tests/moto/server.py PORT).'
+}
+
+function Stop-TestMoto {
+    param($Server)
+    if ($Server -and -not $Server.Process.HasExited) { $Server.Process.Kill(); $Server.Process.WaitForExit(5000) | Out-Null }
+}
+
+function Reset-TestMoto {
+    param($Server)
+    $client = [System.Net.Http.HttpClient]::new()
+    try { $null = $client.PostAsync("$($Server.Url)/moto-api/reset", [System.Net.Http.StringContent]::new('')).GetAwaiter().GetResult().EnsureSuccessStatusCode() }
+    finally { $client.Dispose() }
+}
+
+function Invoke-MotoWorld {
+    # tests/moto/world.py: sets up and reads moto's state through boto3, never through the module.
+    param($Server, [string] $Command, $Request)
+    $json = $Request | ConvertTo-Json -Depth 10 -Compress
+    $answer = $json | & python3 (Join-Path $script:Root 'tests/moto/world.py') $Server.Url $Command
+    if ($LASTEXITCODE -ne 0) { throw "tests/moto/world.py $Command failed (exit code $LASTEXITCODE)." }
+    $answer | ConvertFrom-Json
+}
+
+function Set-MotoWorld {
+    # Resets moto, then creates the groups (and buckets) given: @{ '123456789012' = @{ 'us-east-2' = @(@{ name = 'web'; rules = @(...) }) } }.
+    # Returns a hashtable 'account/region/name' -> group id.
+    param($Server, [hashtable] $Accounts, [string[]] $Buckets = @())
+    Reset-TestMoto $Server
+    $answer = Invoke-MotoWorld $Server 'seed' @{ accounts = $Accounts; buckets = @($Buckets | ForEach-Object { @{ name = $_ } }) }
+    $ids = @{}
+    foreach ($p in $answer.PSObject.Properties) { $ids[$p.Name] = $p.Value }
+    $ids
+}
+
+function Get-MotoRules {
+    param($Server, [string[]] $Account = @('123456789012'), [string[]] $Region)
+    @(Invoke-MotoWorld $Server 'rules' @{ accounts = @($Account); regions = @($Region) })
+}
+
+function Format-MotoRule {
+    # A rule as comparable text, without its id: group name, protocol, ports, source, description.
+    process { "$($_.Account)/$($_.Region)/$($_.GroupName) $($_.IpProtocol) $($_.FromPort)-$($_.ToPort) $($_.CidrIpv4)$($_.CidrIpv6)$($_.PrefixListId)$($_.ReferencedGroupId) '$($_.Description)'" }
+}
+
 Export-ModuleMember -Function *

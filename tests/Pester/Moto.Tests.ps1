@@ -1,0 +1,208 @@
+# The main pipelines against moto, an independent AWS emulator (tests/moto/server.py patches it where it differs from
+# AWS's documentation). moto keeps each region's and account's state apart by the request's SigV4 scope and access
+# key, as AWS does, so a request signed for another region than the one it acts in shows here. Each pipeline runs in
+# a fresh pwsh with endpoints configured the AWS way (AWS_ENDPOINT_URL, a profile), as a user's would.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:Moto = Start-TestMoto
+    $script:Module = Get-BuiltModulePath
+    $script:Folder = Join-Path ([IO.Path]::GetTempPath()) ('sgn-moto-' + [guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory $script:Folder | Out-Null
+    $script:Own = '123456789012'
+
+    function Invoke-MotoPipeline {
+        # Runs a script in a child pwsh with the module imported and the environment given; returns what the script
+        # writes with Write-Result, as objects, and the rest of its output as text.
+        param([string] $Script, [hashtable] $Environment = @{}, [switch] $Async)
+        $lines = @('$ErrorActionPreference = ''Continue''', "`$env:AWS_EC2_METADATA_DISABLED = 'true'")
+        foreach ($name in 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE') {
+            $lines += "Remove-Item Env:$name -ErrorAction Ignore"
+        }
+        $env = @{ AWS_ENDPOINT_URL = $script:Moto.Url; AWS_ACCESS_KEY_ID = 'AKIDMOTOTEST'; AWS_SECRET_ACCESS_KEY = 'moto-secret' }
+        foreach ($k in $Environment.Keys) { $env[$k] = $Environment[$k] }
+        foreach ($k in $env.Keys) { if ($null -ne $env[$k]) { $lines += "`$env:$k = '$($env[$k])'" } }
+        $lines += "Import-Module '$script:Module'"
+        $lines += 'function Write-Result { process { ''RESULT '' + ($_ | Select-Object @{ n = ''Status''; e = { "$($_.Status)" } }, Region, OwnerId, GroupId, GroupName, SecurityGroupRuleId, Rule, Error, ErrorId, AuditUri, NewRuleIds | ConvertTo-Json -Compress -Depth 4) } }'
+        $lines += $Script
+        $text = $lines -join "`n"
+        if ($Async) {
+            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes("`$PSStyle.OutputRendering = 'PlainText'`n" + $text))
+            $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+            foreach ($a in 'tool', 'run', 'pwsh', '--', '-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded) { $psi.ArgumentList.Add($a) }
+            $psi.WorkingDirectory = Get-RepoRoot
+            $psi.RedirectStandardOutput = $true
+            $psi.RedirectStandardError = $true
+            $psi.UseShellExecute = $false
+            $p = [System.Diagnostics.Process]::Start($psi)
+            return [pscustomobject]@{ Process = $p; Output = $p.StandardOutput.ReadToEndAsync(); Errors = $p.StandardError.ReadToEndAsync() }
+        }
+        ConvertFrom-ChildOutput (Invoke-ChildPwsh $text)
+    }
+
+    function ConvertFrom-ChildOutput {
+        param([object[]] $Output)
+        $results = @($Output | ForEach-Object { "$_" } | Where-Object { $_ -like 'RESULT *' } | ForEach-Object { $_.Substring(7) | ConvertFrom-Json })
+        [pscustomobject]@{ Results = $results; Text = (@($Output | ForEach-Object { "$_" } | Where-Object { $_ -notlike 'RESULT *' }) -join "`n") }
+    }
+
+    function Get-OpenMotoRules {
+        param([string[]] $Account = @($script:Own), [string[]] $Region)
+        @(Get-MotoRules $script:Moto -Account $Account -Region $Region | Where-Object { $_.CidrIpv4 -eq '0.0.0.0/0' -or $_.CidrIpv6 -eq '::/0' })
+    }
+
+    function New-OpenGroup {
+        param([string] $Name, [int] $Port = 22)
+        @{ name = $Name; rules = @(
+            @{ IpProtocol = 'tcp'; FromPort = $Port; ToPort = $Port; CidrIpv4 = '0.0.0.0/0'; Description = "$Name v4" }
+            @{ IpProtocol = 'tcp'; FromPort = $Port; ToPort = $Port; CidrIpv6 = '::/0' }
+            @{ IpProtocol = 'tcp'; FromPort = 443; ToPort = 443; CidrIpv4 = '10.0.0.0/8'; Description = 'private' }) }
+    }
+}
+
+AfterAll {
+    Stop-TestMoto $script:Moto
+    if ($script:Folder -and $script:Folder.StartsWith([IO.Path]::GetTempPath())) { Remove-Item $script:Folder -Recurse -Force -ErrorAction Ignore }
+}
+
+Describe 'Against moto: every call in its own region' {
+    It 'scans and revokes two regions through one AWS_ENDPOINT_URL, with AWS_REGION <Case>' -ForEach @(
+        @{ Case = 'unset'; AwsRegion = $null }
+        @{ Case = 'set to a third region'; AwsRegion = 'us-west-2' }
+    ) {
+        $null = Set-MotoWorld $script:Moto @{ $script:Own = @{
+                'us-east-2' = @((New-OpenGroup 'east-a' 22), (New-OpenGroup 'east-b' 3389))
+                'eu-west-1' = @((New-OpenGroup 'west-a' 5432))
+                'us-west-2' = @((New-OpenGroup 'third' 22)) } }
+        $before = @(Get-MotoRules $script:Moto -Region us-east-2, eu-west-1, us-west-2 | Format-MotoRule)
+
+        $run = Invoke-MotoPipeline -Environment @{ AWS_REGION = $AwsRegion } -Script 'Get-OpenIngressRule -Region us-east-2, eu-west-1 | Revoke-OpenIngressRule -SkipAudit -Force | Write-Result'
+
+        $run.Results.Count | Should -Be 6 -Because $run.Text
+        $run.Results | ForEach-Object { $_.Status | Should -Be 'Revoked' }
+        ($run.Results | ForEach-Object { "$($_.Region) $($_.GroupName)" } | Sort-Object -Unique) | Should -Be @('eu-west-1 west-a', 'us-east-2 east-a', 'us-east-2 east-b')
+        # What moto holds: exactly the open rules of the two regions are gone; the third region is as it was.
+        (Get-OpenMotoRules -Region us-east-2, eu-west-1).Count | Should -Be 0
+        $after = @(Get-MotoRules $script:Moto -Region us-east-2, eu-west-1, us-west-2 | Format-MotoRule)
+        $gone = @($before | Where-Object { $_ -notin $after })
+        $gone.Count | Should -Be 6
+        $gone | ForEach-Object { $_ | Should -Match '^123456789012/(us-east-2|eu-west-1)/' }
+        @($after | Where-Object { $_ -like '*/us-west-2/*' }).Count | Should -Be 3
+    }
+
+    It 'scans every rule shape as moto holds it' {
+        $null = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-2' = @(@{ name = 'shapes'; rules = @(
+                        @{ IpProtocol = 'tcp'; FromPort = 8000; ToPort = 8100; CidrIpv4 = '0.0.0.0/0'; Description = 'range' }
+                        @{ IpProtocol = 'udp'; FromPort = 53; ToPort = 53; CidrIpv6 = '::/0' }
+                        @{ IpProtocol = 'icmp'; FromPort = 8; ToPort = 0; CidrIpv4 = '0.0.0.0/0'; Description = 'echo' }
+                        @{ IpProtocol = 'icmp'; FromPort = -1; ToPort = -1; CidrIpv4 = '0.0.0.0/0' }
+                        @{ IpProtocol = '-1'; CidrIpv4 = '0.0.0.0/0'; Description = 'everything' }
+                        @{ IpProtocol = '-1'; CidrIpv6 = '::/0' }
+                        @{ IpProtocol = 'tcp'; FromPort = 22; ToPort = 22; CidrIpv4 = '203.0.113.0/24' }
+                        @{ IpProtocol = 'tcp'; FromPort = 22; ToPort = 22; CidrIpv6 = '2001:db8::/48' }) }) } }
+
+        $run = Invoke-MotoPipeline -Script 'Get-OpenIngressRule -Region us-east-2 | Write-Result'
+
+        ($run.Results.Rule | Sort-Object) | Should -Be (@('all 0.0.0.0/0', 'all ::/0', 'icmp type 8 code 0 0.0.0.0/0', 'icmp all 0.0.0.0/0', 'tcp 8000-8100 0.0.0.0/0', 'udp 53 ::/0') | Sort-Object) -Because $run.Text
+        $run.Results | ForEach-Object { $_.OwnerId | Should -Be $script:Own; $_.Region | Should -Be 'us-east-2' }
+    }
+
+    It 'records to moto''s S3, narrows in place, and restores the exact rule set from the record' {
+        $null = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-2' = @((New-OpenGroup 'web' 22), (New-OpenGroup 'db' 5432)) } } -Buckets audit
+        $before = @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object)
+
+        $run = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script @'
+Get-OpenIngressRule | Export-IngressAudit -BucketName audit | Revoke-OpenIngressRule -ReplaceWith 203.0.113.0/24, 2001:db8::/48 -Force | Write-Result
+'@
+        $run.Results.Count | Should -Be 4 -Because $run.Text
+        $run.Results | ForEach-Object { $_.Status | Should -Be 'Narrowed' }
+        $uri = @($run.Results.AuditUri | Sort-Object -Unique)
+        $uri.Count | Should -Be 1
+        $uri[0] | Should -BeLike 's3://audit/*'
+        $narrowed = @(Get-MotoRules $script:Moto -Region us-east-2)
+        (Get-OpenMotoRules -Region us-east-2).Count | Should -Be 0
+        # In place: the open rules kept their ids and became the replacement of their own family.
+        foreach ($r in $run.Results) {
+            $now = $narrowed | Where-Object SecurityGroupRuleId -eq $r.SecurityGroupRuleId
+            "$($now.CidrIpv4)$($now.CidrIpv6)" | Should -BeIn @('203.0.113.0/24', '2001:db8::/48')
+        }
+
+        $back = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script "Restore-IngressRule -Uri '$($uri[0])' -Force | Write-Result"
+        $back.Results.Count | Should -Be 4 -Because $back.Text
+        $back.Results | ForEach-Object { $_.Status | Should -Be 'Restored' }
+        @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object) | Should -Be $before
+    }
+
+    It 'refuses -ReplaceWith 010.1.2.0/24, never reading it as octal, and changes nothing' {
+        $null = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-2' = @((New-OpenGroup 'web' 22)) } }
+        $before = @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object)
+        $run = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script 'Get-OpenIngressRule | Revoke-OpenIngressRule -ReplaceWith 010.1.2.0/24 -SkipAudit -Force | Write-Result'
+        $run.Text | Should -Match "'010\.1\.2\.0/24'"
+        $run.Results.Count | Should -Be 0
+        @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object) | Should -Be $before
+        @(Get-MotoRules $script:Moto -Region us-east-2 | Where-Object CidrIpv4 -like '8.1.2.*').Count | Should -Be 0
+    }
+}
+
+Describe 'Against moto: every call with the credentials of its own account' {
+    It 'works in several accounts through moto''s STS, each account''s groups read and changed in that account' {
+        $ids = Set-MotoWorld $script:Moto @{
+            '111111111111' = @{ 'us-east-2' = @((New-OpenGroup 'one' 22)); 'eu-west-1' = @((New-OpenGroup 'one-eu' 80)) }
+            '222222222222' = @{ 'us-east-2' = @((New-OpenGroup 'two' 3389)) }
+            $script:Own = @{ 'us-east-2' = @((New-OpenGroup 'own' 22)) } }
+
+        $run = Invoke-MotoPipeline -Script 'Get-OpenIngressRule -AccountId 111111111111, 222222222222 -RoleName SgNarrowerAudit -Region us-east-2, eu-west-1 | Revoke-OpenIngressRule -RoleName SgNarrowerAudit -SkipAudit -Force | Write-Result'
+
+        $run.Results.Count | Should -Be 6 -Because $run.Text
+        $run.Results | ForEach-Object { $_.Status | Should -Be 'Revoked' }
+        ($run.Results | ForEach-Object { "$($_.OwnerId) $($_.Region) $($_.GroupName)" } | Sort-Object -Unique) |
+            Should -Be @('111111111111 eu-west-1 one-eu', '111111111111 us-east-2 one', '222222222222 us-east-2 two')
+        (Get-OpenMotoRules -Account 111111111111, 222222222222 -Region us-east-2, eu-west-1).Count | Should -Be 0
+        # The caller's own account was not asked for, and is untouched.
+        (Get-OpenMotoRules -Account $script:Own -Region us-east-2).Count | Should -Be 2
+    }
+
+    It 'follows a role_arn profile whose region is only in the profile' {
+        $null = Set-MotoWorld $script:Moto @{
+            '333333333333' = @{ 'us-east-2' = @((New-OpenGroup 'by-role' 22)) }
+            $script:Own = @{ 'us-east-1' = @((New-OpenGroup 'wrong-place' 22)); 'us-east-2' = @((New-OpenGroup 'own-east-2' 22)) } }
+        $config = Join-Path $script:Folder 'config'
+        $credentials = Join-Path $script:Folder 'credentials'
+        "[profile audit]`nrole_arn = arn:aws:iam::333333333333:role/SgNarrowerAudit`nsource_profile = base`nregion = us-east-2`n" | Set-Content $config
+        "[base]`naws_access_key_id = AKIDMOTOBASE`naws_secret_access_key = moto-base-secret`n" | Set-Content $credentials
+
+        $run = Invoke-MotoPipeline -Environment @{ AWS_CONFIG_FILE = $config; AWS_SHARED_CREDENTIALS_FILE = $credentials; AWS_ACCESS_KEY_ID = $null; AWS_SECRET_ACCESS_KEY = $null } `
+            -Script 'Get-OpenIngressRule -ProfileName audit | Write-Result'
+
+        $run.Results.Count | Should -Be 2 -Because $run.Text
+        $run.Results | ForEach-Object { "$($_.OwnerId) $($_.Region) $($_.GroupName)" | Should -Be '333333333333 us-east-2 by-role' }
+    }
+}
+
+Describe 'Against moto: truthful under races' {
+    It 'two runs revoking the same 28 rules at once: every rule is Revoked by exactly one of them' {
+        $groups = @(1..14 | ForEach-Object { @{ name = "race-$_"; rules = @(
+                        @{ IpProtocol = 'tcp'; FromPort = 22; ToPort = 22; CidrIpv4 = '0.0.0.0/0' }
+                        @{ IpProtocol = 'tcp'; FromPort = 22; ToPort = 22; CidrIpv6 = '::/0' }) } })
+        $null = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-2' = $groups } }
+        $record = Join-Path $script:Folder 'race.jsonl'
+        $scan = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script "Get-OpenIngressRule | Export-IngressAudit -Path '$record' | Write-Result"
+        $scan.Results.Count | Should -Be 28 -Because $scan.Text
+
+        # Both runs read the same record, so both plan all 28 rules; then they revoke at once.
+        $script = "Get-Content '$record' | ConvertFrom-Json | Where-Object RecordType -eq Rule | Revoke-OpenIngressRule -SkipAudit -Force | Write-Result"
+        $runs = @(1, 2 | ForEach-Object { Invoke-MotoPipeline -Async -Environment @{ AWS_REGION = 'us-east-2' } -Script $script })
+        foreach ($r in $runs) { $r.Process.WaitForExit(120000) | Should -BeTrue }
+        $a = ConvertFrom-ChildOutput ($runs[0].Output.GetAwaiter().GetResult() -split "`r?`n")
+        $b = ConvertFrom-ChildOutput ($runs[1].Output.GetAwaiter().GetResult() -split "`r?`n")
+
+        $a.Results.Count | Should -Be 28 -Because "$($a.Text) $($runs[0].Errors.GetAwaiter().GetResult())"
+        $b.Results.Count | Should -Be 28 -Because "$($b.Text) $($runs[1].Errors.GetAwaiter().GetResult())"
+        foreach ($id in $a.Results.SecurityGroupRuleId) {
+            $mine = $a.Results | Where-Object SecurityGroupRuleId -eq $id
+            $theirs = $b.Results | Where-Object SecurityGroupRuleId -eq $id
+            (@($mine.Status, $theirs.Status) | Sort-Object) | Should -Be @('AlreadyAbsent', 'Revoked') -Because "rule $id"
+        }
+        ($a.Results + $b.Results | Where-Object Status -eq 'AlreadyAbsent') | ForEach-Object { $_.Error | Should -Match 'removed by someone else|no rule' }
+        (Get-OpenMotoRules -Region us-east-2).Count | Should -Be 0
+    }
+}
