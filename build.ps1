@@ -122,6 +122,8 @@ Import-Module '$pester'
 `$c.TestResult.Enabled = `$true
 `$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
 `$r = Invoke-Pester -Configuration `$c
+# No result (Pester failed after running, writing its report, say) counts as a failure, never as nothing run.
+if (`$null -eq `$r -or `$r.TotalCount -eq 0) { throw 'Pester returned no result.' }
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$summary'
 "@
     Push-Location $root

@@ -14,10 +14,8 @@ BeforeAll {
         # Runs a script in a child pwsh with the module imported and the environment given; returns what the script
         # writes with Write-Result, as objects, and the rest of its output as text.
         param([string] $Script, [hashtable] $Environment = @{}, [switch] $Async)
-        $lines = @('$ErrorActionPreference = ''Continue''', "`$env:AWS_EC2_METADATA_DISABLED = 'true'")
-        foreach ($name in 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE') {
-            $lines += "Remove-Item Env:$name -ErrorAction Ignore"
-        }
+        # Nothing of the test process's own AWS setup (other tests' endpoints, keys, profiles) reaches the child.
+        $lines = @('$ErrorActionPreference = ''Continue''', 'Get-ChildItem Env:AWS_* | Remove-Item', "`$env:AWS_EC2_METADATA_DISABLED = 'true'")
         $env = @{ AWS_ENDPOINT_URL = $script:Moto.Url; AWS_ACCESS_KEY_ID = 'AKIDMOTOTEST'; AWS_SECRET_ACCESS_KEY = 'moto-secret' }
         foreach ($k in $Environment.Keys) { $env[$k] = $Environment[$k] }
         foreach ($k in $env.Keys) { if ($null -ne $env[$k]) { $lines += "`$env:$k = '$($env[$k])'" } }
@@ -41,8 +39,10 @@ BeforeAll {
 
     function ConvertFrom-ChildOutput {
         param([object[]] $Output)
-        $results = @($Output | ForEach-Object { "$_" } | Where-Object { $_ -like 'RESULT *' } | ForEach-Object { $_.Substring(7) | ConvertFrom-Json })
-        [pscustomobject]@{ Results = $results; Text = (@($Output | ForEach-Object { "$_" } | Where-Object { $_ -notlike 'RESULT *' }) -join "`n") }
+        # Colour escapes (an error record's rendering) would not survive into a test report.
+        $lines = @($Output | ForEach-Object { "$_" -replace "\x1b\[[0-9;]*[A-Za-z]", '' })
+        $results = @($lines | Where-Object { $_ -like 'RESULT *' } | ForEach-Object { $_.Substring(7) | ConvertFrom-Json })
+        [pscustomobject]@{ Results = $results; Text = (@($lines | Where-Object { $_ -notlike 'RESULT *' }) -join "`n") }
     }
 
     function Get-OpenMotoRules {
