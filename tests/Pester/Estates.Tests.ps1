@@ -76,6 +76,32 @@ Describe 'Many accounts and regions in one pipeline' {
         $errs[0].Exception.Message | Should -BeLike '*111111111111*123456789012*'
     }
 
+    It 'an answer from another account than the scope''s is WrongScope: that scope stops, nothing in it changes, the others go on' {
+        Set-TestWorld $script:Ec2 (New-Estate)
+        $open = @(Get-OpenIngressRule -AccountId 111111111111 -RoleName Audit -Region us-east-1, eu-west-1 @script:Conn)
+        $open.Count | Should -Be 8
+        # Now an endpoint that answers account 111111111111's us-east-1 with a group of account 999999999999.
+        $estate = New-Estate
+        $estate.accounts.'111111111111'.regions.'us-east-1'.groups[0].ownerId = '999999999999'
+        Set-TestWorld $script:Ec2 $estate
+        $before = Get-EstateRules
+
+        $scan = @(Get-OpenIngressRule -AccountId 111111111111 -RoleName Audit -Region us-east-1, eu-west-1 @script:Conn -ErrorVariable scanErrors -ErrorAction SilentlyContinue)
+        ($scan.Region | Sort-Object -Unique) | Should -Be 'eu-west-1'
+        $scanErrors.Count | Should -Be 1
+        $scanErrors[0].FullyQualifiedErrorId | Should -BeLike 'WrongScope,*'
+        $scanErrors[0].Exception.Message | Should -Match 'account 111111111111, region us-east-1 was asked'
+        $scanErrors[0].Exception.Message | Should -Match '999999999999'
+
+        $results = @($open | Revoke-OpenIngressRule -RoleName Remediate @script:Conn -SkipAudit -Force -ErrorVariable revokeErrors -ErrorAction SilentlyContinue)
+        $results | Where-Object Region -eq 'us-east-1' | ForEach-Object { "$($_.Status) $($_.ErrorId)" | Should -Be 'Failed WrongScope' }
+        $results | Where-Object Region -eq 'eu-west-1' | ForEach-Object { "$($_.Status)" | Should -Be 'Revoked' }
+        @($revokeErrors | Where-Object { $_.FullyQualifiedErrorId -like 'WrongScope,*' }).Count | Should -Be 1
+        $after = Get-EstateRules
+        @($before | Where-Object { $_ -like '111111111111|us-east-1|*' }) | Should -Be @($after | Where-Object { $_ -like '111111111111|us-east-1|*' })
+        @(Get-TestCalls $script:Ec2 RevokeSecurityGroupIngress | Where-Object region -eq 'us-east-1').Count | Should -Be 0
+    }
+
     It '-Region takes wildcards: eu-* is the enabled European regions' {
         Set-TestWorld $script:Ec2 (New-Estate)
         Reset-TestCalls $script:Ec2

@@ -86,6 +86,7 @@ namespace SgNarrower.Commands
         {
             var byScope = plans.GroupBy(p => p.Scope).ToDictionary(g => g.Key, g => g.ToList());
             int done = 0, changed = 0;
+            var written = new HashSet<string>(StringComparer.Ordinal);
             RunScopes(byScope.Keys.ToList(), (scope, sink) =>
             {
                 IEc2Api? api = null;
@@ -99,8 +100,11 @@ namespace SgNarrower.Commands
             o =>
             {
                 var outcome = (GroupOutcome)o;
+                // A failure of a whole scope (it could not be read, or answered for another scope) fails every group
+                // in it: it is one error, however many groups it stopped. Each rule's result still carries it.
                 foreach (var e in outcome.Errors)
-                    WriteError(Errors.Record(e.ErrorId, Errors.Category(e.Kind), e.Message, e.Target, e.Exception));
+                    if (written.Add(e.ErrorId + "|" + e.Message))
+                        WriteError(Errors.Record(e.ErrorId, Errors.Category(e.Kind), e.Message, e.Target, e.Exception));
                 foreach (var c in outcome.Changes)
                 {
                     if (c.Status != ChangeStatus.Skipped && c.Status != ChangeStatus.Failed && c.Status != ChangeStatus.AlreadyAbsent && c.Status != ChangeStatus.AlreadyPresent) changed++;
