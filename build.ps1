@@ -54,6 +54,8 @@ function Invoke-Build {
     }
     Copy-Item (Join-Path $root 'SgNarrower.psd1') $moduleOut
     Copy-Item (Join-Path $root 'src/SgNarrower/SgNarrower.Format.ps1xml') $moduleOut
+    # The Athena query whose result Measure-OpenIngressRule -AggregatePath/-AggregateUri reads.
+    Copy-Item (Join-Path $root 'sql') (Join-Path $moduleOut 'sql') -Recurse
     # The AWS layer and everything it needs, apart from the shared core, which lives beside the module.
     Get-ChildItem (Join-Path $staging 'aws') -Filter *.dll |
         Where-Object Name -ne 'SgNarrower.Core.dll' |

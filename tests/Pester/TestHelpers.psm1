@@ -298,4 +298,38 @@ function Format-MotoRule {
     process { "$($_.Account)/$($_.Region)/$($_.GroupName) $($_.IpProtocol) $($_.FromPort)-$($_.ToPort) $($_.CidrIpv4)$($_.CidrIpv6)$($_.PrefixListId)$($_.ReferencedGroupId) '$($_.Description)'" }
 }
 
+function ConvertTo-FlowLogAggregate {
+    # What sql/flow-log-aggregate.sql computes in Athena, over local flow-log files in AWS's layout, written as Athena
+    # writes a result (CSV, a header, every value quoted): the tests' stand-in for Athena. The table's columns are the
+    # default format's, by position; "$path" gives the region.
+    param([string] $Path, [DateTimeOffset] $Since, [DateTimeOffset] $Until, [string] $OutFile)
+    $from = $Since.ToUnixTimeSeconds(); $to = $Until.ToUnixTimeSeconds()
+    $rows = [ordered]@{}
+    foreach ($file in Get-ChildItem $Path -Recurse -File | Where-Object { $_.Name -like '*.log' -or $_.Name -like '*.log.gz' } | Sort-Object FullName) {
+        $region = if ($file.FullName -match '/vpcflowlogs/([^/]+)/') { $Matches[1] } else { $null }
+        $text = if ($file.Name -like '*.gz') {
+            $gz = [IO.Compression.GZipStream]::new([IO.File]::OpenRead($file.FullName), [IO.Compression.CompressionMode]::Decompress)
+            try { [IO.StreamReader]::new($gz).ReadToEnd() } finally { $gz.Dispose() }
+        } else { [IO.File]::ReadAllText($file.FullName) }
+        foreach ($line in ($text -split "`n" | Select-Object -Skip 1)) {
+            $f = $line.Trim() -split ' +'
+            if ($f.Count -lt 14) { continue }
+            # WHERE start >= since AND start <= until AND action = 'ACCEPT' AND log_status = 'OK'
+            $start = 0L
+            if (-not [long]::TryParse($f[10], [ref] $start) -or $start -lt $from -or $start -gt $to) { continue }
+            if ($f[12] -ne 'ACCEPT' -or $f[13] -ne 'OK') { continue }
+            # GROUP BY account_id, region, interface_id, protocol, dstport, srcaddr, dstaddr
+            $key = ($f[1], $region, $f[2], $f[7], $f[6], $f[3], $f[4]) -join '|'
+            if (-not $rows.Contains($key)) { $rows[$key] = @{ Values = @($f[1], $region, $f[2], $f[7], $f[6], $f[3], $f[4]); Flows = 0L; Packets = 0L } }
+            $rows[$key].Flows++
+            $packets = 0L
+            if ([long]::TryParse($f[8], [ref] $packets)) { $rows[$key].Packets += $packets }
+        }
+    }
+    $out = [System.Collections.Generic.List[string]]::new()
+    $out.Add('"account_id","region","interface_id","protocol","dstport","srcaddr","dstaddr","flows","packets"')
+    foreach ($r in $rows.Values) { $out.Add((@($r.Values) + @("$($r.Flows)", "$($r.Packets)") | ForEach-Object { '"' + $_ + '"' }) -join ',') }
+    [IO.File]::WriteAllLines($OutFile, $out)
+}
+
 Export-ModuleMember -Function *

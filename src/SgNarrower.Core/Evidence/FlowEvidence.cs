@@ -156,19 +156,29 @@ namespace SgNarrower.Evidence
         }
 
         /// <summary>One accepted inbound record at a watched interface; thread-safe (files are read at once).</summary>
-        public void Add(Target target, string src, int protocol, int port, long packets, bool ipv6)
+        public void Add(Target target, string src, int protocol, int port, long packets, bool ipv6) => Add(target, src, protocol, port, 1, packets, ipv6);
+
+        /// <summary><paramref name="flows"/> accepted inbound records alike (an aggregate's row); thread-safe.</summary>
+        public void Add(Target target, string src, int protocol, int port, long flows, long packets, bool ipv6)
         {
             lock (_gate)
             {
                 foreach (var c in target.Counters)
                 {
                     if (c.Ipv6 != ipv6 || !c.Admits(protocol, port)) continue;
-                    c.Records++;
+                    c.Records += flows;
                     if (!c.Sources.TryGetValue(src, out var n)) c.Sources[src] = n = new long[2];
-                    n[0]++;
+                    n[0] += flows;
                     n[1] += packets;
                 }
             }
+        }
+
+        /// <summary>The watched interface with this id, or null.</summary>
+        public Target? Find(string interfaceId)
+        {
+            var bytes = Encoding.ASCII.GetBytes(interfaceId);
+            return Find(bytes, 0, bytes.Length);
         }
 
         /// <summary>Each rule with its evidence and what to do with it.</summary>

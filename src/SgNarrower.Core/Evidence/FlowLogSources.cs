@@ -100,6 +100,20 @@ namespace SgNarrower.Evidence
             return files;
         }
 
+        /// <summary>Every key under a prefix, all pages.</summary>
+        public static List<string> ListKeys(IS3Api s3, string bucket, string prefix)
+        {
+            var keys = new List<string>();
+            string? token = null;
+            do
+            {
+                var page = s3.ListKeys(bucket, prefix, token);
+                keys.AddRange(page.Items);
+                token = page.NextToken;
+            } while (token != null);
+            return keys;
+        }
+
         /// <summary>
         /// The day prefixes under a flow log's S3 destination for one account and region, for each day of the window:
         /// &lt;prefix&gt;/AWSLogs/&lt;account&gt;/vpcflowlogs/&lt;region&gt;/yyyy/MM/dd/ by default, or with Hive-compatible

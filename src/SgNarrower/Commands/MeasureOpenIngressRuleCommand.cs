@@ -32,6 +32,16 @@ namespace SgNarrower.Commands
         [ValidateNotNullOrEmpty]
         public string[]? FlowLogPath { get; set; }
 
+        /// <summary>The CSV result of the shipped aggregate query (sql/flow-log-aggregate.sql), files or folders of them, instead of raw logs.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? AggregatePath { get; set; }
+
+        /// <summary>Where Athena wrote that result: s3://bucket/key.csv, or s3://bucket/prefix/ for every .csv under it.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? AggregateUri { get; set; }
+
         /// <summary>The flow log delivers with Hive-compatible S3 prefixes (its HiveCompatiblePartitions destination option).</summary>
         [Parameter]
         public SwitchParameter HiveCompatiblePartitions { get; set; }
@@ -70,12 +80,16 @@ namespace SgNarrower.Commands
 
         protected override void BeginProcessing()
         {
-            if (FlowLogUri == null && FlowLogPath == null)
+            bool raw = FlowLogUri != null || FlowLogPath != null, aggregate = AggregateUri != null || AggregatePath != null;
+            if (!raw && !aggregate)
                 ThrowTerminatingError(Errors.Record("NoFlowLogs", ErrorCategory.InvalidArgument,
-                    "Say where the flow logs are: -FlowLogUri s3://bucket/prefix (the flow log's S3 destination) or -FlowLogPath (files or folders).", null));
+                    "Say where the flow logs are: -FlowLogUri s3://bucket/prefix (the flow log's S3 destination) or -FlowLogPath (files or folders); or, for logs aggregated by Athena, -AggregateUri or -AggregatePath.", null));
+            if (raw && aggregate)
+                ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
+                    "Give raw flow logs (-FlowLogUri, -FlowLogPath) or their aggregate (-AggregateUri, -AggregatePath), not both: the aggregate already holds the records it was made from.", null));
             if (Until <= Since)
                 ThrowTerminatingError(Errors.Record("InvalidWindow", ErrorCategory.InvalidArgument, $"-Until ({Until:u}) must come after -Since ({Since:u}).", null));
-            foreach (var uri in FlowLogUri ?? Array.Empty<string>())
+            foreach (var uri in (FlowLogUri ?? Array.Empty<string>()).Concat(AggregateUri ?? Array.Empty<string>()))
             {
                 try { FlowLogSources.ParseS3Uri(uri); }
                 catch (FormatException e) { ThrowTerminatingError(Errors.Record("InvalidUri", ErrorCategory.InvalidArgument, e.Message, uri, e)); }
@@ -145,6 +159,12 @@ namespace SgNarrower.Commands
                 files.AddRange(FlowLogSources.InS3(s3, uri, accountOf.Select(a => (a.Value, a.Key.Region)), since, until, HiveCompatiblePartitions,
                     (e, where) => WriteError(Errors.Aws(e, where, uri))));
             }
+            if (AggregatePath != null || AggregateUri != null)
+            {
+                ReadAggregates(session, evidence, rules[0].Rule.Region);
+                foreach (var measured in evidence.Results(exposure, MaxCidr)) WriteObject(measured);
+                return;
+            }
             WriteVerbose($"{files.Count} flow log file(s) for {evidence.InterfaceIds.Count} network interface(s), {since:u} to {until:u}");
 
             // Files are independent: read several at once; the evidence is shared and thread-safe.
@@ -179,6 +199,54 @@ namespace SgNarrower.Commands
             WriteProgress(new ProgressRecord(4, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
 
             foreach (var rule in evidence.Results(exposure, MaxCidr)) WriteObject(rule);
+        }
+
+        /// <summary>The aggregate query's results, local and in S3, read one after another (each is a fraction of the raw logs).</summary>
+        private void ReadAggregates(IAwsSession session, FlowEvidence evidence, string? ruleRegion)
+        {
+            var sources = new List<(string Name, Func<TextReader> Open)>();
+            foreach (var path in (AggregatePath ?? Array.Empty<string>()).Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)))
+            {
+                if (Directory.Exists(path))
+                    sources.AddRange(Directory.GetFiles(path, "*.csv").OrderBy(f => f, StringComparer.Ordinal).Select(f => (f, (Func<TextReader>)(() => File.OpenText(f)))));
+                else if (File.Exists(path))
+                    sources.Add((path, () => File.OpenText(path)));
+                else
+                    ThrowTerminatingError(Errors.Record("FileNotFound", ErrorCategory.ObjectNotFound, $"No aggregate at '{path}'.", path));
+            }
+            foreach (var uri in AggregateUri ?? Array.Empty<string>())
+            {
+                var (bucket, prefix) = FlowLogSources.ParseS3Uri(uri);
+                var s3 = session.S3(ResolveRegion(session, Region ?? ruleRegion));
+                try
+                {
+                    var keys = prefix != null && prefix.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !prefix.EndsWith("/", StringComparison.Ordinal)
+                        ? new List<string> { prefix }
+                        : FlowLogSources.ListKeys(s3, bucket, prefix ?? "").Where(k => k.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).ToList();
+                    if (keys.Count == 0) WriteWarning($"No .csv result under {uri}.");
+                    foreach (var key in keys)
+                        sources.Add(($"s3://{bucket}/{key}", () => new StreamReader(s3.OpenObject(bucket, key), System.Text.Encoding.UTF8)));
+                }
+                catch (AwsServiceException e) { WriteError(Errors.Aws(e, uri, uri)); }
+            }
+            long rows = 0, records = 0;
+            foreach (var (name, open) in sources)
+            {
+                var reader = new FlowAggregateReader(evidence);
+                try
+                {
+                    using var text = open();
+                    reader.Read(text, name);
+                }
+                catch (FlowLogFormatException e) { WriteError(Errors.Record("InvalidAggregate", ErrorCategory.InvalidData, e.Message, name, e)); }
+                catch (Exception e) when (e is IOException || e is AwsServiceException)
+                {
+                    WriteError(Errors.Record("AggregateUnreadable", ErrorCategory.ReadError, $"'{name}' could not be read to its end ({e.Message}); the rows before that count.", name, e));
+                }
+                rows += reader.Rows;
+                records += reader.Records;
+            }
+            WriteVerbose($"{sources.Count} aggregate file(s): {rows} row(s) standing for {records} flow record(s)");
         }
     }
 }

@@ -21,6 +21,8 @@ Required IAM actions: ec2:DescribeNetworkInterfaces and ec2:DescribeRouteTables 
         Until         = 'The end of the window (default: now).'
         MaxCidr       = 'At most this many blocks in a rule''s ReplaceWith (1 to 64, default 8).'
         Region        = 'The region of rules that carry none, and of the flow log bucket.'
+        AggregatePath = 'The CSV result of the aggregate query SgNarrower ships (sql/flow-log-aggregate.sql in the module folder), run in Amazon Athena over the flow-log table AWS documents: files, or folders of .csv files. Instead of raw logs (not with -FlowLogPath or -FlowLogUri); the same recommendations as from the raw logs of the same window. Give the -Since and -Until the query was run for.'
+        AggregateUri  = 'Where Athena wrote that result: s3://bucket/path/<query-id>.csv, or s3://bucket/path/ for every .csv under it. Read through S3 like -FlowLogUri.'
         HiveCompatiblePartitions = 'With -FlowLogUri: the flow log was created with Hive-compatible S3 prefixes (its HiveCompatiblePartitions destination option), so files are under AWSLogs/aws-account-id=<account>/aws-service=vpcflowlogs/aws-region=<region>/year=<yyyy>/month=<mm>/day=<dd>/ (hourly partitions too).'
         NetworkInterfacePath = 'Which interfaces carry the groups, from a saved ''aws ec2 describe-network-interfaces'' export (or ConvertTo-Json over Get-EC2NetworkInterface) instead of DescribeNetworkInterfaces calls. Needs -RouteTablePath too. With -FlowLogPath, Measure then calls no AWS service.'
         RouteTablePath = 'The route tables, from a saved ''aws ec2 describe-route-tables'' export (or ConvertTo-Json over Get-EC2RouteTable) instead of DescribeRouteTables calls. Needs -NetworkInterfacePath too.'
@@ -50,6 +52,11 @@ Errors: NoFlowLogs, InvalidWindow, InvalidUri, FileNotFound (terminating); Inval
             Title   = 'Entirely offline, from saved exports'
             Code    = 'Get-OpenIngressRule -Path groups.json -Region us-east-1 | Measure-OpenIngressRule -FlowLogPath ./flow-logs -NetworkInterfacePath interfaces.json -RouteTablePath route-tables.json'
             Remarks = 'The groups, interfaces and route tables as the AWS CLI saved them; no AWS call is made.'
+        }
+        @{
+            Title   = 'Terabytes of flow logs: aggregate them in Athena first'
+            Code    = 'Get-OpenIngressRule | Measure-OpenIngressRule -AggregateUri s3://athena-results/sgnarrower/0d2f5c1e-query.csv -Since 2026-11-01Z -Until 2026-12-01Z'
+            Remarks = 'Run sql/flow-log-aggregate.sql (from the module folder) in Athena for the window, then give Measure its result and the same window. One row per interface, port, source and destination instead of every record.'
         }
     )
     Links       = @('Get-OpenIngressRule', 'Revoke-OpenIngressRule', 'Export-IngressAudit')
