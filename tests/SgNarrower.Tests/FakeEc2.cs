@@ -51,7 +51,15 @@ public sealed class FakeEc2 : IEc2Api
 
     private sealed class LostReply : Exception { }
 
+    private readonly object _gate = new();
+
+    /// <summary>One call at a time, as EC2 applies each atomically (a change stream plans and changes on two threads).</summary>
     private T Call<T>(string action, Func<T> apply)
+    {
+        lock (_gate) return CallLocked(action, apply);
+    }
+
+    private T CallLocked<T>(string action, Func<T> apply)
     {
         Calls.Add(action);
         int i = _faults.FindIndex(f => f.Action == action);

@@ -39,11 +39,14 @@ namespace SgNarrower.Audit
                 .Where(i => i.Request.Rule.AuditUri == null || (i.Target != null && i.Target.Description != i.Request.Rule.Description))
                 .ToList();
 
-        /// <summary>Writes the journal whole or not at all, and notes on each item where it is recorded.</summary>
-        public static IngressAuditSummary Write(IReadOnlyList<PlanItem> items, AuditRunInfo run, string path)
+        /// <summary>
+        /// Writes the journal whole or not at all, and notes on each item where it is recorded. <paramref name="replace"/>:
+        /// the run's own journal, written before with fewer items (changes made in batches), is replaced by this one.
+        /// </summary>
+        public static IngressAuditSummary Write(IReadOnlyList<PlanItem> items, AuditRunInfo run, string path, bool replace = false)
         {
             var entries = items.Select(i => new AuditEntry(i.CurrentRule with { AuditUri = null }, i.Request.Identity)).ToList();
-            var summary = AuditRecorder.Write(entries, run, AuditFormat.JsonLines, new AuditDestination { FilePath = path });
+            var summary = AuditRecorder.Write(entries, run, AuditFormat.JsonLines, new AuditDestination { FilePath = path, OverwriteFile = replace });
             foreach (var item in items) item.Recorded(path);
             return summary;
         }

@@ -12,10 +12,10 @@ namespace SgNarrower.Commands
 {
     /// <summary>
     /// What Revoke-OpenIngressRule and Restore-IngressRule share: each rule's region and account settled, plans made
-    /// against the live groups (every account and region at once), a prompt per rule on the pipeline thread, one batch
-    /// per group, results and errors written as each group finishes.
+    /// against the live groups in batches (every account and region at once, ahead of the changes), a prompt per rule
+    /// on the pipeline thread, one batch of calls per group, results and errors written as each group finishes.
     /// </summary>
-    public abstract class ChangeCmdlet : Ec2Cmdlet
+    public abstract class ChangeCmdlet : Ec2Cmdlet, IDisposable
     {
         /// <summary>The region for rules that do not name one. A rule's own Region always wins.</summary>
         [Parameter]
@@ -56,21 +56,6 @@ namespace SgNarrower.Commands
             return requests;
         }
 
-        /// <summary>Plans every (account, region) scope at once; the plans come back in input order of their groups.</summary>
-        protected List<GroupPlan> Plan(AccountSessions accounts, IReadOnlyList<ChangeRequest> requests, PlanOptions options)
-        {
-            var byScope = requests.GroupBy(r => r.Scope).ToDictionary(g => g.Key, g => (IReadOnlyList<ChangeRequest>)g.ToList());
-            var plans = new List<GroupPlan>();
-            RunScopes(byScope.Keys.ToList(), (scope, sink) =>
-            {
-                foreach (var plan in ChangePlanning.PlanScope(scope, () => accounts.For(scope.Account, scope.Region).Ec2(scope.Region),
-                             byScope[scope], options, sink.Verbose, accounts.CheckCaller))
-                    sink.Write(plan);
-            }, o => plans.Add((GroupPlan)o), ScopeError);
-            var order = requests.Select((r, i) => (r, i)).GroupBy(x => (x.r.Scope, x.r.GroupId.ToLowerInvariant())).ToDictionary(g => g.Key, g => g.Min(x => x.i));
-            return plans.OrderBy(p => order.TryGetValue((p.Scope, p.GroupId.ToLowerInvariant()), out var i) ? i : int.MaxValue).ToList();
-        }
-
         /// <summary>Asks about every rule that still needs a change; a declined or -WhatIf rule is Skipped.</summary>
         protected void Confirm(IEnumerable<GroupPlan> plans, Func<PlanItem, string> action)
         {
@@ -78,64 +63,86 @@ namespace SgNarrower.Commands
                 if (!Approve(item.Describe(), action(item))) item.Skip(IsWhatIf ? "-WhatIf: nothing was changed." : "Declined at the prompt.");
         }
 
+        private ChangeStream? _stream;
+        private readonly HashSet<string> _writtenErrors = new HashSet<string>(StringComparer.Ordinal);
+        private int _doneGroups, _changedRules;
+
         /// <summary>
-        /// Runs the plans, every (account, region) scope at once and the groups of one scope one after another (paced
-        /// to that scope's buckets), writing each group's results and errors as it finishes.
+        /// The change stream of this command: every (account, region) scope at once, planned in batches of up to 200
+        /// groups ahead of the changes, which go out as soon as a batch is confirmed and recorded.
         /// </summary>
-        protected void Execute(AccountSessions accounts, IReadOnlyList<GroupPlan> plans, string activity)
+        protected ChangeStream OpenStream(AccountSessions accounts, PlanOptions options) =>
+            _stream ??= new ChangeStream(scope => accounts.For(scope.Account, scope.Region).Ec2(scope.Region), options, ThrottleLimit, accounts.CheckCaller, StopToken);
+
+        protected ChangeStream? Stream => _stream;
+
+        /// <summary>
+        /// Handles what the stream reports, on the pipeline thread: a batch of plans is confirmed (declined and -WhatIf
+        /// rules are Skipped), recorded by <paramref name="record"/> (which stops the command if it cannot), then
+        /// released; each group's results and errors are written as it finishes. <paramref name="wait"/>: until the
+        /// stream has finished, else only what is there now.
+        /// </summary>
+        protected void Pump(bool wait, Func<PlanItem, string> action, Action<IReadOnlyList<GroupPlan>>? record, string activity)
         {
-            var byScope = plans.GroupBy(p => p.Scope).ToDictionary(g => g.Key, g => g.ToList());
-            int done = 0, changed = 0;
-            var written = new HashSet<string>(StringComparer.Ordinal);
-            RunScopes(byScope.Keys.ToList(), (scope, sink) =>
+            if (_stream == null) return;
+            try
             {
-                IEc2Api? api = null;
-                foreach (var plan in byScope[scope])
+                foreach (var m in _stream.Take(wait))
                 {
-                    // A plan with nothing left to do makes no call: its outcome was decided against the live group.
-                    if (plan.Pending.Any()) api ??= accounts.For(scope.Account, scope.Region).Ec2(scope.Region);
-                    sink.Write(new PlanExecutor(api ?? Idle.Instance, sink.Verbose).Execute(plan));
+                    switch (m.Kind)
+                    {
+                        case ChangeMessageKind.Plans:
+                            Confirm(m.Plans, action);
+                            record?.Invoke(m.Plans);
+                            m.Approve();
+                            break;
+                        case ChangeMessageKind.Outcome:
+                            Write(m.Outcome, activity);
+                            break;
+                        case ChangeMessageKind.Verbose:
+                            WriteVerbose((string)m.Payload);
+                            break;
+                        case ChangeMessageKind.Error:
+                            WriteError(ScopeError(m.Scope, (Exception)m.Payload));
+                            break;
+                    }
                 }
-            },
-            o =>
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
             {
-                var outcome = (GroupOutcome)o;
-                // A failure of a whole scope (it could not be read, or answered for another scope) fails every group
-                // in it: it is one error, however many groups it stopped. Each rule's result still carries it.
-                foreach (var e in outcome.Errors)
-                    if (written.Add(e.ErrorId + "|" + e.Message))
-                        WriteError(Errors.Record(e.ErrorId, Errors.Category(e.Kind), e.Message, e.Target, e.Exception));
-                foreach (var c in outcome.Changes)
-                {
-                    if (c.Status != ChangeStatus.Skipped && c.Status != ChangeStatus.Failed && c.Status != ChangeStatus.AlreadyAbsent && c.Status != ChangeStatus.AlreadyPresent) changed++;
-                    WriteObject(c);
-                }
-                done++;
-                WriteProgress(new ProgressRecord(2, activity, $"{done} of {plans.Count} group(s) in {byScope.Count} account-region scope(s), {changed} rule(s) changed")
-                {
-                    PercentComplete = done * 100 / Math.Max(1, plans.Count),
-                });
-            }, ScopeError);
-            WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
+                // Stopped (Ctrl+C): the lanes finish the call in hand and make no new one.
+            }
+            if (wait) WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
         }
 
-        /// <summary>Stands in for EC2 where every outcome was decided in planning: a plan with nothing pending calls nothing.</summary>
-        private sealed class Idle : IEc2Api
+        private void Write(GroupOutcome outcome, string activity)
         {
-            public static readonly Idle Instance = new Idle();
-            public string Region => "";
-            private static Exception Never() => new InvalidOperationException("A plan with nothing pending made an EC2 call.");
-            public Page<SecurityGroupSnapshot> DescribeSecurityGroups(GroupQuery query, string? nextToken) => throw Never();
-            public Page<SecurityGroupRuleInfo> DescribeSecurityGroupRules(IReadOnlyList<string> groupIds, int pageSize, string? nextToken) => throw Never();
-            public IReadOnlyList<string> RevokeIngress(string groupId, IReadOnlyList<string> ruleIds) => throw Never();
-            public IReadOnlyList<SecurityGroupRuleInfo> AuthorizeIngress(string groupId, IReadOnlyList<RuleGrant> grants, IReadOnlyDictionary<string, string>? tags) => throw Never();
-            public void TagRules(IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, string> tags) => throw Never();
-            public void ModifyIngress(string groupId, IReadOnlyList<KeyValuePair<string, RuleGrant>> changes) => throw Never();
-            public Page<NetworkInterfaceInfo> DescribeNetworkInterfaces(IReadOnlyList<string> groupIds, string? nextToken) => throw Never();
-            public Page<RouteTableInfo> DescribeRouteTables(IReadOnlyList<string> vpcIds, string? nextToken) => throw Never();
-            public IReadOnlyList<PrefixListInfo> DescribeManagedPrefixLists(IReadOnlyList<string> prefixListIds) => throw Never();
-            public Page<string> GetManagedPrefixListEntries(string prefixListId, string? nextToken) => throw Never();
-            public IReadOnlyList<string> DescribeRegions() => throw Never();
+            // A failure of a whole scope (it could not be read, or answered for another scope) fails every group
+            // in it: it is one error, however many groups it stopped. Each rule's result still carries it.
+            foreach (var e in outcome.Errors)
+                if (_writtenErrors.Add(e.ErrorId + "|" + e.Message))
+                    WriteError(Errors.Record(e.ErrorId, Errors.Category(e.Kind), e.Message, e.Target, e.Exception));
+            foreach (var c in outcome.Changes)
+            {
+                if (c.Status != ChangeStatus.Skipped && c.Status != ChangeStatus.Failed && c.Status != ChangeStatus.AlreadyAbsent && c.Status != ChangeStatus.AlreadyPresent) _changedRules++;
+                WriteObject(c);
+            }
+            _doneGroups++;
+            int planned = Math.Max(_doneGroups, _stream?.PlannedGroups ?? 0);
+            WriteProgress(new ProgressRecord(2, activity, $"{_doneGroups} of {planned} group(s) planned so far, {_changedRules} rule(s) changed")
+            {
+                PercentComplete = _doneGroups * 100 / Math.Max(1, planned),
+            });
         }
+
+        public void Dispose()
+        {
+            _stream?.Dispose();
+            _stream = null;
+            DisposeSession();
+        }
+
+        /// <summary>The session a change command keeps open while its stream runs.</summary>
+        protected virtual void DisposeSession() { }
     }
 }

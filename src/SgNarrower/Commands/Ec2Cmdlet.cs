@@ -46,6 +46,9 @@ namespace SgNarrower.Commands
 
         protected override void StopProcessing() => _stop.Cancel();
 
+        /// <summary>Cancelled when the command is stopped (Ctrl+C).</summary>
+        protected CancellationToken StopToken => _stop.Token;
+
         protected AccountSessions Accounts(IAwsSession session, string runId, string? region)
         {
             if (ExternalId != null && RoleName == null)

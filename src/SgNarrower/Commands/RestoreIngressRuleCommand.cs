@@ -84,13 +84,15 @@ namespace SgNarrower.Commands
                 var runId = AuditRunInfo.New(ModuleInfo.Tool).RunId;
                 var requests = ToRequests(session, toRestore);
                 var accounts = Accounts(session, runId, requests[0].Region);
-                var plans = Plan(accounts, requests, new PlanOptions(PlanKind.Restore, runId) { KeepReplacements = KeepReplacement });
-                Confirm(plans, item => item.Target != null
+                // The whole record is read first; then it is planned in batches ahead of the grants.
+                var stream = OpenStream(accounts, new PlanOptions(PlanKind.Restore, runId) { KeepReplacements = KeepReplacement });
+                foreach (var request in requests) stream.Add(request);
+                stream.Complete();
+                Pump(wait: true, item => item.Target != null
                     ? $"Remove {item.ReplacementsToRemove.Count} replacement rule(s) that narrowing added"
                     : item.ReplacementsToRemove.Count > 0
                         ? $"Grant back as recorded, then remove {item.ReplacementsToRemove.Count} replacement rule(s) that narrowing added"
-                        : "Grant back as recorded");
-                Execute(accounts, plans, "Restoring ingress rules");
+                        : "Grant back as recorded", null, "Restoring ingress rules");
             }
             finally
             {

@@ -61,9 +61,12 @@ namespace SgNarrower.Commands
         [Parameter]
         public SwitchParameter SkipAudit { get; set; }
 
-        private readonly List<AuditEntry> _entries = new List<AuditEntry>();
         private ReplacementSet _replacements = ReplacementSet.None;
         private bool _lookUpById;
+        private IAwsSession? _session;
+        private AuditRunInfo? _run;
+        private string? _journalPath;
+        private readonly List<PlanItem> _journaled = new List<PlanItem>();
 
         protected override void BeginProcessing()
         {
@@ -84,16 +87,43 @@ namespace SgNarrower.Commands
                 _lookUpById = SecurityGroupRuleId != null && IpProtocol == null && CidrIpv4 == null && CidrIpv6 == null && FromPort == null && ToPort == null;
                 if (_lookUpById) return;
             }
+            AuditEntry entry;
             try
             {
-                _entries.Add(ParameterSetName == RuleSet ? RuleInput.Read(DirectField) : PipelineInput.ToEntry(InputObject!));
+                entry = ParameterSetName == RuleSet ? RuleInput.Read(DirectField) : PipelineInput.ToEntry(InputObject!);
             }
             catch (FormatException e)
             {
                 object target = (object?)InputObject ?? GroupId ?? "";
                 WriteError(Errors.Record("InvalidRuleObject", ErrorCategory.InvalidData,
                     $"Cannot revoke this rule: {e.Message}. It was left as it is; give every field a rule needs.", target, e));
+                return;
             }
+            // Planned and revoked while later rules still arrive: the first changes go out within about a second.
+            Submit(entry);
+            Pump(wait: false, Action, WriteJournal, Activity);
+        }
+
+        private string Activity => _replacements.IsEmpty ? "Revoking open ingress rules" : "Narrowing open ingress rules";
+
+        private static string Action(PlanItem item) => item.Replacements.Count > 0
+            ? $"Grant {item.Request.Identity.Permission} to {string.Join(", ", item.Replacements)}, then revoke"
+            : "Revoke";
+
+        /// <summary>The session, run and stream are made with the first rule; setup errors stop the command before any call.</summary>
+        private void Submit(AuditEntry entry)
+        {
+            _session ??= OpenSession();
+            _run ??= AuditRunInfo.New(ModuleInfo.Tool);
+            var request = ToRequests(_session, new[] { entry })[0];
+            var stream = Stream ?? OpenStream(Accounts(_session, _run.RunId, request.Region), new PlanOptions(PlanKind.Revoke, _run.RunId) { Replacements = _replacements });
+            stream.Add(request);
+        }
+
+        protected override void DisposeSession()
+        {
+            _session?.Dispose();
+            _session = null;
         }
 
         private object? DirectField(string name) => name switch
@@ -110,32 +140,27 @@ namespace SgNarrower.Commands
 
         protected override void EndProcessing()
         {
-            if (_entries.Count == 0 && !_lookUpById) return;
-            using var session = OpenSession();
-            if (_lookUpById && !LookUpById(session)) return;
-
-            var run = AuditRunInfo.New(ModuleInfo.Tool);
-            var requests = ToRequests(session, _entries);
-            var accounts = Accounts(session, run.RunId, requests.FirstOrDefault()?.Region);
-            var plans = Plan(accounts, requests, new PlanOptions(PlanKind.Revoke, run.RunId) { Replacements = _replacements });
-            Confirm(plans, item => item.Replacements.Count > 0
-                ? $"Grant {item.Request.Identity.Permission} to {string.Join(", ", item.Replacements)}, then revoke"
-                : "Revoke");
-            WriteJournal(plans, run);
-            Execute(accounts, plans, _replacements.IsEmpty ? "Revoking open ingress rules" : "Narrowing open ingress rules");
+            if (_lookUpById)
+            {
+                _session ??= OpenSession();
+                if (LookUpById(_session) is AuditEntry entry) Submit(entry);
+            }
+            if (Stream == null) return;
+            Stream.Complete();
+            Pump(wait: true, Action, WriteJournal, Activity);
         }
 
         /// <summary>-GroupId with only -SecurityGroupRuleId: the rule as EC2 holds it now is the rule to revoke.</summary>
-        private bool LookUpById(IAwsSession session)
+        private AuditEntry? LookUpById(IAwsSession session)
         {
             var region = ResolveRegion(session, Region);
             LiveGroup live;
             try { live = LiveState.ReadOne(session.Ec2(region), GroupId!, WriteVerbose); }
-            catch (AwsSetupException e) { ThrowSetup(e); return false; }
+            catch (AwsSetupException e) { ThrowSetup(e); return null; }
             catch (AwsServiceException e)
             {
                 WriteError(Errors.Aws(e, $"security group {GroupId} in {region}", GroupId));
-                return false;
+                return null;
             }
             var rule = live.ById(SecurityGroupRuleId);
             if (rule == null || rule.CidrIpv4 == null && rule.CidrIpv6 == null)
@@ -145,28 +170,33 @@ namespace SgNarrower.Commands
                         ? $"{(live.Exists ? $"Security group {GroupId} has no ingress rule {SecurityGroupRuleId}" : $"Security group {GroupId} does not exist")} in {region}. Nothing was changed."
                         : $"Rule {SecurityGroupRuleId} of {GroupId} has no CIDR source; SgNarrower revokes rules open to addresses. Nothing was changed.",
                     SecurityGroupRuleId));
-                return false;
+                return null;
             }
-            _entries.Add(RuleInput.Check(new OpenIngressRule
+            return RuleInput.Check(new OpenIngressRule
             {
                 Region = region, GroupId = GroupId!, SecurityGroupRuleId = rule.SecurityGroupRuleId, OwnerId = rule.GroupOwnerId,
                 IpProtocol = rule.IpProtocol, FromPort = rule.FromPort, ToPort = rule.ToPort, CidrIpv4 = rule.CidrIpv4, CidrIpv6 = rule.CidrIpv6,
                 Description = rule.Description, Tags = new Dictionary<string, string>(rule.Tags ?? new Dictionary<string, string>()),
-            }));
-            return true;
+            });
         }
 
-        /// <summary>Nothing is revoked without a record: what has none is journaled first, or nothing is revoked.</summary>
-        private void WriteJournal(IReadOnlyList<GroupPlan> plans, AuditRunInfo run)
+        /// <summary>
+        /// Nothing is revoked without a record: what a batch has without one is journaled before its changes go out, or
+        /// nothing more is revoked. The run's one journal holds every batch so far, replaced whole each time.
+        /// </summary>
+        private void WriteJournal(IReadOnlyList<GroupPlan> plans)
         {
             if (SkipAudit) return;
             var items = Journal.ItemsToJournal(plans);
             if (items.Count == 0) return;
-            string path = AuditPath ?? Journal.DefaultFolder();
+            var run = _run!;
+            string path = _journalPath ?? AuditPath ?? Journal.DefaultFolder();
             try
             {
-                path = Journal.PathFor(AuditPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(AuditPath), run);
-                Journal.Write(items, run, path);
+                bool replace = _journalPath != null;
+                path = _journalPath ??= Journal.PathFor(AuditPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(AuditPath), run);
+                Journal.Write(_journaled.Concat(items).ToList(), run, path, replace);
+                _journaled.AddRange(items);
             }
             catch (Exception e) when (e is AuditWriteException || e is IOException || e is UnauthorizedAccessException)
             {

@@ -1,0 +1,291 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SgNarrower.Concurrency;
+using SgNarrower.Services;
+
+namespace SgNarrower.Changes
+{
+    public enum ChangeMessageKind { Plans, Outcome, Verbose, Error }
+
+    /// <summary>What a change stream hands to the pipeline thread, in the order each scope reports it.</summary>
+    public sealed class ChangeMessage
+    {
+        internal ChangeMessage(ChangeMessageKind kind, Scope scope, object payload, ManualResetEventSlim? approval = null)
+        {
+            Kind = kind;
+            Scope = scope;
+            Payload = payload;
+            _approval = approval;
+        }
+        private readonly ManualResetEventSlim? _approval;
+        public ChangeMessageKind Kind { get; }
+        public Scope Scope { get; }
+        /// <summary>Plans: the batch's GroupPlans; Outcome: a GroupOutcome; Verbose: text; Error: the exception.</summary>
+        public object Payload { get; }
+        public IReadOnlyList<GroupPlan> Plans => (IReadOnlyList<GroupPlan>)Payload;
+        public GroupOutcome Outcome => (GroupOutcome)Payload;
+
+        /// <summary>For a batch of plans: confirmed (items declined are Skipped) and recorded; its changes may go out now.</summary>
+        public void Approve() => _approval?.Set();
+    }
+
+    /// <summary>
+    /// Plans and makes changes as requests arrive, so that a change never waits for planning. Each (account, region)
+    /// scope has a lane: its planner takes the requests that have arrived (up to 200 groups, or what has come within a
+    /// second, or everything once the input is complete), reads their live rules with one describe per 200 groups, and
+    /// hands the plans to the pipeline thread to be confirmed and recorded; its executor makes each approved batch's
+    /// changes, group by group, while the planner plans the next. A group already planned in this run is planned again
+    /// only after its earlier batch has been executed, so that no plan rests on a state this run is changing.
+    /// Everything is reported through <see cref="Take"/> on the pipeline thread; workers never touch the host.
+    /// </summary>
+    public sealed class ChangeStream : IDisposable
+    {
+        public const int BatchGroups = LiveState.MaxFilterValues;
+        public static readonly TimeSpan Gather = TimeSpan.FromSeconds(1);
+
+        private readonly Func<Scope, IEc2Api> _api;
+        private readonly PlanOptions _options;
+        private readonly Action<string?>? _checkAccount;
+        private readonly BlockingCollection<ChangeMessage> _messages = new BlockingCollection<ChangeMessage>();
+        private readonly Dictionary<Scope, Lane> _lanes = new Dictionary<Scope, Lane>();
+        private readonly SemaphoreSlim _slots;
+        private readonly CancellationTokenSource _cancel;
+        private int _running;
+        private bool _complete;
+
+        /// <param name="api">The EC2 port of a scope; may throw AccountUnavailableException.</param>
+        /// <param name="throttleLimit">How many scopes work at once.</param>
+        public ChangeStream(Func<Scope, IEc2Api> api, PlanOptions options, int throttleLimit, Action<string?>? checkAccount, CancellationToken cancel)
+        {
+            _api = api;
+            _options = options;
+            _checkAccount = checkAccount;
+            _slots = new SemaphoreSlim(Math.Max(1, throttleLimit));
+            _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        }
+
+        /// <summary>Groups planned so far, in all scopes.</summary>
+        public int PlannedGroups => _lanes.Values.Sum(l => l.PlannedGroups);
+
+        /// <summary>One more request (pipeline thread).</summary>
+        public void Add(ChangeRequest request)
+        {
+            if (_complete) throw new InvalidOperationException("The stream's input is complete.");
+            if (!_lanes.TryGetValue(request.Scope, out var lane))
+            {
+                _lanes[request.Scope] = lane = new Lane(this, request.Scope);
+                Interlocked.Increment(ref _running);
+                lane.Start();
+            }
+            lane.Add(request);
+        }
+
+        /// <summary>No more requests: every lane plans what it has and finishes.</summary>
+        public void Complete()
+        {
+            _complete = true;
+            foreach (var lane in _lanes.Values) lane.Complete();
+            if (_lanes.Count == 0) _messages.CompleteAdding();
+        }
+
+        /// <summary>
+        /// What the lanes have reported: without waiting (while input still arrives), or, once the input is complete,
+        /// until every lane has finished.
+        /// </summary>
+        public IEnumerable<ChangeMessage> Take(bool wait)
+        {
+            if (!wait)
+            {
+                while (_messages.TryTake(out var m)) yield return m;
+                yield break;
+            }
+            foreach (var m in _messages.GetConsumingEnumerable(_cancel.Token)) yield return m;
+        }
+
+        public void Dispose()
+        {
+            _cancel.Cancel();
+            foreach (var lane in _lanes.Values) lane.Complete();
+        }
+
+        private void Post(ChangeMessage message)
+        {
+            if (!_messages.IsAddingCompleted) _messages.Add(message);
+        }
+
+        private void Finished()
+        {
+            if (Interlocked.Decrement(ref _running) == 0 && _complete) _messages.CompleteAdding();
+        }
+
+        private sealed class Lane
+        {
+            private readonly ChangeStream _stream;
+            private readonly Scope _scope;
+            private readonly object _gate = new object();
+            private readonly List<ChangeRequest> _waiting = new List<ChangeRequest>();
+            private DateTime _firstWaiting;
+            private bool _complete;
+            private readonly BlockingCollection<(List<GroupPlan> Plans, ManualResetEventSlim Approved)> _approved =
+                new BlockingCollection<(List<GroupPlan>, ManualResetEventSlim)>();
+            private readonly HashSet<string> _planned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            private int _unexecuted;
+            private IEc2Api? _ec2;
+
+            public Lane(ChangeStream stream, Scope scope) { _stream = stream; _scope = scope; }
+
+            public int PlannedGroups { get { lock (_gate) return _planned.Count; } }
+
+            public void Add(ChangeRequest request)
+            {
+                lock (_gate)
+                {
+                    if (_waiting.Count == 0) _firstWaiting = DateTime.UtcNow;
+                    _waiting.Add(request);
+                    Monitor.PulseAll(_gate);
+                }
+            }
+
+            public void Complete()
+            {
+                lock (_gate)
+                {
+                    _complete = true;
+                    Monitor.PulseAll(_gate);
+                }
+            }
+
+            public void Start()
+            {
+                var planner = Task.Factory.StartNew(Plan, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                var executor = Task.Factory.StartNew(Execute, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                Task.WhenAll(planner, executor).ContinueWith(_ => _stream.Finished(), TaskScheduler.Default);
+            }
+
+            private CancellationToken Cancel => _stream._cancel.Token;
+
+            /// <summary>The next batch: up to 200 groups, once 200 are there, a second has passed, or the input is complete.</summary>
+            private List<ChangeRequest>? NextBatch()
+            {
+                lock (_gate)
+                {
+                    while (true)
+                    {
+                        if (Cancel.IsCancellationRequested) return null;
+                        int groups = _waiting.Select(r => r.GroupId).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+                        bool due = _waiting.Count > 0 && (_complete || groups >= BatchGroups || DateTime.UtcNow - _firstWaiting >= Gather);
+                        if (due)
+                        {
+                            var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                            var batch = new List<ChangeRequest>();
+                            var rest = new List<ChangeRequest>();
+                            foreach (var r in _waiting)
+                                if (ids.Contains(r.GroupId) || ids.Count < BatchGroups && ids.Add(r.GroupId)) batch.Add(r);
+                                else rest.Add(r);
+                            _waiting.Clear();
+                            _waiting.AddRange(rest);
+                            if (rest.Count > 0) _firstWaiting = DateTime.UtcNow - Gather;
+                            return batch;
+                        }
+                        if (_waiting.Count == 0 && _complete) return null;
+                        var wait = _waiting.Count == 0 ? TimeSpan.FromMilliseconds(250) : Gather - (DateTime.UtcNow - _firstWaiting);
+                        Monitor.Wait(_gate, wait < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : wait);
+                    }
+                }
+            }
+
+            private void Plan()
+            {
+                bool slot = false;
+                try
+                {
+                    while (NextBatch() is List<ChangeRequest> batch)
+                    {
+                        if (!slot) { _stream._slots.Wait(Cancel); slot = true; }
+                        // A group this run planned before is planned again only once its earlier changes are made.
+                        lock (_gate)
+                        {
+                            if (batch.Any(r => _planned.Contains(r.GroupId)))
+                                while (_unexecuted > 0 && !Cancel.IsCancellationRequested) Monitor.Wait(_gate, 100);
+                            foreach (var r in batch) _planned.Add(r.GroupId);
+                            _unexecuted++;
+                        }
+                        var plans = ChangePlanning.PlanScope(_scope, Ec2, batch, _stream._options, Verbose, _stream._checkAccount);
+                        var approved = new ManualResetEventSlim(false);
+                        _approved.Add((plans, approved));
+                        _stream.Post(new ChangeMessage(ChangeMessageKind.Plans, _scope, plans, approved));
+                    }
+                }
+                catch (OperationCanceledException) { }
+                catch (Exception e) { _stream.Post(new ChangeMessage(ChangeMessageKind.Error, _scope, e)); }
+                finally
+                {
+                    _approved.CompleteAdding();
+                    if (slot) _stream._slots.Release();
+                }
+            }
+
+            private void Execute()
+            {
+                try
+                {
+                    foreach (var (plans, approved) in _approved.GetConsumingEnumerable())
+                    {
+                        approved.Wait(Cancel);
+                        foreach (var plan in plans)
+                        {
+                            if (Cancel.IsCancellationRequested) return;
+                            // A plan with nothing left to do makes no call: its outcome was decided against the live group.
+                            var api = plan.Pending.Any() ? Ec2() : Idle.Instance;
+                            _stream.Post(new ChangeMessage(ChangeMessageKind.Outcome, _scope, new PlanExecutor(api, Verbose).Execute(plan)));
+                        }
+                        lock (_gate)
+                        {
+                            _unexecuted--;
+                            Monitor.PulseAll(_gate);
+                        }
+                    }
+                }
+                catch (OperationCanceledException) { }
+                catch (Exception e) { _stream.Post(new ChangeMessage(ChangeMessageKind.Error, _scope, e)); }
+                finally
+                {
+                    // Whatever stopped this lane, the planner must not wait for it.
+                    lock (_gate)
+                    {
+                        _unexecuted = 0;
+                        Monitor.PulseAll(_gate);
+                    }
+                    while (_approved.TryTake(out _)) { }
+                }
+            }
+
+            private IEc2Api Ec2() => _ec2 ??= _stream._api(_scope);
+
+            private void Verbose(string text) => _stream.Post(new ChangeMessage(ChangeMessageKind.Verbose, _scope, text));
+        }
+    }
+
+    /// <summary>Stands in for EC2 where every outcome was decided in planning: a plan with nothing pending calls nothing.</summary>
+    internal sealed class Idle : IEc2Api
+    {
+        public static readonly Idle Instance = new Idle();
+        public string Region => "";
+        private static Exception Never() => new InvalidOperationException("A plan with nothing pending made an EC2 call.");
+        public Page<SecurityGroupSnapshot> DescribeSecurityGroups(GroupQuery query, string? nextToken) => throw Never();
+        public Page<SecurityGroupRuleInfo> DescribeSecurityGroupRules(IReadOnlyList<string> groupIds, int pageSize, string? nextToken) => throw Never();
+        public IReadOnlyList<string> RevokeIngress(string groupId, IReadOnlyList<string> ruleIds) => throw Never();
+        public IReadOnlyList<SecurityGroupRuleInfo> AuthorizeIngress(string groupId, IReadOnlyList<RuleGrant> grants, IReadOnlyDictionary<string, string>? tags) => throw Never();
+        public void TagRules(IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, string> tags) => throw Never();
+        public void ModifyIngress(string groupId, IReadOnlyList<KeyValuePair<string, RuleGrant>> changes) => throw Never();
+        public Page<NetworkInterfaceInfo> DescribeNetworkInterfaces(IReadOnlyList<string> groupIds, string? nextToken) => throw Never();
+        public Page<RouteTableInfo> DescribeRouteTables(IReadOnlyList<string> vpcIds, string? nextToken) => throw Never();
+        public IReadOnlyList<PrefixListInfo> DescribeManagedPrefixLists(IReadOnlyList<string> prefixListIds) => throw Never();
+        public Page<string> GetManagedPrefixListEntries(string prefixListId, string? nextToken) => throw Never();
+        public IReadOnlyList<string> DescribeRegions() => throw Never();
+    }
+}
