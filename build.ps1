@@ -183,6 +183,9 @@ function Invoke-Benchmark {
         Write-Host 'Flow logs: evidence against gzip -dc of the same files; the exact CIDR cover of 100,000 sources' -ForegroundColor Cyan
         & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-FlowLogBenchmark.ps1') -ModulePath $moduleOut
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+        Write-Host 'Remediation: Get | Revoke, narrowing in place and Restore in one account and region under EC2-shaped request buckets' -ForegroundColor Cyan
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-RemediationBenchmark.ps1') -ModulePath $moduleOut
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
         Write-Host 'Estates: accounts x regions under EC2-shaped request buckets' -ForegroundColor Cyan
         & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-EstateBenchmark.ps1') -ModulePath $moduleOut
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }

@@ -87,9 +87,10 @@ namespace SgNarrower.Changes
         /// <summary>No more requests: every lane plans what it has and finishes.</summary>
         public void Complete()
         {
-            _complete = true;
+            Volatile.Write(ref _complete, true);
             foreach (var lane in _lanes.Values) lane.Complete();
-            if (_lanes.Count == 0) _messages.CompleteAdding();
+            // Lanes that have finished already (none started, or one stopped by an error) leave nothing to wait for.
+            if (Volatile.Read(ref _running) == 0) _messages.CompleteAdding();
         }
 
         /// <summary>
@@ -119,7 +120,7 @@ namespace SgNarrower.Changes
 
         private void Finished()
         {
-            if (Interlocked.Decrement(ref _running) == 0 && _complete) _messages.CompleteAdding();
+            if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _complete)) _messages.CompleteAdding();
         }
 
         private sealed class Lane
