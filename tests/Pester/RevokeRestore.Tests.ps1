@@ -67,6 +67,20 @@ Describe 'Revoke, then Restore: the round trip' {
         Get-RuleSet | Should -Be $original
     }
 
+    It 'streams: the first rules are revoked while later ones are still coming down the pipeline' {
+        Set-TestWorld $script:Ec2 (New-MixedWorld 12)
+        $open = @(Get-OpenIngressRule -Region us-east-1 -EndpointUrl $script:Url)
+        Reset-TestCalls $script:Ec2
+        $lastSent = $null
+        # A slow producer: one rule every 400 ms, as a long scan of many accounts would give them.
+        $results = @($open | ForEach-Object { Start-Sleep -Milliseconds 400; $lastSent = [DateTime]::UtcNow; $_ } |
+            Revoke-OpenIngressRule -Region us-east-1 -EndpointUrl $script:Url -SkipAudit -Force)
+        $results.Count | Should -Be $open.Count
+        $results | ForEach-Object { "$($_.Status)" | Should -Be 'Revoked' }
+        $firstRevoke = [DateTime](@(Get-TestCalls $script:Ec2 RevokeSecurityGroupIngress)[0].at)
+        $firstRevoke.ToUniversalTime() | Should -BeLessThan $lastSent
+    }
+
     It 'narrows: the replacement exists with the same ports before the open rule goes, and Restore undoes it exactly' {
         Set-TestWorld $script:Ec2 (New-MixedWorld 6)
         $original = Get-RuleSet
