@@ -44,7 +44,7 @@ namespace SgNarrower.Changes
     /// </summary>
     public sealed class ChangeStream : IDisposable
     {
-        public const int BatchGroups = LiveState.MaxFilterValues;
+        public const int BatchGroups = Paging.MaxFilterValues;
         public static readonly TimeSpan Gather = TimeSpan.FromSeconds(1);
 
         private readonly Func<Scope, IEc2Api> _api;

@@ -41,28 +41,22 @@ namespace SgNarrower.Changes
     /// </summary>
     public static class LiveState
     {
-        public const int MaxFilterValues = 200;
         public const int PageSize = 1000;
 
         public static Dictionary<string, LiveGroup> Read(IEc2Api api, IEnumerable<string> groupIds, Action<string>? verbose)
         {
             var ids = groupIds.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var rows = new Dictionary<string, List<SecurityGroupRuleInfo>>(StringComparer.OrdinalIgnoreCase);
-            foreach (var chunk in Scanning.OpenRuleScanner.Chunk(ids, MaxFilterValues))
-            {
-                string? token = null;
-                do
+            foreach (var chunk in Paging.Chunk(ids))
+                foreach (var r in Paging.All(token =>
                 {
                     verbose?.Invoke($"{api.Region}: DescribeSecurityGroupRules for {chunk.Count} group(s)");
-                    var page = api.DescribeSecurityGroupRules(chunk, PageSize, token);
-                    foreach (var r in page.Items)
-                    {
-                        if (!rows.TryGetValue(r.GroupId, out var list)) rows[r.GroupId] = list = new List<SecurityGroupRuleInfo>();
-                        list.Add(r);
-                    }
-                    token = page.NextToken;
-                } while (token != null);
-            }
+                    return api.DescribeSecurityGroupRules(chunk, PageSize, token);
+                }))
+                {
+                    if (!rows.TryGetValue(r.GroupId, out var list)) rows[r.GroupId] = list = new List<SecurityGroupRuleInfo>();
+                    list.Add(r);
+                }
             var result = new Dictionary<string, LiveGroup>(StringComparer.OrdinalIgnoreCase);
             var unseen = ids.Where(id => !rows.ContainsKey(id)).ToList();
             var existing = unseen.Count == 0 ? new HashSet<string>() : Existing(api, unseen, verbose);
@@ -77,17 +71,13 @@ namespace SgNarrower.Changes
         private static HashSet<string> Existing(IEc2Api api, List<string> ids, Action<string>? verbose)
         {
             var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var chunk in Scanning.OpenRuleScanner.Chunk(ids, MaxFilterValues))
-            {
-                string? token = null;
-                do
+            foreach (var chunk in Paging.Chunk(ids))
+                foreach (var g in Paging.All(token =>
                 {
                     verbose?.Invoke($"{api.Region}: DescribeSecurityGroups for {chunk.Count} group(s) that show no rules");
-                    var page = api.DescribeSecurityGroups(new GroupQuery { GroupIds = chunk, PageSize = PageSize }, token);
-                    foreach (var g in page.Items) found.Add(g.GroupId);
-                    token = page.NextToken;
-                } while (token != null);
-            }
+                    return api.DescribeSecurityGroups(new GroupQuery { GroupIds = chunk, PageSize = PageSize }, token);
+                }))
+                    found.Add(g.GroupId);
             return found;
         }
     }

@@ -101,18 +101,8 @@ namespace SgNarrower.Evidence
         }
 
         /// <summary>Every key under a prefix, all pages.</summary>
-        public static List<string> ListKeys(IS3Api s3, string bucket, string prefix)
-        {
-            var keys = new List<string>();
-            string? token = null;
-            do
-            {
-                var page = s3.ListKeys(bucket, prefix, token);
-                keys.AddRange(page.Items);
-                token = page.NextToken;
-            } while (token != null);
-            return keys;
-        }
+        public static List<string> ListKeys(IS3Api s3, string bucket, string prefix) =>
+            Paging.All(token => s3.ListKeys(bucket, prefix, token)).ToList();
 
         /// <summary>
         /// The day prefixes under a flow log's S3 destination for one account and region, for each day of the window:

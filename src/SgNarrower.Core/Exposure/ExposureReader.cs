@@ -26,31 +26,21 @@ namespace SgNarrower
         {
             var ids = groupIds.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var interfaces = new List<NetworkInterfaceInfo>();
-            foreach (var chunk in Scanning.OpenRuleScanner.Chunk(ids, Scanning.OpenRuleScanner.MaxFilterValues))
-            {
-                string? token = null;
-                do
+            foreach (var chunk in Paging.Chunk(ids))
+                interfaces.AddRange(Paging.All(token =>
                 {
                     _verbose?.Invoke($"{_api.Region}: DescribeNetworkInterfaces for {chunk.Count} group(s)");
-                    var page = _api.DescribeNetworkInterfaces(chunk, token);
-                    interfaces.AddRange(page.Items);
-                    token = page.NextToken;
-                } while (token != null);
-            }
+                    return _api.DescribeNetworkInterfaces(chunk, token);
+                }));
             var vpcs = interfaces.Select(i => i.VpcId).Where(v => v != null && !_tables.ContainsKey(v)).Select(v => v!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             foreach (var v in vpcs) _tables[v] = new List<RouteTableInfo>();
-            foreach (var chunk in Scanning.OpenRuleScanner.Chunk(vpcs, Scanning.OpenRuleScanner.MaxFilterValues))
-            {
-                string? token = null;
-                do
+            foreach (var chunk in Paging.Chunk(vpcs))
+                foreach (var t in Paging.All(token =>
                 {
                     _verbose?.Invoke($"{_api.Region}: DescribeRouteTables for {chunk.Count} VPC(s)");
-                    var page = _api.DescribeRouteTables(chunk, token);
-                    foreach (var t in page.Items)
-                        if (t.VpcId != null && _tables.TryGetValue(t.VpcId, out var list)) list.Add(t);
-                    token = page.NextToken;
-                } while (token != null);
-            }
+                    return _api.DescribeRouteTables(chunk, token);
+                }))
+                    if (t.VpcId != null && _tables.TryGetValue(t.VpcId, out var list)) list.Add(t);
             return new ExposureMap(interfaces, _tables.Values.SelectMany(t => t));
         }
     }

@@ -36,9 +36,6 @@ namespace SgNarrower.Scanning
     /// </summary>
     public sealed class OpenRuleScanner
     {
-        /// <summary>EC2 takes at most 200 values in one filter.</summary>
-        public const int MaxFilterValues = 200;
-
         private readonly OpenRuleMatcher _matcher;
         private readonly Action<string>? _verbose;
         private readonly Action<ScanProgress>? _progress;
@@ -63,7 +60,7 @@ namespace SgNarrower.Scanning
         private Dictionary<string, string> OpenPrefixLists(IEc2Api api, IEnumerable<string> ids)
         {
             var unknown = ids.Where(id => !_prefixLists.ContainsKey(id)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            foreach (var chunk in Chunk(unknown, MaxFilterValues))
+            foreach (var chunk in Paging.Chunk(unknown))
             {
                 _verbose?.Invoke($"{api.Region}: DescribeManagedPrefixLists for {chunk.Count} list(s)");
                 var infos = api.DescribeManagedPrefixLists(chunk).ToDictionary(p => p.PrefixListId, StringComparer.OrdinalIgnoreCase);
@@ -71,15 +68,12 @@ namespace SgNarrower.Scanning
                 {
                     _prefixLists[id] = null;
                     if (!infos.TryGetValue(id, out var info) || info.IsAwsManaged) continue;
-                    string? token = null;
-                    do
+                    // Pages are asked for only until an open entry shows.
+                    _prefixLists[id] = Paging.All(token =>
                     {
                         _verbose?.Invoke($"{api.Region}: GetManagedPrefixListEntries {id}");
-                        var page = api.GetManagedPrefixListEntries(id, token);
-                        var open = page.Items.FirstOrDefault(_matcher.IsOpenSource);
-                        if (open != null) { _prefixLists[id] = open; break; }
-                        token = page.NextToken;
-                    } while (token != null);
+                        return api.GetManagedPrefixListEntries(id, token);
+                    }).FirstOrDefault(_matcher.IsOpenSource);
                 }
             }
             return ids.Where(id => _prefixLists.TryGetValue(id, out var e) && e != null).Distinct(StringComparer.OrdinalIgnoreCase)
@@ -113,18 +107,19 @@ namespace SgNarrower.Scanning
             var progress = new ScanProgress { Region = api.Region };
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var requested = scope.GroupIds.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            var idChunks = requested.Count == 0 ? new List<IReadOnlyList<string>> { Array.Empty<string>() } : Chunk(requested, MaxFilterValues);
+            var idChunks = requested.Count == 0 ? new List<IReadOnlyList<string>> { Array.Empty<string>() } : Paging.Chunk(requested);
 
             var exposure = scope.IncludeExposure || scope.Exposure != null ? new ExposureReader(api, _verbose) : null;
             foreach (var ids in idChunks)
             {
                 var query = new GroupQuery { GroupIds = ids, VpcIds = scope.VpcIds, PageSize = scope.PageSize };
-                string? token = null;
-                do
+                // Page by page: each page's open rules stream out before the next page is asked for.
+                foreach (var page in Paging.Pages(token =>
                 {
                     _verbose?.Invoke($"{api.Region}: DescribeSecurityGroups (page {progress.Pages + 1}{Scope(query)})");
-                    var page = api.DescribeSecurityGroups(query, token);
-                    token = page.NextToken;
+                    return api.DescribeSecurityGroups(query, token);
+                }))
+                {
                     progress.Pages++;
                     progress.GroupsScanned += page.Items.Count;
                     foreach (var g in page.Items) seen.Add(g.GroupId);
@@ -150,7 +145,7 @@ namespace SgNarrower.Scanning
                         }
                     }
                     _progress?.Invoke(progress);
-                } while (token != null);
+                }
             }
             MissingGroupIds = requested.Where(id => !seen.Contains(id)).ToList();
         }
@@ -160,18 +155,13 @@ namespace SgNarrower.Scanning
         {
             var groupIds = candidates.Select(c => c.GroupId).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var byKey = new Dictionary<(string, RuleIdentity), SecurityGroupRuleInfo>();
-            foreach (var chunk in Chunk(groupIds, MaxFilterValues))
-            {
-                string? token = null;
-                do
+            foreach (var chunk in Paging.Chunk(groupIds))
+                foreach (var r in Paging.All(token =>
                 {
                     _verbose?.Invoke($"{api.Region}: DescribeSecurityGroupRules for {chunk.Count} group(s) with open rules");
-                    var page = api.DescribeSecurityGroupRules(chunk, pageSize, token);
-                    token = page.NextToken;
-                    foreach (var r in page.Items)
-                        if (!r.IsEgress && r.Identity is RuleIdentity id) byKey[(r.GroupId.ToLowerInvariant(), id)] = r;
-                } while (token != null);
-            }
+                    return api.DescribeSecurityGroupRules(chunk, pageSize, token);
+                }))
+                    if (!r.IsEgress && r.Identity is RuleIdentity id) byKey[(r.GroupId.ToLowerInvariant(), id)] = r;
             var attached = new List<OpenIngressRule>(candidates.Count);
             foreach (var c in candidates)
             {
@@ -181,13 +171,6 @@ namespace SgNarrower.Scanning
                     : c);
             }
             return attached;
-        }
-
-        public static List<IReadOnlyList<string>> Chunk(IReadOnlyList<string> items, int size)
-        {
-            var chunks = new List<IReadOnlyList<string>>();
-            for (int i = 0; i < items.Count; i += size) chunks.Add(items.Skip(i).Take(size).ToList());
-            return chunks;
         }
 
         private static string Scope(GroupQuery q)
