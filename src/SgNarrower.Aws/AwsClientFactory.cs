@@ -76,7 +76,6 @@ namespace SgNarrower.AwsSdk
             }
         }
 
-        private static readonly Regex RegionPattern = new Regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant);
 
         internal static void ValidateRegion(string region)
         {
@@ -84,7 +83,7 @@ namespace SgNarrower.AwsSdk
                 throw new AwsSetupException("UnknownRegion", "The region is empty. Give a region name such as us-east-1.");
             // The SDK also knows pseudo-regions such as us-east-1-regional and aws-global (endpoints of S3 and STS):
             // they are not regions one scans, so only names of the regions' own shape pass.
-            if (!RegionPattern.IsMatch(region))
+            if (!AwsNames.Region.IsMatch(region))
                 throw new AwsSetupException("UnknownRegion",
                     $"'{region}' is not an AWS region name. Use a name such as us-east-1 or eu-west-2 ('Get-AWSRegion' or 'aws ec2 describe-regions' lists them).");
         }

@@ -64,13 +64,25 @@ public sealed class ChangeEngineTests
         Assert.Contains("now allows tcp 22 from 198.51.100.7/32", result.Error);
         Assert.Equal(before, _ec2.RuleSet("sg-1"));
         Assert.Equal(0, _ec2.Count("RevokeSecurityGroupIngress"));
-        // And the result does not make a restore add 0.0.0.0/0 back.
-        Assert.Equal(ChangeStatus.Skipped, Assert.Single(RestoreFromSkipping(new[] { result })).Status);
+        // And the result does not make a restore add 0.0.0.0/0 back: its record says AlreadyAbsent, which the
+        // restore planner skips without a call.
+        var entry = Assert.Single(RecordOfResults(new[] { result }));
+        Assert.Equal(ChangeStatus.AlreadyAbsent, entry.Status);
+        var plans = ChangePlanning.PlanRestore(_ => _ec2, new[] { new ChangeRequest(entry.Rule, entry.Identity, true, entry.Status) }, false, "restore-run", null);
+        var restored = Assert.Single(plans.SelectMany(p => new PlanExecutor(_ec2).Execute(p).Changes));
+        Assert.Equal(ChangeStatus.Skipped, restored.Status);
+        Assert.Contains("AlreadyAbsent", restored.Error);
         Assert.Equal(before, _ec2.RuleSet("sg-1"));
+        Assert.Equal(0, _ec2.Count("AuthorizeSecurityGroupIngress"));
     }
 
-    private List<IngressRuleChange> RestoreFromSkipping(IEnumerable<IngressRuleChange> results) =>
-        results.Select(c => RestorePlanner.WasRemoved(c.Status) ? throw new InvalidOperationException() : c with { Status = ChangeStatus.Skipped }).ToList();
+    /// <summary>Results written as a record and read back, as Restore-IngressRule reads them.</summary>
+    private static List<AuditEntry> RecordOfResults(IEnumerable<IngressRuleChange> results)
+    {
+        var entries = results.Select(c => RuleInput.Read(name => typeof(IngressRuleChange).GetProperty(name)?.GetValue(c))).ToList();
+        var run = new AuditRunInfo("record-of-results", DateTime.UtcNow, "test");
+        return AuditRecordReader.Read(Encoding.UTF8.GetString(AuditRecordFormat.Write(entries, run, AuditFormat.JsonLines)));
+    }
 
     [Fact]
     public void A_stale_id_after_a_restore_finds_the_same_rule_under_its_new_id()

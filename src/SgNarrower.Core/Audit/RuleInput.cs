@@ -19,9 +19,6 @@ namespace SgNarrower.Audit
         private static readonly Regex GroupIdPattern = new Regex("^sg-[0-9a-zA-Z]+$", RegexOptions.CultureInvariant);
         private static readonly Regex RuleIdPattern = new Regex("^sgr-[0-9a-zA-Z]+$", RegexOptions.CultureInvariant);
         private static readonly Regex PrefixListPattern = new Regex("^pl-[0-9a-zA-Z]+$", RegexOptions.CultureInvariant);
-        private static readonly Regex AccountPattern = new Regex("^[0-9]{12}$", RegexOptions.CultureInvariant);
-        /// <summary>Region names as AWS spells them: us-east-1, eu-central-2, us-gov-west-1, cn-north-1.</summary>
-        public static readonly Regex RegionPattern = new Regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant);
 
         /// <summary>EC2's limit for a rule's description.</summary>
         public const int MaxDescriptionLength = 255;
@@ -33,9 +30,9 @@ namespace SgNarrower.Audit
             var groupId = Text(get("GroupId")) ?? throw new FormatException("it has no GroupId");
             if (!GroupIdPattern.IsMatch(groupId)) throw new FormatException($"GroupId '{groupId}' is not a security group id (sg-...)");
             var region = Text(get("Region"));
-            if (region != null && !RegionPattern.IsMatch(region)) throw new FormatException($"Region '{region}' is not an AWS region name (like us-east-1)");
+            if (region != null && !Services.AwsNames.Region.IsMatch(region)) throw new FormatException($"Region '{region}' is not an AWS region name (like us-east-1)");
             var owner = Text(get("OwnerId"));
-            if (owner != null && !AccountPattern.IsMatch(owner)) throw new FormatException($"OwnerId '{owner}' is not a 12-digit AWS account id");
+            if (owner != null && !Services.AwsNames.AccountId.IsMatch(owner)) throw new FormatException($"OwnerId '{owner}' is not a 12-digit AWS account id");
             var ruleId = Text(get("SecurityGroupRuleId"));
             if (ruleId != null && !RuleIdPattern.IsMatch(ruleId)) throw new FormatException($"SecurityGroupRuleId '{ruleId}' is not a rule id (sgr-...)");
 

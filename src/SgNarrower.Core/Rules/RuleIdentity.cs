@@ -122,6 +122,5 @@ namespace SgNarrower
         /// <summary>"tcp 22 from 0.0.0.0/0", "all traffic from ::/0".</summary>
         public override string ToString() => $"{Permission} from {Source}";
 
-        internal static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
     }
 }

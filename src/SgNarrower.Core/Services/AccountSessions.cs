@@ -25,7 +25,6 @@ namespace SgNarrower.Services
     /// </summary>
     public sealed class AccountSessions
     {
-        private static readonly Regex AccountPattern = new Regex("^[0-9]{12}$", RegexOptions.CultureInvariant);
         private readonly IAwsSession _caller;
         private readonly string? _roleName;
         private readonly string? _externalId;
@@ -42,17 +41,12 @@ namespace SgNarrower.Services
             _callerAccount = new Lazy<string>(() => caller.AccountId(stsRegion));
         }
 
-        public IAwsSession Caller => _caller;
-        public bool AssumesRoles => _roleName != null;
-
         /// <summary>"SgNarrower-&lt;run id&gt;", cut to STS's 64 characters of [\w+=,.@-]: it names the run in CloudTrail.</summary>
         public static string SessionName(string runId)
         {
             var name = Regex.Replace("SgNarrower-" + runId, @"[^\w+=,.@-]", "-");
             return name.Length > 64 ? name.Substring(0, 64) : name;
         }
-
-        public static bool IsAccountId(string text) => AccountPattern.IsMatch(text);
 
         /// <summary>
         /// Throws <see cref="AccountUnavailableException"/> when work for <paramref name="account"/> would be done with the

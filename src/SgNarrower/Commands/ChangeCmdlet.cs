@@ -25,7 +25,7 @@ namespace SgNarrower.Commands
 
         /// <summary>The account for rules that do not name one (OwnerId). A rule's own OwnerId always wins.</summary>
         [Parameter]
-        [ValidatePattern("^[0-9]{12}$")]
+        [ValidatePattern(AwsNames.AccountIdPattern)]
         public string? AccountId { get; set; }
 
         [Parameter]

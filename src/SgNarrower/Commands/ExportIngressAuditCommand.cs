@@ -43,7 +43,7 @@ namespace SgNarrower.Commands
         public string? KmsKeyId { get; set; }
 
         [Parameter]
-        [ValidatePattern("^[0-9]{12}$")]
+        [ValidatePattern(AwsNames.AccountIdPattern)]
         public string? ExpectedBucketOwner { get; set; }
 
         [Parameter]

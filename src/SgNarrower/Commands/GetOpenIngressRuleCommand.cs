@@ -46,7 +46,7 @@ namespace SgNarrower.Commands
         /// <summary>Accounts to scan, each through -RoleName.</summary>
         [Parameter(ParameterSetName = LiveSet)]
         [ValidateNotNullOrEmpty]
-        [ValidatePattern("^[0-9]{12}$")]
+        [ValidatePattern(AwsNames.AccountIdPattern)]
         public string[]? AccountId { get; set; }
 
         [Parameter(ParameterSetName = LiveSet)]

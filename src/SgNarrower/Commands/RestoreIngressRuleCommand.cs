@@ -38,7 +38,7 @@ namespace SgNarrower.Commands
 
         [Parameter(ParameterSetName = S3Set)]
         [Parameter(ParameterSetName = UriSet)]
-        [ValidatePattern("^[0-9]{12}$")]
+        [ValidatePattern(AwsNames.AccountIdPattern)]
         public string? ExpectedBucketOwner { get; set; }
 
         [Parameter(ParameterSetName = S3Set)]
