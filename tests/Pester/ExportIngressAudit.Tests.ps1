@@ -96,6 +96,18 @@ Describe 'Export-IngressAudit to S3 (s3rver)' {
         $rows[0].FromPort | Should -BeOfType [string]   # passed on as it came
     }
 
+    It 'never changes the objects the caller holds: the rows passed on are copies' {
+        $csv = Join-Path $TestDrive 'held.csv'
+        Get-Rules | Select-Object GroupId, SecurityGroupRuleId, Region, IpProtocol, FromPort, ToPort, CidrIpv4, CidrIpv6, Description | Export-Csv $csv
+        $held = @(Import-Csv $csv)
+        $passed = @($held | Export-IngressAudit -PassThru -Path (Join-Path $TestDrive 'held.jsonl'))
+        $passed | ForEach-Object { $_.AuditUri | Should -BeLike '*held.jsonl' }
+        $held | ForEach-Object { $_.PSObject.Properties['AuditUri'] | Should -BeNullOrEmpty; $_.PSObject.Properties['AuditRunId'] | Should -BeNullOrEmpty }
+        $rules = @(Get-Rules)
+        $null = $rules | Export-IngressAudit -PassThru -Path (Join-Path $TestDrive 'held2.csv')
+        $rules | ForEach-Object { $_.AuditUri | Should -BeNullOrEmpty }
+    }
+
     It 'passes nothing on and writes nothing with -WhatIf' {
         $before = @(Get-ChildItem $script:S3.Data -Recurse -File).Count
         $out = @(Get-Rules | Export-IngressAudit -PassThru -BucketName audit @script:S3Args -WhatIf)

@@ -99,7 +99,8 @@ public sealed class AccountHttpTests : IDisposable
     {
         _server.Service.Load(new WorldSpec
         {
-            CredentialSeconds = 1,
+            // Two seconds: the stand-in STS writes the expiry in whole seconds, so one second could already be over.
+            CredentialSeconds = 2,
             Accounts =
             {
                 ["111111111111"] = new AccountSpec { Roles = { "Audit" }, Regions = { ["us-east-1"] = new RegionSpec { Groups = { new GroupSpec { GroupId = "sg-1" } } } } },
@@ -114,9 +115,9 @@ public sealed class AccountHttpTests : IDisposable
         for (int i = 0; i < 3; i++)
         {
             Assert.Empty(api.DescribeSecurityGroupRules(new[] { "sg-1" }, 1000, null).Items);   // signed with fresh credentials each time
-            Thread.Sleep(1100);
+            Thread.Sleep(2100);
         }
-        Assert.True(_server.Sts.Calls().Count(c => c.Action == "AssumeRole") >= 3, "credentials that expire after a second were fetched again");
+        Assert.True(_server.Sts.Calls().Count(c => c.Action == "AssumeRole") >= 3, "credentials that expire after two seconds were fetched again");
         Assert.All(_server.Service.Calls(), c => Assert.Equal("111111111111", c.Account));
 
         var e = Assert.Throws<AccountUnavailableException>(() => sessions.For("222222222222", "us-east-1"));

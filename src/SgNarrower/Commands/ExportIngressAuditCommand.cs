@@ -73,6 +73,9 @@ namespace SgNarrower.Commands
         private readonly List<(PSObject Input, AuditEntry Entry)> _items = new List<(PSObject, AuditEntry)>();
         private IAwsSession? _session;
         private IS3Api? _s3;
+        /// <summary>The format written: -Format, else what the file or key name says (the parameter itself is never changed).</summary>
+        private AuditFormat? _format;
+        private AuditFormat RecordFormat => _format ?? Format;
 
         protected override void BeginProcessing()
         {
@@ -83,7 +86,7 @@ namespace SgNarrower.Commands
                 if (names.Any(n => n.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || n.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
                     ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
                         $"-Path and -Key name different formats ({string.Join(", ", names)}); one record has one format. Name both alike, or say which with -Format.", null));
-                Format = AuditFormat.Csv;
+                _format = AuditFormat.Csv;
             }
             if (Summary && PassThru)
                 ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument,
@@ -153,9 +156,9 @@ namespace SgNarrower.Commands
             if (Path != null)
             {
                 filePath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-                if (Directory.Exists(filePath)) filePath = System.IO.Path.Combine(filePath, run.FileName(Format));
+                if (Directory.Exists(filePath)) filePath = System.IO.Path.Combine(filePath, run.FileName(RecordFormat));
             }
-            var key = BucketName == null ? null : Key ?? run.DefaultKey(KeyPrefix, Format);
+            var key = BucketName == null ? null : Key ?? run.DefaultKey(KeyPrefix, RecordFormat);
             var targets = new List<string>();
             if (BucketName != null) targets.Add($"s3://{BucketName}/{key}");
             if (filePath != null) targets.Add(filePath);
@@ -171,7 +174,7 @@ namespace SgNarrower.Commands
             IngressAuditSummary summary;
             try
             {
-                summary = AuditRecorder.Write(_items.Select(i => i.Entry).ToList(), run, Format, new AuditDestination
+                summary = AuditRecorder.Write(_items.Select(i => i.Entry).ToList(), run, RecordFormat, new AuditDestination
                 {
                     FilePath = filePath, OverwriteFile = Force, S3 = _s3, Bucket = BucketName, Key = key,
                     ServerSideEncryption = KmsKeyId != null ? "aws:kms" : ServerSideEncryption == "None" ? null : ServerSideEncryption ?? "AES256",
@@ -205,10 +208,12 @@ namespace SgNarrower.Commands
                         WriteObject(change with { AuditUri = uri });
                         break;
                     default:
-                        // Rows and other objects pass on as they came, with the record's place added.
-                        SetNote(input, "AuditUri", uri);
-                        if (runId != null) SetNote(input, "AuditRunId", runId);
-                        WriteObject(input);
+                        // Rows and other objects pass on as copies with the record's place added; the objects the
+                        // caller holds are not changed.
+                        var copy = input.Copy();
+                        SetNote(copy, "AuditUri", uri);
+                        if (runId != null) SetNote(copy, "AuditRunId", runId);
+                        WriteObject(copy);
                         break;
                 }
             }
