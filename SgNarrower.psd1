@@ -1,6 +1,6 @@
 @{
     RootModule           = 'SgNarrower.dll'
-    ModuleVersion        = '0.2.0'
+    ModuleVersion        = '0.3.0'
     GUID                 = '5d0f3c52-3f6e-4b8e-9a57-6f1f0c2a7e41'
     Author               = 'SgNarrower contributors'
     CompanyName          = 'SgNarrower'
@@ -28,6 +28,13 @@
             ProjectUri   = 'https://github.com/sgnarrower/sgnarrower'
             LicenseUri   = 'https://github.com/sgnarrower/sgnarrower/blob/main/LICENSE'
             ReleaseNotes = @'
+0.3.0
+- Every call is signed for the region it acts in, however the endpoint is configured (AWS_ENDPOINT_URL, a profile's endpoint_url, -EndpointUrl); an answer from another region or account is a WrongScope error and nothing in that scope changes.
+- Truthful under races: a rule someone else removed after planning is AlreadyAbsent, never Revoked; two runs never both claim one change. Edits always carry their description.
+- Unambiguous input or none: addresses only in the one form AWS writes (no leading zeros), JSON keys given twice and descriptions over 255 characters are refused.
+- Evidence lists every source (up to 10,000 per rule); prefix-list rules are narrowed in their own group; Measure-OpenIngressRule reads an Athena aggregate of the flow logs (-AggregatePath, -AggregateUri; sql/flow-log-aggregate.sql).
+- Revoke and Restore plan ahead of their changes in batches of 200 groups: the first changes go out while rules still arrive, at EC2's bucket rate.
+- Results show status, group, rule and region on one line, the error wrapped below.
 0.2.0
 - Every change is planned against the security group as EC2 holds it now: recorded rule ids are hints, a rule edited in place is never touched, lost replies are verified and never reported as AlreadyAbsent.
 - Input is complete or refused; narrowing never widens; S3 names are checked; CSV records are safe to open in a spreadsheet.
