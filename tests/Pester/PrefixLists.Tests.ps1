@@ -7,10 +7,10 @@ BeforeAll {
     $script:Conn = @{ Region = 'us-east-1'; EndpointUrl = $script:Ec2.Url }
     $script:Folder = Join-Path ([IO.Path]::GetTempPath()) "sgn-pl-$([guid]::NewGuid().ToString('n'))"
     New-Item -ItemType Directory $script:Folder | Out-Null
-    function Set-PrefixListWorld {
+    function Set-PrefixListWorld([string[]] $OpenListEntries) {
         $plRule = { param($pl, $port, $desc) $r = New-TestRule tcp $port $port -Description $desc; $r.prefixListId = $pl; $r }
         # The open list has 60 entries before its open one, so its entries take more than one page.
-        $entries = @(1..60 | ForEach-Object { "10.$_.0.0/16" }) + '0.0.0.0/0'
+        $entries = @(if ($OpenListEntries) { $OpenListEntries } else { @(1..60 | ForEach-Object { "10.$_.0.0/16" }) + '0.0.0.0/0' })
         Set-TestWorld $script:Ec2 @{ regions = @{ 'us-east-1' = @{
             groups = @(
                 (New-TestGroup sg-0b01 -Rules @((& $plRule 'pl-0open' 22 'ssh via office list'), (& $plRule 'pl-0closed' 443 'https from partners'), (& $plRule 'pl-02ba4742' 443 'S3 endpoint')))
@@ -78,6 +78,27 @@ Describe 'Prefix lists' {
         "$($result.Status)" | Should -Not -Be 'Narrowed'
         "$($result.Error)$err" | Should -Match 'prefix list'
         @((Get-TestWorld $script:Ec2).regions.'us-east-1'.groups | ForEach-Object { $_.rules } | Where-Object { $_.prefixListId -eq 'pl-0open' }).Count | Should -Be 2
+    }
+
+    It 'a narrowing from evidence is checked against the list as it is now, never against the record''s OpenEntry' {
+        Set-PrefixListWorld
+        $logs = Join-Path $script:Folder 'flowlogs-now'
+        New-Item -ItemType Directory $logs -Force | Out-Null
+        $t = [DateTimeOffset]::Parse('2026-11-20T12:00:00Z').ToUnixTimeSeconds()
+        @('version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'
+          "2 123456789012 eni-pl1 203.0.113.5 10.0.0.21 40000 22 6 10 840 $t $($t + 60) ACCEPT OK") | Set-Content (Join-Path $logs 'f.log')
+        $m = @(Get-OpenIngressRule @script:Conn | Where-Object { $_.PrefixListId -eq 'pl-0open' -and $_.GroupId -eq 'sg-0b01' } |
+            Measure-OpenIngressRule @script:Conn -FlowLogPath $logs -Since '2026-11-19Z' -Until '2026-11-21Z')
+        "$($m[0].Recommendation)" | Should -Be 'Narrow'
+        # Meanwhile the list's owner removes its open entry: the rule no longer allows 203.0.113.5.
+        Set-PrefixListWorld -OpenListEntries '10.1.0.0/16'
+        $before = @((Get-TestWorld $script:Ec2).regions.'us-east-1'.groups | ForEach-Object { $_.rules } | ForEach-Object { "$($_.fromPort) $($_.cidrIpv4)$($_.prefixListId)" })
+
+        $result = @($m | Revoke-OpenIngressRule @script:Conn -SkipAudit -Force -ErrorAction SilentlyContinue -ErrorVariable err)
+
+        "$($result[0].Status) $($result[0].ErrorId)" | Should -Be 'Failed ReplacementOutsideList'
+        "$err" | Should -Match 'pl-0open'
+        @((Get-TestWorld $script:Ec2).regions.'us-east-1'.groups | ForEach-Object { $_.rules } | ForEach-Object { "$($_.fromPort) $($_.cidrIpv4)$($_.prefixListId)" }) | Should -Be $before
     }
 
     It 'Measure: a used prefix-list rule is narrowed in its own group to its own sources, the shared list left as it is; restore puts the reference back' {

@@ -32,6 +32,19 @@ public sealed class ChangeStreamTests
         return results;
     }
 
+    /// <summary>Drains without waiting, as the pipeline thread does between rules, until results come (at most 10 s).</summary>
+    private static List<IngressRuleChange> DrainUntilResults(ChangeStream stream)
+    {
+        var results = new List<IngressRuleChange>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (results.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            results.AddRange(Drain(stream, wait: false));
+            Thread.Sleep(20);
+        }
+        return results;
+    }
+
     [Fact]
     public void The_first_changes_go_out_while_later_rules_have_not_arrived_yet()
     {
@@ -40,13 +53,7 @@ public sealed class ChangeStreamTests
         using var stream = Open();
         stream.Add(Request("sg-1", first));
 
-        var early = new List<IngressRuleChange>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (early.Count == 0 && DateTime.UtcNow < deadline)
-        {
-            early.AddRange(Drain(stream, wait: false));
-            Thread.Sleep(20);
-        }
+        var early = DrainUntilResults(stream);
         Assert.Equal(ChangeStatus.Revoked, Assert.Single(early).Status);
         Assert.Empty(_ec2.Groups["sg-1"]);
 
@@ -82,9 +89,7 @@ public sealed class ChangeStreamTests
         var b = _ec2.Add("sg-1", "tcp", 80, 80, "0.0.0.0/0");
         using var stream = Open();
         stream.Add(Request("sg-1", a));
-        var first = new List<IngressRuleChange>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (first.Count == 0 && DateTime.UtcNow < deadline) { first.AddRange(Drain(stream, wait: false)); Thread.Sleep(20); }
+        var first = DrainUntilResults(stream);
         stream.Add(Request("sg-1", b));
         stream.Add(Request("sg-1", a));
         stream.Complete();

@@ -150,3 +150,26 @@ public sealed class UnambiguousInputTests
         Assert.Contains("'203.0.113.005'", e.Message);
     }
 }
+
+public sealed class CidrWellFormedTests
+{
+    [Theory]
+    [InlineData("0.0.0.0/0")]
+    [InlineData("10.1.2.0/24")]
+    [InlineData("255.255.255.255/32")]
+    [InlineData("10.0.0.0/8")]
+    [InlineData("010.0.0.0/8")]
+    [InlineData("10.0.0.0/08")]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("10.0.0.0/")]
+    [InlineData("10.0.0/8")]
+    [InlineData("10.0.0.0/8/8")]
+    [InlineData("/8")]
+    [InlineData(" 10.0.0.0/8")]
+    [InlineData("::/0")]
+    [InlineData("2001:db8::/48")]
+    [InlineData("2001:db8::/048")]
+    [InlineData("10.0.0.0/-1")]
+    public void The_quick_check_agrees_with_the_parser(string text) =>
+        Assert.Equal(Cidr.TryParse(text, out _), Cidr.IsWellFormed(text));
+}

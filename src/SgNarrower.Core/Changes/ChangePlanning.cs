@@ -52,7 +52,7 @@ namespace SgNarrower.Changes
                 // A group that is not there may be a group of another account: say so rather than call it deleted.
                 if (checkAccount != null && live.Values.Any(g => !g.Exists)) checkAccount(scope.Account);
                 return options.Kind == PlanKind.Revoke
-                    ? RevokePlanner.Plan(requests, live, options.Replacements, options.RunId)
+                    ? RevokePlanner.Plan(requests, live, options.Replacements, options.RunId, PrefixListEntries(ec2, requests, verbose))
                     : RestorePlanner.Plan(requests, live, options.KeepReplacements, options.RunId);
             }
             catch (AccountUnavailableException e)
@@ -64,6 +64,23 @@ namespace SgNarrower.Changes
                 var info = AwsErrors.Describe(e, $"{scope}");
                 return Failed(options, requests, info, "The rules of this group could not be read, so nothing was changed. ", e);
             }
+        }
+
+        /// <summary>
+        /// The entries, as EC2 holds them now, of the prefix lists that rules narrowed from their own evidence refer to:
+        /// what such a narrowing must stay within (a record's OpenEntry is only a hint). No call when there are none.
+        /// </summary>
+        private static Dictionary<string, IReadOnlyList<Cidr>> PrefixListEntries(IEc2Api ec2, IReadOnlyList<ChangeRequest> requests, Action<string>? verbose)
+        {
+            var entries = new Dictionary<string, IReadOnlyList<Cidr>>(StringComparer.OrdinalIgnoreCase);
+            foreach (var id in requests.Where(r => r.Replacements != null && r.Identity.Source.Kind == SourceKind.PrefixList)
+                         .Select(r => r.Identity.Source.Value).Distinct(StringComparer.OrdinalIgnoreCase))
+                entries[id] = Paging.All(token =>
+                {
+                    verbose?.Invoke($"{ec2.Region}: GetManagedPrefixListEntries {id}");
+                    return ec2.GetManagedPrefixListEntries(id, token);
+                }).Select(e => Cidr.TryParse(e, out var c) ? (Cidr?)c : null).Where(c => c != null).Select(c => c!.Value).ToList();
+            return entries;
         }
 
         private static List<GroupPlan> Failed(PlanOptions options, IReadOnlyList<ChangeRequest> requests, FailureInfo info, string lead, Exception error) =>

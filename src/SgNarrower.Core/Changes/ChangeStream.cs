@@ -9,30 +9,6 @@ using SgNarrower.Services;
 
 namespace SgNarrower.Changes
 {
-    public enum ChangeMessageKind { Plans, Outcome, Verbose, Error }
-
-    /// <summary>What a change stream hands to the pipeline thread, in the order each scope reports it.</summary>
-    public sealed class ChangeMessage
-    {
-        internal ChangeMessage(ChangeMessageKind kind, Scope scope, object payload, ManualResetEventSlim? approval = null)
-        {
-            Kind = kind;
-            Scope = scope;
-            Payload = payload;
-            _approval = approval;
-        }
-        private readonly ManualResetEventSlim? _approval;
-        public ChangeMessageKind Kind { get; }
-        public Scope Scope { get; }
-        /// <summary>Plans: the batch's GroupPlans; Outcome: a GroupOutcome; Verbose: text; Error: the exception.</summary>
-        public object Payload { get; }
-        public IReadOnlyList<GroupPlan> Plans => (IReadOnlyList<GroupPlan>)Payload;
-        public GroupOutcome Outcome => (GroupOutcome)Payload;
-
-        /// <summary>For a batch of plans: confirmed (items declined are Skipped) and recorded; its changes may go out now.</summary>
-        public void Approve() => _approval?.Set();
-    }
-
     /// <summary>
     /// Plans and makes changes as requests arrive, so that a change never waits for planning. Each (account, region)
     /// scope has a lane: its planner takes the requests that have arrived (up to 200 groups, or what has come within a
@@ -129,6 +105,7 @@ namespace SgNarrower.Changes
             private readonly Scope _scope;
             private readonly object _gate = new object();
             private readonly List<ChangeRequest> _waiting = new List<ChangeRequest>();
+            private readonly HashSet<string> _waitingGroups = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             private DateTime _firstWaiting;
             private bool _complete;
             private readonly BlockingCollection<(List<GroupPlan> Plans, ManualResetEventSlim Approved)> _approved =
@@ -147,6 +124,7 @@ namespace SgNarrower.Changes
                 {
                     if (_waiting.Count == 0) _firstWaiting = DateTime.UtcNow;
                     _waiting.Add(request);
+                    _waitingGroups.Add(request.GroupId);
                     Monitor.PulseAll(_gate);
                 }
             }
@@ -177,8 +155,7 @@ namespace SgNarrower.Changes
                     while (true)
                     {
                         if (Cancel.IsCancellationRequested) return null;
-                        int groups = _waiting.Select(r => r.GroupId).Distinct(StringComparer.OrdinalIgnoreCase).Count();
-                        bool due = _waiting.Count > 0 && (_complete || groups >= BatchGroups || DateTime.UtcNow - _firstWaiting >= Gather);
+                        bool due = _waiting.Count > 0 && (_complete || _waitingGroups.Count >= BatchGroups || DateTime.UtcNow - _firstWaiting >= Gather);
                         if (due)
                         {
                             var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -189,6 +166,8 @@ namespace SgNarrower.Changes
                                 else rest.Add(r);
                             _waiting.Clear();
                             _waiting.AddRange(rest);
+                            _waitingGroups.Clear();
+                            foreach (var r in rest) _waitingGroups.Add(r.GroupId);
                             if (rest.Count > 0) _firstWaiting = DateTime.UtcNow - Gather;
                             return batch;
                         }

@@ -569,7 +569,7 @@ namespace SgNarrower.Changes
         private static FailureKind KindOf(string errorId, Exception? e) =>
             e is AwsServiceException a ? AwsErrors.Describe(a, "").Kind
             : errorId == "SecurityGroupNotFound" ? FailureKind.NotFound
-            : errorId == "NoReplacementForFamily" ? FailureKind.InvalidArgument
+            : errorId == "NoReplacementForFamily" || errorId == "ReplacementOutsideList" ? FailureKind.InvalidArgument
             : FailureKind.ServiceError;
 
         private FailureInfo Describe(AwsServiceException e, GroupPlan plan) => AwsErrors.Describe(e, $"security group {plan.GroupId} in {plan.Region}");

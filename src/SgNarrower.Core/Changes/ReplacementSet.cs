@@ -61,13 +61,11 @@ namespace SgNarrower.Changes
             Sources.Where(s => s.IsCidr ? s.IsWithin(openSource) : openSource.IsWorld).ToList();
 
         /// <summary>
-        /// For a prefix-list rule narrowed to its own measured sources: the replacements within the list entry that
-        /// opens it (the rule allowed that entry's addresses, so nothing beyond it is granted); none when it is not known.
+        /// For a prefix-list rule narrowed to its own measured sources: the replacements that lie within an entry the
+        /// list holds (the rule allows those addresses, so nothing beyond them is granted).
         /// </summary>
-        public IReadOnlyList<RuleSource> WithinEntry(string? openEntry) =>
-            Cidr.TryParse(openEntry, out var entry)
-                ? Sources.Where(s => s.IsCidr && s.IsWithin(RuleSource.FromCidr(entry))).ToList()
-                : (IReadOnlyList<RuleSource>)Array.Empty<RuleSource>();
+        public IReadOnlyList<RuleSource> WithinEntries(IReadOnlyList<Cidr> entries) =>
+            Sources.Where(s => s.IsCidr && entries.Any(e => s.IsWithin(RuleSource.FromCidr(e)))).ToList();
 
         /// <summary>What to say when none applies: how to narrow this rule instead.</summary>
         public static string NoneApplies(RuleSource openSource)

@@ -11,10 +11,11 @@ namespace SgNarrower.Changes
     /// </summary>
     public static class RevokePlanner
     {
+        /// <param name="prefixLists">The live entries of the prefix lists that rules narrowed from evidence refer to.</param>
         public static List<GroupPlan> Plan(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
-            ReplacementSet replacements, string runId)
+            ReplacementSet replacements, string runId, IReadOnlyDictionary<string, IReadOnlyList<Cidr>>? prefixLists = null)
         {
-            var plans = Decide(requests, live, replacements, runId);
+            var plans = Decide(requests, live, replacements, runId, prefixLists ?? new Dictionary<string, IReadOnlyList<Cidr>>());
             foreach (var plan in plans) ChooseInPlace(plan);
             return plans;
         }
@@ -42,7 +43,7 @@ namespace SgNarrower.Changes
         }
 
         private static List<GroupPlan> Decide(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
-            ReplacementSet replacements, string runId) =>
+            ReplacementSet replacements, string runId, IReadOnlyDictionary<string, IReadOnlyList<Cidr>> prefixLists) =>
             ChangePlanning.PerGroup(PlanKind.Revoke, requests, live, runId, (item, liveGroup) =>
             {
                 var request = item.Request;
@@ -70,12 +71,18 @@ namespace SgNarrower.Changes
                 }
                 var set = request.Replacements ?? replacements;
                 if (set.IsEmpty) return;
-                // A prefix-list rule is narrowed in its own group to the cover of its own measured sources, within the
-                // list entry that opened it; the shared list is never touched. -ReplaceWith alone does not narrow one.
-                var sources = request.Replacements != null && request.Identity.Source.Kind == SourceKind.PrefixList
-                    ? set.WithinEntry(request.Rule.OpenEntry)
+                // A prefix-list rule is narrowed in its own group to the cover of its own measured sources, each block
+                // within an entry the list holds now (what the rule allows); the shared list is never touched.
+                // -ReplaceWith alone does not narrow one.
+                bool fromList = request.Replacements != null && request.Identity.Source.Kind == SourceKind.PrefixList;
+                var sources = fromList
+                    ? set.WithinEntries(prefixLists.TryGetValue(request.Identity.Source.Value, out var entries) ? entries : Array.Empty<Cidr>())
                     : set.For(request.Identity.Source);
-                if (sources.Count == 0)
+                if (sources.Count == 0 && fromList)
+                    item.Decide(ChangeStatus.Failed,
+                        $"{item.Describe()} was left in place: prefix list {request.Identity.Source} holds no entry now that covers {set}, so narrowing to it would grant more than the rule allows. Measure it again.",
+                        "ReplacementOutsideList");
+                else if (sources.Count == 0)
                     item.Decide(ChangeStatus.Failed, $"{item.Describe()} was left in place: {ReplacementSet.NoneApplies(request.Identity.Source)}", "NoReplacementForFamily");
                 else
                     item.Replacements = sources;

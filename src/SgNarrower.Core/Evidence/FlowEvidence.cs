@@ -175,11 +175,7 @@ namespace SgNarrower.Evidence
         }
 
         /// <summary>The watched interface with this id, or null.</summary>
-        public Target? Find(string interfaceId)
-        {
-            var bytes = Encoding.ASCII.GetBytes(interfaceId);
-            return Find(bytes, 0, bytes.Length);
-        }
+        public Target? Find(string interfaceId) => _byInterface.TryGetValue(interfaceId, out var t) ? t : null;
 
         /// <summary>Each rule with its evidence and what to do with it.</summary>
         /// <summary>

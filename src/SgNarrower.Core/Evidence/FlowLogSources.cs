@@ -50,6 +50,31 @@ namespace SgNarrower.Evidence
             }
         }
 
+        /// <summary>Results of the aggregate query (sql/flow-log-aggregate.sql): .csv files, given or found in folders.</summary>
+        public static IEnumerable<FlowLogFile> LocalAggregates(IEnumerable<string> paths)
+        {
+            foreach (var p in paths)
+            {
+                if (Directory.Exists(p))
+                {
+                    foreach (var f in Directory.EnumerateFiles(p, "*.csv").OrderBy(f => f, StringComparer.Ordinal))
+                        yield return new FlowLogFile(f, () => File.OpenRead(f));
+                }
+                else if (File.Exists(p)) { var f = p; yield return new FlowLogFile(f, () => File.OpenRead(f)); }
+                else throw new FileNotFoundException($"No aggregate file or folder at '{p}'.", p);
+            }
+        }
+
+        /// <summary>Where Athena wrote the aggregate: s3://bucket/key.csv, or every .csv under s3://bucket/prefix/.</summary>
+        public static List<FlowLogFile> AggregatesInS3(IS3Api s3, string uri)
+        {
+            var (bucket, prefix) = ParseS3Uri(uri);
+            var keys = prefix != null && prefix.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+                ? new List<string> { prefix }
+                : ListKeys(s3, bucket, prefix ?? "").Where(k => k.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).ToList();
+            return keys.Select(k => new FlowLogFile($"s3://{bucket}/{k}", () => s3.OpenObject(bucket, k))).ToList();
+        }
+
         /// <summary>Flow logs are delivered as .log.gz (text, gzipped); .log is a copy unpacked by hand.</summary>
         public static bool IsFlowLogName(string name) =>
             name.EndsWith(".log.gz", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".log", StringComparison.OrdinalIgnoreCase);

@@ -37,6 +37,25 @@ namespace SgNarrower
             return true;
         }
 
+        /// <summary>
+        /// Whether <see cref="TryParse"/> reads the text. An IPv4 block, the common case in a large export, is checked
+        /// without allocating anything; anything else is parsed.
+        /// </summary>
+        public static bool IsWellFormed(string text)
+        {
+            int slash = text.IndexOf('/');
+            if (slash <= 0 || text.IndexOf(':') >= 0 || char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[text.Length - 1]))
+                return TryParse(text, out _);
+            int digits = text.Length - slash - 1, prefix = 0;
+            if (digits < 1 || digits > 2 || (digits == 2 && text[slash + 1] == '0')) return false;
+            for (int i = slash + 1; i < text.Length; i++)
+            {
+                if (text[i] < '0' || text[i] > '9') return false;
+                prefix = prefix * 10 + (text[i] - '0');
+            }
+            return prefix <= 32 && IpAddressText.IsIpv4(text, 0, slash);
+        }
+
         public static Cidr Parse(string text) =>
             TryParse(text, out var c) ? c : throw new FormatException($"'{text}' is not an IPv4 or IPv6 CIDR block (like 203.0.113.0/24 or 2001:db8::/32): IPv4 as four decimal octets without leading zeros, IPv6 in RFC 4291 text, a decimal prefix length.");
 

@@ -23,7 +23,7 @@ namespace SgNarrower
         }
 
         /// <summary>Four decimal octets in text[from, to): each 0-255, one to three digits, no leading zero.</summary>
-        private static bool IsIpv4(string text, int from, int to)
+        internal static bool IsIpv4(string text, int from, int to)
         {
             int octets = 0, i = from;
             while (true)

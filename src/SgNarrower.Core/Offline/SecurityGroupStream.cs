@@ -328,7 +328,7 @@ namespace SgNarrower.Offline
 
         /// <summary>A CIDR as AWS writes it, or the file is refused: a block read two ways (010.0.0.0/8) is never guessed at.</summary>
         private string Checked(string cidr, Member cidrMember, SecurityGroupSnapshot group) =>
-            Cidr.TryParse(cidr, out _) ? cidr
+            Cidr.IsWellFormed(cidr) ? cidr
             : throw new SecurityGroupFileException($"{Label(group)}: {cidrMember} '{cidr}' is not a CIDR block as AWS writes it (IPv4 as four decimal octets without leading zeros, IPv6 in RFC 4291 text), line {_line}; it is not reinterpreted.");
 
         // ------------------------------------------------------------------ structure

@@ -204,49 +204,37 @@ namespace SgNarrower.Commands
         /// <summary>The aggregate query's results, local and in S3, read one after another (each is a fraction of the raw logs).</summary>
         private void ReadAggregates(IAwsSession session, FlowEvidence evidence, string? ruleRegion)
         {
-            var sources = new List<(string Name, Func<TextReader> Open)>();
-            foreach (var path in (AggregatePath ?? Array.Empty<string>()).Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)))
-            {
-                if (Directory.Exists(path))
-                    sources.AddRange(Directory.GetFiles(path, "*.csv").OrderBy(f => f, StringComparer.Ordinal).Select(f => (f, (Func<TextReader>)(() => File.OpenText(f)))));
-                else if (File.Exists(path))
-                    sources.Add((path, () => File.OpenText(path)));
-                else
-                    ThrowTerminatingError(Errors.Record("FileNotFound", ErrorCategory.ObjectNotFound, $"No aggregate at '{path}'.", path));
-            }
+            var files = new List<FlowLogFile>();
+            try { files.AddRange(FlowLogSources.LocalAggregates((AggregatePath ?? Array.Empty<string>()).Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)))); }
+            catch (FileNotFoundException e) { ThrowTerminatingError(Errors.Record("FileNotFound", ErrorCategory.ObjectNotFound, e.Message, e.FileName, e)); }
             foreach (var uri in AggregateUri ?? Array.Empty<string>())
             {
-                var (bucket, prefix) = FlowLogSources.ParseS3Uri(uri);
-                var s3 = session.S3(ResolveRegion(session, Region ?? ruleRegion));
                 try
                 {
-                    var keys = prefix != null && prefix.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !prefix.EndsWith("/", StringComparison.Ordinal)
-                        ? new List<string> { prefix }
-                        : FlowLogSources.ListKeys(s3, bucket, prefix ?? "").Where(k => k.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).ToList();
-                    if (keys.Count == 0) WriteWarning($"No .csv result under {uri}.");
-                    foreach (var key in keys)
-                        sources.Add(($"s3://{bucket}/{key}", () => new StreamReader(s3.OpenObject(bucket, key), System.Text.Encoding.UTF8)));
+                    var found = FlowLogSources.AggregatesInS3(session.S3(ResolveRegion(session, Region ?? ruleRegion)), uri);
+                    if (found.Count == 0) WriteWarning($"No .csv result under {uri}.");
+                    files.AddRange(found);
                 }
                 catch (AwsServiceException e) { WriteError(Errors.Aws(e, uri, uri)); }
             }
             long rows = 0, records = 0;
-            foreach (var (name, open) in sources)
+            foreach (var file in files)
             {
                 var reader = new FlowAggregateReader(evidence);
                 try
                 {
-                    using var text = open();
-                    reader.Read(text, name);
+                    using var text = new StreamReader(file.Open(), System.Text.Encoding.UTF8);
+                    reader.Read(text, file.Name);
                 }
-                catch (FlowLogFormatException e) { WriteError(Errors.Record("InvalidAggregate", ErrorCategory.InvalidData, e.Message, name, e)); }
+                catch (FlowLogFormatException e) { WriteError(Errors.Record("InvalidAggregate", ErrorCategory.InvalidData, e.Message, file.Name, e)); }
                 catch (Exception e) when (e is IOException || e is AwsServiceException)
                 {
-                    WriteError(Errors.Record("AggregateUnreadable", ErrorCategory.ReadError, $"'{name}' could not be read to its end ({e.Message}); the rows before that count.", name, e));
+                    WriteError(Errors.Record("AggregateUnreadable", ErrorCategory.ReadError, $"'{file.Name}' could not be read to its end ({e.Message}); the rows before that count.", file.Name, e));
                 }
                 rows += reader.Rows;
                 records += reader.Records;
             }
-            WriteVerbose($"{sources.Count} aggregate file(s): {rows} row(s) standing for {records} flow record(s)");
+            WriteVerbose($"{files.Count} aggregate file(s): {rows} row(s) standing for {records} flow record(s)");
         }
     }
 }
