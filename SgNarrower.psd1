@@ -16,6 +16,8 @@
         'Revoke-OpenIngressRule'
         'Restore-IngressRule'
         'Measure-OpenIngressRule'
+        'Export-IngressReport'
+        'Export-IngressFinding'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -24,7 +26,7 @@
         PSData = @{
             Tags         = @('AWS', 'EC2', 'SecurityGroup', 'Security', 'Compliance', 'Remediation', 'SecurityHub', 'Audit', 'Windows', 'Linux', 'MacOS', 'PSEdition_Desktop', 'PSEdition_Core',
                              # What galleries index commands by; a test keeps these equal to CmdletsToExport.
-                             'PSIncludes_Cmdlet', 'PSCmdlet_Get-OpenIngressRule', 'PSCmdlet_Export-IngressAudit', 'PSCmdlet_Revoke-OpenIngressRule', 'PSCmdlet_Restore-IngressRule', 'PSCmdlet_Measure-OpenIngressRule')
+                             'PSIncludes_Cmdlet', 'PSCmdlet_Get-OpenIngressRule', 'PSCmdlet_Export-IngressAudit', 'PSCmdlet_Revoke-OpenIngressRule', 'PSCmdlet_Restore-IngressRule', 'PSCmdlet_Measure-OpenIngressRule', 'PSCmdlet_Export-IngressReport', 'PSCmdlet_Export-IngressFinding')
             ProjectUri   = 'https://github.com/sgnarrower/sgnarrower'
             LicenseUri   = 'https://github.com/sgnarrower/sgnarrower/blob/main/LICENSE'
             ReleaseNotes = @'

@@ -26,13 +26,14 @@ namespace SgNarrower.Audit
             "SecurityGroupRuleId", "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "PrefixListId", "OpenEntry", "Description", "Tags", "GroupTags",
             "Status", "Error", "AuditRunId",
             "Recommendation", "RecommendationReason", "ReplaceWith", "FlowRecordCount", "ObservedSourceCount", "ObservedSources", "ObservedSourcesLeftOut", "EvidenceSince", "EvidenceUntil",
+            "Exposure", "NetworkInterfaceCount", "AttachedTo", "ReplacedWith", "Note",
         };
 
         /// <summary>
         /// Columns whose CSV cells are escaped against spreadsheet formulas: every text column but the protocol and
         /// ports, which are validated numbers and names ("-1" is a number to a spreadsheet, not a formula).
         /// </summary>
-        private static readonly HashSet<string> PlainColumns = new HashSet<string>(StringComparer.Ordinal) { "IpProtocol", "FromPort", "ToPort", "FormatVersion", "RuleCount", "FlowRecordCount", "ObservedSourceCount", "ObservedSourcesLeftOut" };
+        private static readonly HashSet<string> PlainColumns = new HashSet<string>(StringComparer.Ordinal) { "IpProtocol", "FromPort", "ToPort", "FormatVersion", "RuleCount", "FlowRecordCount", "ObservedSourceCount", "ObservedSourcesLeftOut", "NetworkInterfaceCount" };
 
         /// <summary>
         /// A cell that a spreadsheet would run as a formula (it begins with =, +, -, @, tab or CR) is written with a
@@ -130,6 +131,16 @@ namespace SgNarrower.Audit
                 Add("EvidenceSince", r.EvidenceSince?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
                 Add("EvidenceUntil", r.EvidenceUntil?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             }
+            // What the rule exposed when it was found (Get-OpenIngressRule -IncludeExposure), for reports and findings.
+            if (r.Exposure != null)
+            {
+                Add("Exposure", r.Exposure.Value.ToString());
+                Add("NetworkInterfaceCount", r.NetworkInterfaceCount);
+                Add("AttachedTo", (r.AttachedTo ?? Array.Empty<string>()).ToList());
+            }
+            // What a change granted in the open rule's place, and what a person should know about it.
+            if (e.ReplacedWith != null && e.ReplacedWith.Count > 0) Add("ReplacedWith", e.ReplacedWith.ToList());
+            if (e.Note != null) Add("Note", e.Note);
             return row;
         }
 
@@ -160,6 +171,10 @@ namespace SgNarrower.Audit
         public RuleIdentity Identity { get; }
         public ChangeStatus? Status { get; }
         public string? Error { get; }
+        /// <summary>For a change result: what a person should know beyond its status.</summary>
+        public string? Note { get; init; }
+        /// <summary>For a change result: the sources granted in the open rule's place.</summary>
+        public IReadOnlyList<string>? ReplacedWith { get; init; }
         /// <summary>The rule's own replacement sources (from Measure-OpenIngressRule), checked; null when it names none.</summary>
         public Changes.ReplacementSet? Replacements { get; set; }
     }

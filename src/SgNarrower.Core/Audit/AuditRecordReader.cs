@@ -11,19 +11,36 @@ namespace SgNarrower.Audit
         public AuditRecordException(string message, Exception? inner = null) : base(message, inner) { }
     }
 
+    /// <summary>One line of a record: the run that wrote it, and its rule (null for a run's empty-run line).</summary>
+    public sealed class RecordedLine
+    {
+        public RecordedLine(AuditRunInfo? run, AuditEntry? entry)
+        {
+            Run = run;
+            Entry = entry;
+        }
+        /// <summary>RunId, RecordedAt and Tool as the line gives them; null where a line names no run.</summary>
+        public AuditRunInfo? Run { get; }
+        public AuditEntry? Entry { get; }
+    }
+
     /// <summary>Reads an audit record (JSON Lines or CSV) back into rules; all or nothing.</summary>
     public static class AuditRecordReader
     {
-        public static List<AuditEntry> Read(string text)
+        public static List<AuditEntry> Read(string text) =>
+            ReadLines(text).Where(l => l.Entry != null).Select(l => l.Entry!).ToList();
+
+        /// <summary>Every line with the run that wrote it, empty-run lines included: what reports of many runs read.</summary>
+        public static List<RecordedLine> ReadLines(string text)
         {
             var trimmed = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
             if (trimmed.Length == 0) throw new AuditRecordException("The record is empty: it holds no line at all, not even an empty-run line.");
             return trimmed[0] == '{' ? ReadJsonLines(text) : ReadCsv(text);
         }
 
-        private static List<AuditEntry> ReadJsonLines(string text)
+        private static List<RecordedLine> ReadJsonLines(string text)
         {
-            var entries = new List<AuditEntry>();
+            var entries = new List<RecordedLine>();
             var lines = text.Split('\n');
             for (int i = 0; i < lines.Length; i++)
             {
@@ -38,13 +55,12 @@ namespace SgNarrower.Audit
                 {
                     throw new AuditRecordException($"line {i + 1}: not valid JSON ({e.Message})", e);
                 }
-                var entry = Entry(i + 1, name => obj.TryGetValue(name, out var v) ? v : null);
-                if (entry != null) entries.Add(entry);
+                entries.Add(Line(i + 1, name => obj.TryGetValue(name, out var v) ? v : null));
             }
             return entries;
         }
 
-        private static List<AuditEntry> ReadCsv(string text)
+        private static List<RecordedLine> ReadCsv(string text)
         {
             List<(int Line, List<string> Fields)> rows;
             try { rows = Csv.Read(text); }
@@ -54,22 +70,21 @@ namespace SgNarrower.Audit
             foreach (var required in new[] { "RecordType", "FormatVersion", "GroupId" })
                 if (!header.Contains(required))
                     throw new AuditRecordException($"line 1: the CSV header has no {required} column; this is not an SgNarrower audit record.");
-            var entries = new List<AuditEntry>();
+            var entries = new List<RecordedLine>();
             foreach (var (line, fields) in rows.Skip(1))
             {
                 if (fields.Count != header.Count)
                     throw new AuditRecordException($"line {line}: {fields.Count} fields where the header has {header.Count}");
-                var entry = Entry(line, name =>
+                entries.Add(Line(line, name =>
                 {
                     int idx = header.IndexOf(name);
                     return idx < 0 ? null : AuditRecordFormat.UnescapeCsvCell(name, fields[idx]);
-                });
-                if (entry != null) entries.Add(entry);
+                }));
             }
             return entries;
         }
 
-        private static AuditEntry? Entry(int line, Func<string, object?> get)
+        private static RecordedLine Line(int line, Func<string, object?> get)
         {
             var versionText = Convert.ToString(get("FormatVersion"), System.Globalization.CultureInfo.InvariantCulture);
             if (versionText != AuditRecordFormat.CurrentVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -77,11 +92,23 @@ namespace SgNarrower.Audit
                     ? $"line {line}: no FormatVersion; this is not an SgNarrower audit record."
                     : $"line {line}: format version {versionText} is not one this SgNarrower reads (it reads version {AuditRecordFormat.CurrentVersion}); use the SgNarrower version that wrote it.");
             var type = Convert.ToString(get("RecordType"), System.Globalization.CultureInfo.InvariantCulture);
-            if (type == AuditRecordFormat.RunRecord) return null;
+            var run = Run(line, get);
+            if (type == AuditRecordFormat.RunRecord) return new RecordedLine(run, null);
             if (type != AuditRecordFormat.RuleRecord)
                 throw new AuditRecordException($"line {line}: unknown RecordType '{type}'");
-            try { return RuleInput.Read(get); }
+            try { return new RecordedLine(run, RuleInput.Read(get)); }
             catch (FormatException e) { throw new AuditRecordException($"line {line}: {e.Message}, so nothing can be put back from this record", e); }
+        }
+
+        private static AuditRunInfo? Run(int line, Func<string, object?> get)
+        {
+            var runId = Convert.ToString(get("RunId"), System.Globalization.CultureInfo.InvariantCulture);
+            if (string.IsNullOrWhiteSpace(runId)) return null;
+            var at = Convert.ToString(get("RecordedAt"), System.Globalization.CultureInfo.InvariantCulture);
+            if (!DateTime.TryParseExact(at, "yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var recordedAt))
+                throw new AuditRecordException($"line {line}: RecordedAt '{at}' is not a UTC time as records write it (2026-01-31T12:00:00.000Z)");
+            return new AuditRunInfo(runId!.Trim(), recordedAt, Convert.ToString(get("Tool"), System.Globalization.CultureInfo.InvariantCulture) ?? "");
         }
     }
 }

@@ -93,7 +93,29 @@ namespace SgNarrower.Audit
             var replaceWith = Sources(get("ReplaceWith"));
             if (recommendation != null)
                 rule = rule with { Recommendation = recommendation, RecommendationReason = RawText(get("RecommendationReason")), ReplaceWith = replaceWith };
-            var entry = new AuditEntry(rule, identity, Status(get("Status")), RawText(get("Error")));
+            if (recommendation != null)
+                rule = rule with
+                {
+                    FlowRecordCount = Count(get("FlowRecordCount"), "FlowRecordCount"),
+                    ObservedSourceCount = (int?)Count(get("ObservedSourceCount"), "ObservedSourceCount", int.MaxValue),
+                    ObservedSources = ObservedSources(get("ObservedSources")),
+                    ObservedSourcesLeftOut = (int?)Count(get("ObservedSourcesLeftOut"), "ObservedSourcesLeftOut", int.MaxValue),
+                    EvidenceSince = Time(get("EvidenceSince"), "EvidenceSince"),
+                    EvidenceUntil = Time(get("EvidenceUntil"), "EvidenceUntil"),
+                };
+            var exposure = Exposure(get("Exposure"));
+            if (exposure != null)
+                rule = rule with
+                {
+                    Exposure = exposure,
+                    NetworkInterfaceCount = (int?)Count(get("NetworkInterfaceCount"), "NetworkInterfaceCount", int.MaxValue),
+                    AttachedTo = Sources(get("AttachedTo")),
+                };
+            var entry = new AuditEntry(rule, identity, Status(get("Status")), RawText(get("Error")))
+            {
+                Note = RawText(get("Note")),
+                ReplacedWith = ReplacedWith(get("ReplacedWith")),
+            };
             if (replaceWith != null && replaceWith.Count > 0) entry.Replacements = Changes.ReplacementSet.Parse(replaceWith);
             return entry;
         }
@@ -167,6 +189,97 @@ namespace SgNarrower.Audit
                     return list.Cast<object?>().Select(x => x?.ToString() ?? "").Where(x => x.Length > 0).ToList();
                 default:
                     return new List<string> { value.ToString() ?? "" };
+            }
+        }
+
+        private static ExposureLevel? Exposure(object? value)
+        {
+            switch (value)
+            {
+                case null: return null;
+                case ExposureLevel e: return e;
+                case int i when Enum.IsDefined(typeof(ExposureLevel), i): return (ExposureLevel)i;
+                case long l when l >= 0 && l <= 2: return (ExposureLevel)(int)l;
+                case JsonNumber n when n.TryGetInt32(out int j) && Enum.IsDefined(typeof(ExposureLevel), j): return (ExposureLevel)j;
+            }
+            var text = Text(value);
+            if (text == null) return null;
+            foreach (ExposureLevel e in Enum.GetValues(typeof(ExposureLevel)))
+                if (string.Equals(e.ToString(), text, StringComparison.OrdinalIgnoreCase)) return e;
+            throw new FormatException($"Exposure '{text}' is not Unattached, Private or Public");
+        }
+
+        /// <summary>The sources a narrowing granted, each a CIDR block as AWS writes it or a group id.</summary>
+        private static IReadOnlyList<string>? ReplacedWith(object? value)
+        {
+            var items = Sources(value);
+            if (items == null || items.Count == 0) return null;
+            foreach (var item in items)
+                if (!Cidr.TryParse(item, out _) && !item.StartsWith("sg-", StringComparison.Ordinal))
+                    throw new FormatException($"ReplacedWith '{item}' is neither a CIDR block as AWS writes it nor a security group id");
+            return items;
+        }
+
+        /// <summary>A count as written (a whole number 0 or more), or null when it is missing.</summary>
+        private static long? Count(object? v, string name, long max = long.MaxValue)
+        {
+            long? n = v switch
+            {
+                null => null,
+                int i => i,
+                long l => l,
+                JsonNumber j when long.TryParse(j.Text, NumberStyles.None, CultureInfo.InvariantCulture, out long k) => k,
+                _ => Text(v) is string s
+                    ? (long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long m) ? m : throw new FormatException($"{name} '{s}' is not a whole number 0 or more"))
+                    : (long?)null,
+            };
+            if (n < 0 || n > max) throw new FormatException($"{name} {n} is out of range (0-{max})");
+            return n;
+        }
+
+        /// <summary>A UTC time as records write it (2026-01-31T00:00:00Z), or a date object.</summary>
+        private static DateTimeOffset? Time(object? v, string name)
+        {
+            switch (v)
+            {
+                case null: return null;
+                case DateTimeOffset d: return d;
+                case DateTime t: return t.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(t, TimeSpan.Zero) : new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero);
+            }
+            var s = Text(v);
+            if (s == null) return null;
+            if (s.EndsWith("Z", StringComparison.Ordinal) &&
+                DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+                return parsed;
+            throw new FormatException($"{name} '{s}' is not a UTC time like 2026-01-31T00:00:00Z");
+        }
+
+        /// <summary>Observed sources as Measure-OpenIngressRule writes them: Address, Flows and Packets each.</summary>
+        private static IReadOnlyList<Evidence.ObservedSource>? ObservedSources(object? value)
+        {
+            switch (value)
+            {
+                case null: return null;
+                case string s:
+                    if (string.IsNullOrWhiteSpace(s)) return null;
+                    try { return ObservedSources(JsonParser.Parse(s)); }
+                    catch (JsonParseException e) { throw new FormatException($"ObservedSources is not a JSON list of sources: {e.Message}"); }
+                case IEnumerable<Evidence.ObservedSource> typed: return typed.ToList();
+                case IEnumerable list:
+                    var result = new List<Evidence.ObservedSource>();
+                    foreach (var item in list)
+                    {
+                        if (item is Evidence.ObservedSource o) { result.Add(o); continue; }
+                        if (!(item is IDictionary d)) throw new FormatException("ObservedSources should list objects with Address, Flows and Packets");
+                        object? Field(string key) => d.Contains(key) ? d[key] : null;
+                        var address = Text(Field("Address")) ?? throw new FormatException("an observed source has no Address");
+                        if (!IpAddressText.TryParse(address, out _))
+                            throw new FormatException($"observed source '{address}' is not an address as AWS writes it{StrictForm}");
+                        result.Add(new Evidence.ObservedSource(address, Count(Field("Flows"), "Flows") ?? 0, Count(Field("Packets"), "Packets") ?? 0));
+                    }
+                    return result;
+                default:
+                    throw new FormatException("ObservedSources should be a list of sources");
             }
         }
 

@@ -38,13 +38,7 @@ namespace SgNarrower.Services
         public string SessionName { get; }
 
         /// <summary>arn:&lt;partition&gt;:iam::&lt;account&gt;:role/&lt;name&gt;, the partition from the region.</summary>
-        public string RoleArn(string region) => $"arn:{Partition(region)}:iam::{AccountId}:role/{RoleName}";
-
-        /// <summary>aws, aws-cn or aws-us-gov, from the region's name.</summary>
-        public static string Partition(string region) =>
-            region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
-            : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
-            : "aws";
+        public string RoleArn(string region) => $"arn:{AwsNames.Partition(region)}:iam::{AccountId}:role/{RoleName}";
     }
 
     /// <summary>The seam between the module and the AWS SDK; implemented in SgNarrower.Aws, loaded in its own context.</summary>

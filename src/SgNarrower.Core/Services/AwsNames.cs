@@ -13,5 +13,11 @@ namespace SgNarrower.Services
 
         public static readonly Regex AccountId = new Regex(AccountIdPattern, RegexOptions.CultureInvariant);
         public static readonly Regex Region = new Regex(RegionPattern, RegexOptions.CultureInvariant);
+
+        /// <summary>aws, aws-cn or aws-us-gov, from the region's name: what ARNs of that region begin with.</summary>
+        public static string Partition(string region) =>
+            region.StartsWith("cn-", System.StringComparison.Ordinal) ? "aws-cn"
+            : region.StartsWith("us-gov-", System.StringComparison.Ordinal) ? "aws-us-gov"
+            : "aws";
     }
 }

@@ -28,6 +28,8 @@ namespace SgNarrower.Commands
         /// <summary>The plain value behind a PSObject; a PSCustomObject (ConvertFrom-Json tags) becomes a dictionary.</summary>
         public static object? Unwrap(object? value)
         {
+            // ConvertFrom-Json lists (observed sources, attached resources) hold PSObjects too.
+            if (value is object[] items) return Array.ConvertAll(items, Unwrap);
             if (!(value is PSObject ps)) return value;
             if (!(ps.BaseObject is PSCustomObject)) return ps.BaseObject;
             var d = new Dictionary<string, string>();

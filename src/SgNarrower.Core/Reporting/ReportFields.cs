@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace SgNarrower.Reporting
+{
+    /// <summary>
+    /// The columns of a report's rule table, each read from a row the one way the HTML page and the Markdown table
+    /// both show it.
+    /// </summary>
+    public static class ReportFields
+    {
+        public const int MaxObservedShown = 10;
+
+        public static readonly IReadOnlyList<(string Name, System.Func<ReportRow, string> Read)> All = new (string, System.Func<ReportRow, string>)[]
+        {
+            ("severity", r => r.Severity.ToString()),
+            ("account", r => r.Account),
+            ("region", r => r.Region),
+            ("vpcId", r => r.Rule.VpcId ?? ""),
+            ("groupId", r => r.Rule.GroupId),
+            ("groupName", r => r.Rule.GroupName ?? ""),
+            ("rule", r => r.Rule.Rule),
+            ("ruleId", r => r.Rule.SecurityGroupRuleId ?? ""),
+            ("description", r => r.Rule.Description ?? ""),
+            ("exposure", r => r.ExposureName),
+            ("attachedTo", AttachedTo),
+            ("recommendation", r => r.RecommendationName),
+            ("reason", r => r.Rule.RecommendationReason ?? ""),
+            ("observedCount", r => r.Rule.ObservedSourceCount?.ToString(CultureInfo.InvariantCulture) ?? ""),
+            ("observed", Observed),
+            ("cover", r => string.Join(", ", r.Rule.ReplaceWith ?? new List<string>())),
+            ("status", r => r.StatusName),
+            ("outcome", r => r.Outcome ?? ""),
+            ("replacedWith", r => string.Join(", ", r.Entry.ReplacedWith ?? new List<string>())),
+            ("record", r => r.RecordUri ?? ""),
+            ("runId", r => r.RunId ?? ""),
+            ("recordedAt", r => r.Run == null ? "" : r.Run.RecordedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)),
+        };
+
+        public static string AttachedTo(ReportRow r)
+        {
+            var attached = r.Rule.AttachedTo ?? new List<string>();
+            if (r.Rule.NetworkInterfaceCount == null && attached.Count == 0) return "";
+            var count = r.Rule.NetworkInterfaceCount is int n ? $"{n} interface(s)" : "";
+            return attached.Count == 0 ? count : $"{count}: {string.Join(", ", attached)}".TrimStart(':', ' ');
+        }
+
+        /// <summary>The most frequent sources, with how many more there are.</summary>
+        public static string Observed(ReportRow r)
+        {
+            var sources = r.ObservedSourceTexts;
+            if (sources.Count == 0) return "";
+            var shown = string.Join(", ", sources.Take(MaxObservedShown));
+            int more = (r.Rule.ObservedSourceCount ?? sources.Count) - System.Math.Min(MaxObservedShown, sources.Count);
+            return more > 0 ? $"{shown} and {more.ToString("N0", CultureInfo.InvariantCulture)} more" : shown;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using SgNarrower.Audit;
+using SgNarrower.Services;
+
+namespace SgNarrower.Reporting
+{
+    /// <summary>
+    /// The rules a report or a set of findings is made from: lines of records (files, folders, S3 objects and
+    /// prefixes), one run or many, and objects from the pipeline, each checked as Restore checks them. A record that
+    /// cannot be read whole is refused with its name; nothing is left out quietly.
+    /// </summary>
+    public sealed class ReportInput
+    {
+        private readonly List<ReportRow> _rows = new List<ReportRow>();
+        private readonly List<AuditRunInfo> _runs = new List<AuditRunInfo>();
+        private readonly HashSet<string> _runIds = new HashSet<string>(StringComparer.Ordinal);
+        private readonly List<string> _records = new List<string>();
+
+        public IReadOnlyList<ReportRow> Rows => _rows;
+        /// <summary>Every run the records name, empty runs included, in the order first met.</summary>
+        public IReadOnlyList<AuditRunInfo> Runs => _runs;
+        /// <summary>The records read, as given (paths and s3:// URIs).</summary>
+        public IReadOnlyList<string> Records => _records;
+
+        /// <summary>A rule or change result from the pipeline.</summary>
+        public void Add(AuditEntry entry) => _rows.Add(new ReportRow(entry, null, null, _rows.Count));
+
+        /// <summary>One whole record; throws AuditRecordException naming it when a line cannot be read.</summary>
+        public void AddRecord(string text, string source)
+        {
+            List<RecordedLine> lines;
+            try { lines = AuditRecordReader.ReadLines(text); }
+            catch (AuditRecordException e) { throw new AuditRecordException($"{source}: {e.Message}", e); }
+            _records.Add(source);
+            foreach (var line in lines)
+            {
+                if (line.Run != null && _runIds.Add(line.Run.RunId)) _runs.Add(line.Run);
+                if (line.Entry != null) _rows.Add(new ReportRow(line.Entry, line.Run, source, _rows.Count));
+            }
+        }
+
+        /// <summary>A record file, or every .jsonl and .csv record in a folder and its subfolders, in name order.</summary>
+        public void AddPath(string path)
+        {
+            if (Directory.Exists(path))
+            {
+                var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(IsRecordName)
+                    .OrderBy(f => f, StringComparer.Ordinal).ToList();
+                if (files.Count == 0) throw new FileNotFoundException($"The folder '{path}' holds no record (.jsonl or .csv).", path);
+                foreach (var file in files) AddRecord(File.ReadAllText(file, Encoding.UTF8), file);
+                return;
+            }
+            if (!File.Exists(path)) throw new FileNotFoundException($"The record '{path}' does not exist.", path);
+            AddRecord(File.ReadAllText(path, Encoding.UTF8), path);
+        }
+
+        /// <summary>s3://bucket/key (one record) or s3://bucket/prefix/ (every record under it, in key order).</summary>
+        public void AddS3(IS3Api s3, string uri, string? expectedBucketOwner)
+        {
+            var (bucket, key) = ParseS3Uri(uri);
+            var keys = key.Length == 0 || key.EndsWith("/", StringComparison.Ordinal)
+                ? Paging.All(token => s3.ListKeys(bucket, key, token)).Where(IsRecordName).OrderBy(k => k, StringComparer.Ordinal).ToList()
+                : new List<string> { key };
+            if (keys.Count == 0) throw new FileNotFoundException($"No record (.jsonl or .csv) is under {uri}.", uri);
+            foreach (var k in keys)
+                AddRecord(Encoding.UTF8.GetString(s3.GetObject(bucket, k, expectedBucketOwner)), $"s3://{bucket}/{k}");
+        }
+
+        /// <summary>Bucket and key (or prefix) of s3://bucket/key; throws FormatException for anything else.</summary>
+        public static (string Bucket, string Key) ParseS3Uri(string uri)
+        {
+            if (!uri.StartsWith("s3://", StringComparison.Ordinal)) throw new FormatException($"'{uri}' is not an s3:// URI (s3://bucket/key or s3://bucket/prefix/).");
+            var rest = uri.Substring(5);
+            int slash = rest.IndexOf('/');
+            var bucket = slash < 0 ? rest : rest.Substring(0, slash);
+            var key = slash < 0 ? "" : rest.Substring(slash + 1);
+            S3Names.CheckBucket(bucket);
+            if (key.Length > 0 && !key.EndsWith("/", StringComparison.Ordinal)) S3Names.CheckKey(key);
+            else if (key.Length > 0) S3Names.CheckPrefix(key);
+            return (bucket, key);
+        }
+
+        private static bool IsRecordName(string name) =>
+            name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+    }
+}

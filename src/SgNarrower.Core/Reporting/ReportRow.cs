@@ -1,0 +1,50 @@
+using System.Collections.Generic;
+using System.Linq;
+using SgNarrower.Audit;
+
+namespace SgNarrower.Reporting
+{
+    /// <summary>
+    /// One rule as a report or a finding shows it: the checked entry (a record's line or a pipeline object), the run
+    /// that recorded it where one did, and where that record is. Everything shown is read from these; nothing is made up.
+    /// </summary>
+    public sealed class ReportRow
+    {
+        public const string OpenStatus = "Open";
+        public const string NotMeasured = "Not measured";
+
+        public ReportRow(AuditEntry entry, AuditRunInfo? run, string? recordUri, int order)
+        {
+            Entry = entry;
+            Run = run;
+            RecordUri = recordUri ?? entry.Rule.AuditUri;
+            Order = order;
+            Severity = RuleRisk.Severity(entry.Identity, entry.Rule.Exposure, entry.Status);
+        }
+
+        public AuditEntry Entry { get; }
+        public OpenIngressRule Rule => Entry.Rule;
+        /// <summary>The run whose record holds the line; null for pipeline objects.</summary>
+        public AuditRunInfo? Run { get; }
+        public string? RecordUri { get; }
+        /// <summary>The input's order: records in the order given, then the pipeline.</summary>
+        public int Order { get; }
+        public FindingSeverity Severity { get; }
+
+        /// <summary>The run id: the record's, else the one the rule was stamped with.</summary>
+        public string? RunId => Run?.RunId ?? Rule.AuditRunId;
+        public string Account => Rule.OwnerId ?? "";
+        public string Region => Rule.Region ?? "";
+        /// <summary>What happened to the rule, or Open where nothing was done to it (a scan's or a record's rule).</summary>
+        public string StatusName => Entry.Status?.ToString() ?? OpenStatus;
+        public string ExposureName => Rule.Exposure?.ToString() ?? NotMeasured;
+        public string RecommendationName => Rule.Recommendation?.ToString() ?? NotMeasured;
+        public string? Control => RuleRisk.IsOpen(Entry.Status) ? RuleRisk.Control(Entry.Identity) : null;
+
+        /// <summary>The error, and what a person should know beyond the status.</summary>
+        public string? Outcome => string.Join(" ", new[] { Entry.Error, Entry.Note }.Where(t => !string.IsNullOrEmpty(t)));
+
+        public IReadOnlyList<string> ObservedSourceTexts =>
+            (Rule.ObservedSources ?? new List<Evidence.ObservedSource>()).Select(o => $"{o.Address} ({o.Flows} flows)").ToList();
+    }
+}

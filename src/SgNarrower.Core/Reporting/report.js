@@ -1,0 +1,143 @@
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var S = data.strings, rows = data.rows, F = data.fields;
+  var sevRank = { Critical: 5, High: 4, Medium: 3, Low: 2, Informational: 1 };
+  var state = { text: '', facets: {}, sortField: F.severity, sortDir: -1, page: 0, size: 50 };
+  var matched = rows.map(function (_, i) { return i; });
+  var haystacks = null, ranks = null;
+
+  function str(row, field) { return S[rows[row][field]]; }
+
+  // Each column: its header, the field it sorts by, how it sorts, and how a cell shows the row.
+  var columns = [
+    { name: 'Severity', sort: F.severity, kind: 'severity', cell: function (r) { return [el('span', 'sev sev-' + str(r, F.severity), str(r, F.severity))]; } },
+    { name: 'Account', sort: F.account, cell: function (r) { return [text(str(r, F.account))]; } },
+    { name: 'Region', sort: F.region, cell: function (r) { return [text(str(r, F.region))]; } },
+    { name: 'Group', sort: F.groupId, cell: function (r) { return [el('span', 'mono', str(r, F.groupId)), sub(str(r, F.groupName)), sub(str(r, F.vpcId))]; } },
+    { name: 'Rule', sort: F.rule, cell: function (r) { return [el('span', 'mono', str(r, F.rule)), sub(str(r, F.ruleId))]; } },
+    { name: 'Description', sort: F.description, cell: function (r) { return [text(str(r, F.description))]; } },
+    { name: 'Exposure', sort: F.exposure, cell: function (r) { return [text(str(r, F.exposure)), sub(str(r, F.attachedTo))]; } },
+    { name: 'Recommendation', sort: F.recommendation, cell: function (r) { return [text(str(r, F.recommendation)), sub(str(r, F.reason))]; } },
+    { name: 'Observed sources', sort: F.observedCount, kind: 'number', cell: function (r) { return [text(str(r, F.observedCount)), sub(str(r, F.observed))]; } },
+    { name: 'Proposed cover', sort: F.cover, cell: function (r) { return [el('span', 'mono', str(r, F.cover))]; } },
+    { name: 'Status', sort: F.status, cell: function (r) { return [text(str(r, F.status)), sub(str(r, F.outcome)), sub(str(r, F.replacedWith) ? 'Replaced with ' + str(r, F.replacedWith) : '')]; } },
+    { name: 'Record', sort: F.recordedAt, cell: function (r) { return [text(str(r, F.recordedAt)), sub(str(r, F.runId)), sub(str(r, F.record))]; } }
+  ];
+
+  function text(t) { return document.createTextNode(t); }
+  function el(tag, cls, t) { var e = document.createElement(tag); if (cls) e.className = cls; if (t !== undefined) e.textContent = t; return e; }
+  function sub(t) { return t ? el('span', 'sub', t) : null; }
+
+  function stringRanks() {
+    if (ranks) return ranks;
+    var order = S.map(function (_, i) { return i; });
+    var lower = S.map(function (s) { return s.toLowerCase(); });
+    order.sort(function (a, b) { return lower[a] < lower[b] ? -1 : lower[a] > lower[b] ? 1 : 0; });
+    ranks = new Int32Array(S.length);
+    for (var i = 0; i < order.length; i++) ranks[order[i]] = i;
+    return ranks;
+  }
+
+  function sortKey(field, kind) {
+    if (kind === 'severity') return function (r) { return sevRank[str(r, field)] || 0; };
+    if (kind === 'number') return function (r) { var n = parseFloat(str(r, field)); return isNaN(n) ? -1 : n; };
+    var rk = stringRanks();
+    return function (r) { return rk[rows[r][field]]; };
+  }
+
+  function apply() {
+    var facets = Object.keys(state.facets).filter(function (k) { return state.facets[k] !== ''; });
+    var needle = state.text.toLowerCase();
+    if (needle && !haystacks) haystacks = rows.map(function (row) { return row.map(function (i) { return S[i]; }).join('\u0001').toLowerCase(); });
+    matched = [];
+    for (var r = 0; r < rows.length; r++) {
+      var ok = true;
+      for (var f = 0; f < facets.length && ok; f++) ok = str(r, F[facets[f]]) === state.facets[facets[f]];
+      if (ok && needle) ok = haystacks[r].indexOf(needle) >= 0;
+      if (ok) matched.push(r);
+    }
+    var column = columns.filter(function (c) { return c.sort === state.sortField; })[0];
+    var key = sortKey(state.sortField, column ? column.kind : undefined);
+    var keys = new Float64Array(rows.length);
+    for (var m = 0; m < matched.length; m++) keys[matched[m]] = key(matched[m]);
+    var dir = state.sortDir;
+    matched.sort(function (a, b) { return keys[a] === keys[b] ? a - b : (keys[a] < keys[b] ? -dir : dir); });
+    state.page = Math.min(state.page, Math.max(0, Math.ceil(matched.length / state.size) - 1));
+    render();
+  }
+
+  function render() {
+    var body = document.querySelector('#rules-table tbody');
+    var start = state.page * state.size, end = Math.min(matched.length, start + state.size);
+    var frag = document.createDocumentFragment();
+    for (var i = start; i < end; i++) {
+      var r = matched[i], tr = document.createElement('tr');
+      tr.setAttribute('data-row', String(r));
+      for (var c = 0; c < columns.length; c++) {
+        var td = document.createElement('td');
+        columns[c].cell(r).forEach(function (n) { if (n) td.appendChild(n); });
+        tr.appendChild(td);
+      }
+      frag.appendChild(tr);
+    }
+    body.textContent = '';
+    body.appendChild(frag);
+    var pages = Math.max(1, Math.ceil(matched.length / state.size));
+    var count = document.getElementById('match-count');
+    count.setAttribute('data-count', String(matched.length));
+    count.textContent = matched.length === 0 ? 'No rule matches' :
+      'Showing ' + (start + 1).toLocaleString('en') + '\u2013' + end.toLocaleString('en') + ' of ' + matched.length.toLocaleString('en') + ' matching rule(s)';
+    document.getElementById('page-status').textContent = 'Page ' + (state.page + 1) + ' of ' + pages;
+    document.getElementById('page-first').disabled = document.getElementById('page-prev').disabled = state.page === 0;
+    document.getElementById('page-next').disabled = document.getElementById('page-last').disabled = state.page >= pages - 1;
+    document.getElementById('no-match').hidden = matched.length !== 0;
+    var ths = document.querySelectorAll('#rules-table thead th');
+    for (var h = 0; h < ths.length; h++)
+      ths[h].setAttribute('aria-sort', columns[h].sort === state.sortField ? (state.sortDir > 0 ? 'ascending' : 'descending') : 'none');
+  }
+
+  function header() {
+    var tr = document.querySelector('#rules-table thead tr');
+    columns.forEach(function (c) {
+      var th = document.createElement('th');
+      th.scope = 'col';
+      var b = el('button', null, c.name);
+      b.type = 'button';
+      b.title = 'Sort by ' + c.name;
+      b.addEventListener('click', function () {
+        if (state.sortField === c.sort) state.sortDir = -state.sortDir;
+        else { state.sortField = c.sort; state.sortDir = c.kind ? -1 : 1; }
+        state.page = 0;
+        apply();
+      });
+      th.appendChild(b);
+      tr.appendChild(th);
+    });
+  }
+
+  function wire() {
+    var timer = null;
+    document.getElementById('filter').addEventListener('input', function (e) {
+      var v = e.target.value;
+      clearTimeout(timer);
+      timer = setTimeout(function () { state.text = v; state.page = 0; apply(); }, 120);
+    });
+    var selects = document.querySelectorAll('select[data-facet]');
+    for (var i = 0; i < selects.length; i++) {
+      selects[i].addEventListener('change', function (e) { state.facets[e.target.getAttribute('data-facet')] = e.target.value; state.page = 0; apply(); });
+    }
+    document.getElementById('page-size').addEventListener('change', function (e) { state.size = parseInt(e.target.value, 10); state.page = 0; apply(); });
+    function go(p) { return function () { state.page = p(); render(); }; }
+    var last = function () { return Math.max(0, Math.ceil(matched.length / state.size) - 1); };
+    document.getElementById('page-first').addEventListener('click', go(function () { return 0; }));
+    document.getElementById('page-prev').addEventListener('click', go(function () { return Math.max(0, state.page - 1); }));
+    document.getElementById('page-next').addEventListener('click', go(function () { return Math.min(last(), state.page + 1); }));
+    document.getElementById('page-last').addEventListener('click', go(last));
+  }
+
+  header();
+  wire();
+  apply();
+  document.body.setAttribute('data-ready', 'true');
+})();

@@ -1,0 +1,56 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using SgNarrower.Audit;
+using SgNarrower.Findings;
+using SgNarrower.Reporting;
+
+namespace SgNarrower.Commands
+{
+    /// <summary>Writes findings for Security Hub (ASFF, in batches BatchImportFindings takes) or for Security Lake and SIEMs (OCSF).</summary>
+    [Cmdlet(VerbsData.Export, "IngressFinding", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(FindingFile))]
+    public sealed class ExportIngressFindingCommand : RecordReadingCmdlet
+    {
+        /// <summary>The folder to write the files into (created if need be).</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        [Parameter]
+        public FindingFormat Format { get; set; } = FindingFormat.Asff;
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            if (File.Exists(folder))
+                Stop("PathIsFile", ErrorCategory.InvalidArgument, $"'{folder}' is a file; -Path names the folder the findings go into. Nothing was written.", folder, null);
+            var input = ReadInput();
+            List<FindingSubject> subjects = new List<FindingSubject>();
+            try { subjects = FindingSubject.Of(input.Rows, DateTime.UtcNow); }
+            catch (FormatException e) { Stop("FindingScopeUnknown", ErrorCategory.InvalidData, e.Message + " Nothing was written.", null, e); }
+            var batches = Format == FindingFormat.Asff
+                ? FindingWriter.Asff(subjects)
+                : new List<FindingBatch> { FindingWriter.Ocsf(subjects, ModuleInfo.Version) };
+            var targets = batches.Select(b => (Batch: b, Path: System.IO.Path.Combine(folder, b.FileName))).ToList();
+            foreach (var t in targets) CheckTarget(t.Path, Force);
+            if (!ShouldProcess(folder, $"Write {subjects.Count} {Format} finding(s) in {targets.Count} file(s)")) return;
+            Directory.CreateDirectory(folder);
+            foreach (var (batch, path) in targets)
+            {
+                try { AuditFile.WriteAtomically(path, batch.Content, overwrite: Force); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    Stop("FindingsNotWritten", ErrorCategory.WriteError, $"'{path}' was not written: {e.Message}", path, e);
+                }
+                WriteObject(new FindingFile(Format.ToString(), path, batch.Account, batch.Region, batch.Count,
+                    Format == FindingFormat.Asff ? FindingWriter.ImportCommand(batch, path) : null));
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Text;
+using SgNarrower.Audit;
+using SgNarrower.Reporting;
+
+namespace SgNarrower.Commands
+{
+    /// <summary>Writes one self-contained HTML page (or Markdown) about open rules, changes and evidence, for people who do not run SgNarrower.</summary>
+    [Cmdlet(VerbsData.Export, "IngressReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(IngressReportFile))]
+    public sealed class ExportIngressReportCommand : RecordReadingCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        /// <summary>Html (the default) or Markdown; a -Path ending in .md means Markdown.</summary>
+        [Parameter]
+        public ReportFormat Format { get; set; } = ReportFormat.Html;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Title { get; set; } = "Security-group ingress open to the world";
+
+        /// <summary>Markdown: how many rules the table shows, most severe first.</summary>
+        [Parameter]
+        [ValidateRange(0, 100000)]
+        public int First { get; set; } = 50;
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            var format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) ? Format
+                : path.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? ReportFormat.Markdown : ReportFormat.Html;
+            CheckTarget(path, Force);
+            var input = ReadInput();
+            var summary = ReportSummary.Of(input);
+            if (!ShouldProcess(path, $"Write a {format} report of {summary.RuleCount} rule(s)")) return;
+            var now = DateTime.UtcNow;
+            var text = format == ReportFormat.Markdown
+                ? MarkdownReport.Write(input, summary, Title, ModuleInfo.Tool, now, First)
+                : HtmlReport.Write(input, summary, Title, ModuleInfo.Tool, now);
+            var bytes = new UTF8Encoding(false).GetBytes(text);
+            try { AuditFile.WriteAtomically(path, bytes, overwrite: Force); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                Stop("ReportNotWritten", ErrorCategory.WriteError, $"The report '{path}' was not written: {e.Message}", path, e);
+            }
+            WriteObject(new IngressReportFile(path, format.ToString(), summary.RuleCount, summary.Runs.Count, summary.Accounts.Count, summary.Regions.Count, bytes.Length));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using SgNarrower.Audit;
+using SgNarrower.Completers;
+using SgNarrower.Reporting;
+using SgNarrower.Services;
+
+namespace SgNarrower.Commands
+{
+    /// <summary>
+    /// What reports and findings read: rules and change results from the pipeline, and records from files, folders
+    /// and S3 (one run or many). Input that is not a rule, or a record that cannot be read whole, stops the command
+    /// before anything is written: a report never leaves out quietly what it was given.
+    /// </summary>
+    public abstract class RecordReadingCmdlet : AwsCmdlet
+    {
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>Record files (JSON Lines or CSV), or folders whose .jsonl and .csv files are all read.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? RecordPath { get; set; }
+
+        /// <summary>s3://bucket/key for one record, s3://bucket/prefix/ for every record under the prefix.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? RecordUri { get; set; }
+
+        /// <summary>The region of the bucket that -RecordUri reads.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Region { get; set; }
+
+        [Parameter]
+        [ValidatePattern(AwsNames.AccountIdPattern)]
+        public string? ExpectedBucketOwner { get; set; }
+
+        private readonly List<AuditEntry> _piped = new List<AuditEntry>();
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject == null) return;
+            try { _piped.Add(PipelineInput.ToEntry(InputObject)); }
+            catch (FormatException e)
+            {
+                ThrowTerminatingError(Errors.Record("InvalidRuleObject", ErrorCategory.InvalidData,
+                    $"An input object is not a rule SgNarrower can report ({e.Message}). Nothing was written.", InputObject, e));
+            }
+        }
+
+        /// <summary>Records in the order given (paths, then S3), then the pipeline's objects.</summary>
+        protected ReportInput ReadInput()
+        {
+            var input = new ReportInput();
+            foreach (var path in RecordPath ?? Array.Empty<string>())
+            {
+                var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+                try { input.AddPath(full); }
+                catch (AuditRecordException e) { Stop("InvalidAuditRecord", ErrorCategory.InvalidData, $"A record cannot be read whole: {e.Message}. Nothing was written.", full, e); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    Stop("AuditRecordUnreadable", ErrorCategory.ReadError, $"Cannot read the record '{full}': {e.Message} Nothing was written.", full, e);
+                }
+                WriteVerbose($"{full}: read");
+            }
+            if (RecordUri != null && RecordUri.Length > 0)
+            {
+                using var session = OpenSession();
+                IS3Api? s3 = null;
+                try { s3 = session.S3(ResolveRegion(session, Region)); }
+                catch (AwsSetupException e) { ThrowSetup(e); }
+                foreach (var uri in RecordUri)
+                {
+                    try { input.AddS3(s3!, uri, ExpectedBucketOwner); }
+                    catch (AuditRecordException e) { Stop("InvalidAuditRecord", ErrorCategory.InvalidData, $"A record cannot be read whole: {e.Message}. Nothing was written.", uri, e); }
+                    catch (FormatException e) { Stop("InvalidUri", ErrorCategory.InvalidArgument, e.Message + " Nothing was written.", uri, e); }
+                    catch (FileNotFoundException e) { Stop("AuditRecordNotFound", ErrorCategory.ObjectNotFound, e.Message + " Nothing was written.", uri, e); }
+                    catch (AwsServiceException e) { ThrowTerminatingError(Errors.Aws(e, uri, uri)); }
+                }
+            }
+            foreach (var entry in _piped) input.Add(entry);
+            return input;
+        }
+
+        /// <summary>A file the command would write: refused if it exists and -Force is not given.</summary>
+        protected void CheckTarget(string path, bool force)
+        {
+            if (Directory.Exists(path))
+                Stop("PathIsFolder", ErrorCategory.InvalidArgument, $"'{path}' is a folder; give a file name. Nothing was written.", path, null);
+            if (!force && File.Exists(path))
+                Stop("FileExists", ErrorCategory.ResourceExists, $"'{path}' already exists; give -Force to overwrite it. Nothing was written.", path, null);
+        }
+
+        protected void Stop(string errorId, ErrorCategory category, string message, object? target, Exception? inner) =>
+            ThrowTerminatingError(Errors.Record(errorId, category, message, target, inner));
+    }
+}
