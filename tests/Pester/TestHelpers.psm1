@@ -332,4 +332,34 @@ function ConvertTo-FlowLogAggregate {
     [IO.File]::WriteAllLines($OutFile, $out)
 }
 
+function New-TestRecordLine {
+    # One line of an audit record as Export-IngressAudit writes it (format version 1), from a hashtable of rule fields;
+    # quick enough for records of 100,000 rules.
+    param([string] $RunId, [string] $RecordedAt, [hashtable] $Rule)
+    $sb = [System.Text.StringBuilder]::new(400)
+    [void]$sb.Append('{"RecordType":"Rule","FormatVersion":1,"RunId":"').Append($RunId).Append('","RecordedAt":"').Append($RecordedAt).Append('","Tool":"SgNarrower/test"')
+    foreach ($k in 'OwnerId', 'Region', 'VpcId', 'GroupId', 'GroupName', 'SecurityGroupRuleId', 'IpProtocol', 'FromPort', 'ToPort', 'CidrIpv4', 'CidrIpv6', 'Description', 'Status', 'Error', 'Exposure', 'NetworkInterfaceCount', 'Recommendation', 'RecommendationReason', 'ObservedSourceCount') {
+        if (-not $Rule.ContainsKey($k) -or $null -eq $Rule[$k]) { continue }
+        $v = $Rule[$k]
+        [void]$sb.Append(',"').Append($k).Append('":')
+        if ($v -is [int]) { [void]$sb.Append($v) } else { [void]$sb.Append('"').Append(($v -replace '\\', '\\' -replace '"', '\"')).Append('"') }
+    }
+    if ($Rule.ContainsKey('ReplaceWith')) { [void]$sb.Append(',"ReplaceWith":["').Append(($Rule.ReplaceWith -join '","')).Append('"]') }
+    [void]$sb.Append(',"Tags":{},"GroupTags":{}}')
+    $sb.ToString()
+}
+
+function Invoke-ReportCheck {
+    # Opens a report in headless Chromium (tests/browser/check-report.mjs) and returns what it saw; screenshots are
+    # kept in out/TestResults/report-screenshots.
+    param([string] $Path, [string] $Name, [string[]] $Needle = @())
+    $script = Join-Path $script:Root 'tests/browser/check-report.mjs'
+    $shots = Join-Path $script:Root 'out/TestResults/report-screenshots'
+    $arguments = @($script, $Path, $shots, '--name', $Name)
+    foreach ($n in $Needle) { $arguments += '--needle', $n }
+    $json = & node @arguments
+    if ($LASTEXITCODE -ne 0) { throw "The browser check of $Path failed (exit code $LASTEXITCODE)." }
+    $json | ConvertFrom-Json
+}
+
 Export-ModuleMember -Function *
