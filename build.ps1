@@ -73,6 +73,33 @@ function Start-Restore {
         try { Invoke-Native 'Installing s3rver (npm ci)' { npm ci --no-audit --no-fund --loglevel=error } }
         finally { Pop-Location }
     }
+    # playwright-core drives the system Chromium in the report tests; it downloads no browser.
+    $browser = Join-Path $root 'tests/browser'
+    if (-not (Test-Path (Join-Path $browser 'node_modules/playwright-core'))) {
+        Push-Location $browser
+        try { Invoke-Native 'Installing playwright-core (npm ci)' { npm ci --no-audit --no-fund --loglevel=error } }
+        finally { Pop-Location }
+    }
+}
+
+function Assert-SystemTools {
+    # Debian's Chromium (the report tests open reports in it) and the AWS CLI (the SSM document imports findings with
+    # it). Never skipped: without them the test task installs them with apt-get where it can, or stops and says how.
+    $missing = @()
+    if (-not (Test-Path ($env:CHROMIUM_PATH ?? '/usr/bin/chromium'))) { $missing += 'chromium' }
+    if (-not (Get-Command aws -CommandType Application -ErrorAction Ignore)) { $missing += 'awscli' }
+    if ($missing.Count -eq 0) { return }
+    $install = "apt-get install -y $($missing -join ' ')"
+    $isRoot = (Get-Command id -ErrorAction Ignore) -and ((& id -u) -eq '0')
+    if ((Get-Command apt-get -ErrorAction Ignore) -and $isRoot) {
+        Write-Host "Installing $($missing -join ' ') with apt-get" -ForegroundColor Yellow
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        & apt-get update -q 2>&1 | Out-Null
+        & apt-get install -y -q @missing 2>&1 | ForEach-Object { Write-Host $_ }
+    }
+    if (-not (Test-Path ($env:CHROMIUM_PATH ?? '/usr/bin/chromium')) -or -not (Get-Command aws -CommandType Application -ErrorAction Ignore)) {
+        throw "The tests need Chromium and the AWS CLI. Install them (Debian: $install; elsewhere set CHROMIUM_PATH to a Chromium binary), then run the tests again."
+    }
 }
 
 function Assert-Moto {
@@ -91,6 +118,7 @@ function Invoke-Tests {
     Invoke-Build
     Start-Restore
     Assert-Moto
+    Assert-SystemTools
     $results = Join-Path $out 'TestResults'
     New-Item -ItemType Directory -Path $results -Force | Out-Null
     # Nothing in the tests may reach a real AWS endpoint or instance metadata.

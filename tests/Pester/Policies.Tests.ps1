@@ -105,6 +105,15 @@ Describe 'Least-privilege policies' {
         Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-measure.json')
     }
 
+    It 'report: sgnarrower-report.json is exactly what Export-IngressReport and Export-IngressFinding call for records in S3' {
+        Set-TestWorld $script:Ec2 (New-World)
+        Get-OpenIngressRule -Region us-east-1 -EndpointUrl $script:Url | Export-IngressAudit -BucketName audit @script:S3 -Summary | Out-Null
+        Reset-TestCalls $script:Ec2
+        Export-IngressReport -RecordUri s3://audit/sgnarrower-audit/ @script:S3 -Path (Join-Path $TestDrive 'report.html') | Out-Null
+        Export-IngressFinding -RecordUri s3://audit/sgnarrower-audit/ @script:S3 -Path (Join-Path $TestDrive 'findings') | Out-Null
+        Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-report.json')
+    }
+
     It 'every policy is a well-formed IAM document' {
         foreach ($file in Get-ChildItem $script:Policies -Filter *.json) {
             $doc = Get-Content $file.FullName -Raw | ConvertFrom-Json

@@ -78,6 +78,37 @@ Describe 'SSM Command document' {
     }
 }
 
+Describe 'SSM Command document: findings into Security Hub' {
+    BeforeAll {
+        $script:Moto = Start-TestMoto
+        # The AWS CLI the document calls, pointed at moto's Security Hub: the same command line, the real CLI.
+        $real = (Get-Command aws -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+        $script:Shim = Join-Path ([IO.Path]::GetTempPath()) ('sgn-cli-' + [guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory $script:Shim | Out-Null
+        Set-Content (Join-Path $script:Shim 'aws') "#!/bin/sh`nexec '$real' `"`$@`" --endpoint-url '$($script:Moto.Url)'"
+        & chmod +x (Join-Path $script:Shim 'aws')
+        $script:Doc = Read-Yaml 'SgNarrower-CloseOpenIngress.ssm.yaml'
+    }
+    AfterAll {
+        Stop-TestMoto $script:Moto
+        Remove-Item $script:Shim -Recurse -Force -ErrorAction Ignore
+    }
+
+    It 'with ImportFindings imports one finding per rule, resolved once revoked' {
+        Set-World
+        $text = ($script:Doc['mainSteps'][0]['inputs']['runCommand']) -join "`n"
+        $values = @{ Region = 'us-east-1'; BucketName = 'audit'; WhatIf = 'false'; ImportFindings = 'true' }
+        foreach ($p in $script:Doc['parameters'].Keys) {
+            $text = $text.Replace("{{ $p }}", $(if ($values.ContainsKey($p)) { $values[$p] } else { $script:Doc['parameters'][$p]['default'] }))
+        }
+        $out = Invoke-Runbook $text @{ PATH = "$($script:Shim):$env:PATH"; AWS_DEFAULT_OUTPUT = 'json' }
+        $out[-1] | Should -BeLike 'SgNarrower us-east-1: 2 open rule(s); Revoked 2; record: s3://audit/*; findings imported: 2'
+        $held = & python3 (Join-Path (Get-RepoRoot) 'tests/findings/securityhub.py') $script:Moto.Url findings '123456789012/us-east-1' | ConvertFrom-Json
+        @($held).Count | Should -Be 2
+        $held | ForEach-Object { $_.Compliance.Status | Should -Be 'PASSED'; $_.RecordState | Should -Be 'ARCHIVED' }
+    }
+}
+
 Describe 'Azure Automation runbook' {
     It 'takes its keys from Automation variables, records and revokes' {
         Set-World
