@@ -98,6 +98,15 @@ public class ReportTests
     }
 
     [Fact]
+    public void Putting_back_never_needs_the_run_but_a_report_needs_to_know_when_a_named_run_was_recorded()
+    {
+        const string line = "{\"RecordType\":\"Rule\",\"FormatVersion\":1,\"RunId\":\"r1\",\"GroupId\":\"sg-1\",\"IpProtocol\":\"tcp\",\"FromPort\":22,\"ToPort\":22,\"CidrIpv4\":\"0.0.0.0/0\"}";
+        Assert.Single(AuditRecordReader.Read(line));
+        var e = Assert.Throws<AuditRecordException>(() => AuditRecordReader.ReadLines(line));
+        Assert.Contains("line 1: RecordedAt", e.Message);
+    }
+
+    [Fact]
     public void Every_summary_count_is_the_count_of_its_rows()
     {
         var input = new ReportInput();

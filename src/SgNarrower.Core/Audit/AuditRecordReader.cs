@@ -27,18 +27,24 @@ namespace SgNarrower.Audit
     /// <summary>Reads an audit record (JSON Lines or CSV) back into rules; all or nothing.</summary>
     public static class AuditRecordReader
     {
+        /// <summary>The rules of a record, for putting them back: which run wrote a line is not read.</summary>
         public static List<AuditEntry> Read(string text) =>
-            ReadLines(text).Where(l => l.Entry != null).Select(l => l.Entry!).ToList();
+            ReadLines(text, withRuns: false).Where(l => l.Entry != null).Select(l => l.Entry!).ToList();
 
-        /// <summary>Every line with the run that wrote it, empty-run lines included: what reports of many runs read.</summary>
-        public static List<RecordedLine> ReadLines(string text)
+        /// <summary>
+        /// Every line with the run that wrote it, empty-run lines included: what reports of many runs read. A line that
+        /// names its run must say when it was recorded.
+        /// </summary>
+        public static List<RecordedLine> ReadLines(string text) => ReadLines(text, withRuns: true);
+
+        private static List<RecordedLine> ReadLines(string text, bool withRuns)
         {
             var trimmed = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
             if (trimmed.Length == 0) throw new AuditRecordException("The record is empty: it holds no line at all, not even an empty-run line.");
-            return trimmed[0] == '{' ? ReadJsonLines(text) : ReadCsv(text);
+            return trimmed[0] == '{' ? ReadJsonLines(text, withRuns) : ReadCsv(text, withRuns);
         }
 
-        private static List<RecordedLine> ReadJsonLines(string text)
+        private static List<RecordedLine> ReadJsonLines(string text, bool withRuns)
         {
             var entries = new List<RecordedLine>();
             var lines = text.Split('\n');
@@ -55,12 +61,12 @@ namespace SgNarrower.Audit
                 {
                     throw new AuditRecordException($"line {i + 1}: not valid JSON ({e.Message})", e);
                 }
-                entries.Add(Line(i + 1, name => obj.TryGetValue(name, out var v) ? v : null));
+                entries.Add(Line(i + 1, name => obj.TryGetValue(name, out var v) ? v : null, withRuns));
             }
             return entries;
         }
 
-        private static List<RecordedLine> ReadCsv(string text)
+        private static List<RecordedLine> ReadCsv(string text, bool withRuns)
         {
             List<(int Line, List<string> Fields)> rows;
             try { rows = Csv.Read(text); }
@@ -79,12 +85,12 @@ namespace SgNarrower.Audit
                 {
                     int idx = header.IndexOf(name);
                     return idx < 0 ? null : AuditRecordFormat.UnescapeCsvCell(name, fields[idx]);
-                }));
+                }, withRuns));
             }
             return entries;
         }
 
-        private static RecordedLine Line(int line, Func<string, object?> get)
+        private static RecordedLine Line(int line, Func<string, object?> get, bool withRuns)
         {
             var versionText = Convert.ToString(get("FormatVersion"), System.Globalization.CultureInfo.InvariantCulture);
             if (versionText != AuditRecordFormat.CurrentVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -92,7 +98,7 @@ namespace SgNarrower.Audit
                     ? $"line {line}: no FormatVersion; this is not an SgNarrower audit record."
                     : $"line {line}: format version {versionText} is not one this SgNarrower reads (it reads version {AuditRecordFormat.CurrentVersion}); use the SgNarrower version that wrote it.");
             var type = Convert.ToString(get("RecordType"), System.Globalization.CultureInfo.InvariantCulture);
-            var run = Run(line, get);
+            var run = withRuns ? Run(line, get) : null;
             if (type == AuditRecordFormat.RunRecord) return new RecordedLine(run, null);
             if (type != AuditRecordFormat.RuleRecord)
                 throw new AuditRecordException($"line {line}: unknown RecordType '{type}'");
