@@ -214,6 +214,10 @@ function Invoke-Benchmark {
         Write-Host 'Remediation: Get | Revoke, narrowing in place and Restore in one account and region under EC2-shaped request buckets' -ForegroundColor Cyan
         & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-RemediationBenchmark.ps1') -ModulePath $moduleOut
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+        Write-Host 'Reports: 10,000 and 100,000 rules, written and opened in headless Chromium' -ForegroundColor Cyan
+        Assert-SystemTools
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-ReportBenchmark.ps1') -ModulePath (Join-Path $moduleOut 'SgNarrower.psd1')
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
         Write-Host 'Estates: accounts x regions under EC2-shaped request buckets' -ForegroundColor Cyan
         & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-EstateBenchmark.ps1') -ModulePath $moduleOut
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }

@@ -246,6 +246,23 @@ Describe 'Markdown' {
     }
 }
 
+Describe 'A run that found nothing' {
+    It 'still says which run it was, and opens without errors' {
+        $empty = Join-Path $script:Folder 'empty-run.jsonl'
+        @() | Export-IngressAudit -Path $empty -Summary | Out-Null
+        $html = Join-Path $script:Folder 'empty.html'
+        $file = Export-IngressReport -RecordPath $empty -Path $html
+        ($file.RuleCount, $file.RunCount) | Should -Be @(0, 1)
+        $page = Invoke-ReportCheck $html 'empty'
+        $page.consoleErrors + $page.pageErrors | Should -BeNullOrEmpty
+        $page.total | Should -Be 0
+        $page.facts.runs | Should -Be '1'
+        $page.domRows | Should -Be 0
+        Export-IngressReport -RecordPath $empty -Path (Join-Path $script:Folder 'empty.md') | Out-Null
+        Get-Content (Join-Path $script:Folder 'empty.md') | Should -Contain 'No rules.'
+    }
+}
+
 Describe 'Records in S3' {
     It 'reads every record under a prefix' {
         Set-World

@@ -22,12 +22,14 @@
     { name: 'Observed sources', sort: F.observedCount, kind: 'number', cell: function (r) { return [text(str(r, F.observedCount)), sub(str(r, F.observed))]; } },
     { name: 'Proposed cover', sort: F.cover, cell: function (r) { return [el('span', 'mono', str(r, F.cover))]; } },
     { name: 'Status', sort: F.status, cell: function (r) { return [text(str(r, F.status)), sub(str(r, F.outcome)), sub(str(r, F.replacedWith) ? 'Replaced with ' + str(r, F.replacedWith) : '')]; } },
-    { name: 'Record', sort: F.recordedAt, cell: function (r) { return [text(str(r, F.recordedAt)), sub(str(r, F.runId)), sub(str(r, F.record))]; } }
+    { name: 'Record', sort: F.recordedAt, cell: function (r) { return [text(str(r, F.recordedAt)), sub(str(r, F.runId)), named(str(r, F.record))]; } }
   ];
 
   function text(t) { return document.createTextNode(t); }
   function el(tag, cls, t) { var e = document.createElement(tag); if (cls) e.className = cls; if (t !== undefined) e.textContent = t; return e; }
   function sub(t) { return t ? el('span', 'sub', t) : null; }
+  // A record's file or object name, its whole path or URI on hover and in the text filter.
+  function named(t) { if (!t) return null; var e = sub(t.replace(/^.*[\\/]/, '')); e.title = t; return e; }
 
   function stringRanks() {
     if (ranks) return ranks;
