@@ -19,16 +19,15 @@ public sealed class ChangeStreamTests
 
     private ChangeStream Open() => new(_ => _ec2, new PlanOptions(PlanKind.Revoke, "run-1"), 4, null, CancellationToken.None);
 
-    /// <summary>Drains the stream as the cmdlets do: every batch approved as it comes; returns the results.</summary>
+    /// <summary>Drains the stream through the cmdlets' own loop: every rule confirmed, every batch recorded; returns the results.</summary>
     private static List<IngressRuleChange> Drain(ChangeStream stream, bool wait, List<int>? batchSizes = null)
     {
         var results = new List<IngressRuleChange>();
-        foreach (var m in stream.Take(wait))
+        stream.Drain(wait, new ChangeHandlers
         {
-            if (m.Kind == ChangeMessageKind.Plans) { batchSizes?.Add(m.Plans.Count); m.Approve(); }
-            if (m.Kind == ChangeMessageKind.Outcome) results.AddRange(m.Outcome.Changes);
-            if (m.Kind == ChangeMessageKind.Error) throw (Exception)m.Payload;
-        }
+            Record = plans => batchSizes?.Add(plans.Count),
+            Outcome = outcome => results.AddRange(outcome.Changes),
+        });
         return results;
     }
 
@@ -120,5 +119,67 @@ public sealed class ChangeStreamTests
         Thread.Sleep(200);
         Assert.Single(_ec2.Groups["sg-1"]);
         Assert.Equal(0, _ec2.Count("RevokeSecurityGroupIngress"));
+    }
+
+    [Fact]
+    public void Each_batch_is_confirmed_then_recorded_before_any_of_its_changes_go_out()
+    {
+        var rules = Enumerable.Range(0, 3).Select(i => Request($"sg-{i}", _ec2.Add($"sg-{i}", "tcp", 22, 22, "0.0.0.0/0"))).ToList();
+        using var stream = Open();
+        foreach (var r in rules) stream.Add(r);
+        stream.Complete();
+        var order = new List<string>();
+        var results = new List<IngressRuleChange>();
+        stream.Drain(wait: true, new ChangeHandlers
+        {
+            Confirm = item => { order.Add("confirm " + item.Request.GroupId); return null; },
+            Record = plans =>
+            {
+                // Nothing of the batch has changed while it is being recorded.
+                Assert.Equal(0, _ec2.Count("RevokeSecurityGroupIngress"));
+                Assert.All(plans, p => Assert.Single(_ec2.Groups[p.GroupId]));
+                order.Add("record " + plans.Count);
+            },
+            Outcome = o => { order.Add("changed " + o.Changes.Single().GroupId); results.AddRange(o.Changes); },
+        });
+        Assert.Equal(new[] { "confirm sg-0", "confirm sg-1", "confirm sg-2", "record 3", "changed sg-0", "changed sg-1", "changed sg-2" }, order);
+        Assert.All(results, r => Assert.Equal(ChangeStatus.Revoked, r.Status));
+    }
+
+    [Fact]
+    public void A_batch_whose_record_cannot_be_written_changes_nothing()
+    {
+        var a = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
+        var stream = Open();
+        stream.Add(Request("sg-1", a));
+        stream.Complete();
+        var e = Assert.Throws<IOException>(() => stream.Drain(wait: true, new ChangeHandlers { Record = _ => throw new IOException("disk full") }));
+        stream.Dispose();   // the command stops: its stream goes with it
+        Thread.Sleep(200);
+        Assert.Equal("disk full", e.Message);
+        Assert.Single(_ec2.Groups["sg-1"]);
+        Assert.Equal(0, _ec2.Count("RevokeSecurityGroupIngress"));
+    }
+
+    [Fact]
+    public void A_change_not_confirmed_is_skipped_with_the_reason_and_made_by_no_call()
+    {
+        var keep = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
+        var drop = _ec2.Add("sg-2", "tcp", 22, 22, "0.0.0.0/0");
+        using var stream = Open();
+        stream.Add(Request("sg-1", keep));
+        stream.Add(Request("sg-2", drop));
+        stream.Complete();
+        var results = new List<IngressRuleChange>();
+        stream.Drain(wait: true, new ChangeHandlers
+        {
+            Confirm = item => item.Request.GroupId == "sg-1" ? "Declined at the prompt." : null,
+            Outcome = o => results.AddRange(o.Changes),
+        });
+        var skipped = results.Single(r => r.GroupId == "sg-1");
+        Assert.Equal((ChangeStatus.Skipped, "Declined at the prompt."), (skipped.Status, skipped.Error));
+        Assert.Single(_ec2.Groups["sg-1"]);
+        Assert.Equal(ChangeStatus.Revoked, results.Single(r => r.GroupId == "sg-2").Status);
+        Assert.Equal(1, _ec2.Count("RevokeSecurityGroupIngress"));
     }
 }

@@ -83,6 +83,38 @@ namespace SgNarrower.Changes
             foreach (var m in _messages.GetConsumingEnumerable(_cancel.Token)) yield return m;
         }
 
+        /// <summary>
+        /// Plan, confirm, record, execute: hands each batch of plans to <see cref="ChangeHandlers.Confirm"/> (a rule not
+        /// confirmed is Skipped) and then to <see cref="ChangeHandlers.Record"/>, and only then lets its changes go out;
+        /// a batch whose record throws is never released, so nothing of it changes. Outcomes, notes and errors go to
+        /// their handlers as they come. <paramref name="wait"/>: until the stream has finished, else only what is there now.
+        /// </summary>
+        public void Drain(bool wait, ChangeHandlers handlers)
+        {
+            foreach (var m in Take(wait))
+            {
+                switch (m.Kind)
+                {
+                    case ChangeMessageKind.Plans:
+                        foreach (var plan in m.Plans)
+                            foreach (var item in plan.Pending.ToList())
+                                if (handlers.Confirm(item) is string reason) item.Skip(reason);
+                        handlers.Record(m.Plans);
+                        m.Approve();
+                        break;
+                    case ChangeMessageKind.Outcome:
+                        handlers.Outcome(m.Outcome);
+                        break;
+                    case ChangeMessageKind.Verbose:
+                        handlers.Verbose((string)m.Payload);
+                        break;
+                    case ChangeMessageKind.Error:
+                        handlers.Error(m.Scope, (Exception)m.Payload);
+                        break;
+                }
+            }
+        }
+
         public void Dispose()
         {
             _cancel.Cancel();

@@ -56,13 +56,6 @@ namespace SgNarrower.Commands
             return requests;
         }
 
-        /// <summary>Asks about every rule that still needs a change; a declined or -WhatIf rule is Skipped.</summary>
-        protected void Confirm(IEnumerable<GroupPlan> plans, Func<PlanItem, string> action)
-        {
-            foreach (var item in plans.SelectMany(p => p.Pending).ToList())
-                if (!Approve(item.Describe(), action(item))) item.Skip(IsWhatIf ? "-WhatIf: nothing was changed." : "Declined at the prompt.");
-        }
-
         private ChangeStream? _stream;
         private readonly HashSet<string> _writtenErrors = new HashSet<string>(StringComparer.Ordinal);
         private int _doneGroups, _changedRules;
@@ -87,26 +80,15 @@ namespace SgNarrower.Commands
             if (_stream == null) return;
             try
             {
-                foreach (var m in _stream.Take(wait))
+                _stream.Drain(wait, new ChangeHandlers
                 {
-                    switch (m.Kind)
-                    {
-                        case ChangeMessageKind.Plans:
-                            Confirm(m.Plans, action);
-                            record?.Invoke(m.Plans);
-                            m.Approve();
-                            break;
-                        case ChangeMessageKind.Outcome:
-                            Write(m.Outcome, activity);
-                            break;
-                        case ChangeMessageKind.Verbose:
-                            WriteVerbose((string)m.Payload);
-                            break;
-                        case ChangeMessageKind.Error:
-                            WriteError(ScopeError(m.Scope, (Exception)m.Payload));
-                            break;
-                    }
-                }
+                    // Asks about every rule that still needs a change; a declined or -WhatIf rule is Skipped.
+                    Confirm = item => Approve(item.Describe(), action(item)) ? null : IsWhatIf ? "-WhatIf: nothing was changed." : "Declined at the prompt.",
+                    Record = plans => record?.Invoke(plans),
+                    Outcome = outcome => Write(outcome, activity),
+                    Verbose = WriteVerbose,
+                    Error = (scope, e) => WriteError(ScopeError(scope, e)),
+                });
             }
             catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
             {

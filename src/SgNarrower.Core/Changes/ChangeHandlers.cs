@@ -1,0 +1,27 @@
+using System;
+using System.Collections.Generic;
+using SgNarrower.Concurrency;
+
+namespace SgNarrower.Changes
+{
+    /// <summary>
+    /// What the caller of a change stream does with what it reports, on the caller's thread: confirm each planned
+    /// change, record a batch before its changes go out, and show outcomes, notes and errors. The stream knows
+    /// nothing of who asks or writes (a cmdlet, a test).
+    /// </summary>
+    public sealed class ChangeHandlers
+    {
+        /// <summary>Asks about one planned change: null to go ahead, or why it is skipped (declined, -WhatIf).</summary>
+        public Func<PlanItem, string?> Confirm { get; set; } = _ => null;
+
+        /// <summary>
+        /// Records a confirmed batch durably before any of its changes go out; throws when it cannot, and then nothing
+        /// of the batch changes.
+        /// </summary>
+        public Action<IReadOnlyList<GroupPlan>> Record { get; set; } = _ => { };
+
+        public Action<GroupOutcome> Outcome { get; set; } = _ => { };
+        public Action<string> Verbose { get; set; } = _ => { };
+        public Action<Scope, Exception> Error { get; set; } = (_, e) => throw e;
+    }
+}
