@@ -14,7 +14,6 @@ namespace SgNarrower.Findings
     public static class AsffFinding
     {
         public const string SchemaVersion = "2018-10-08";
-        public const string StandardPath = "aws-foundational-security-best-practices/v/1.0.0/";
 
         public static string ProductArn(string partition, string region, string account) =>
             $"arn:{partition}:securityhub:{region}:{account}:product/{account}/default";
@@ -40,12 +39,8 @@ namespace SgNarrower.Findings
             var facts = s.Facts();
             if (facts.Count > 0) Add("ProductFields", facts);
             Add("Resources", new List<object?> { Resource(s) });
-            var compliance = new List<KeyValuePair<string, object?>>
-            {
-                new KeyValuePair<string, object?>("Status", !s.IsOpen ? "PASSED" : s.Control == null ? "WARNING" : "FAILED"),
-            };
-            var control = Reporting.RuleRisk.Control(s.Identity);
-            if (control != null) compliance.Add(new KeyValuePair<string, object?>("RelatedRequirements", new List<string> { StandardPath + control }));
+            var compliance = Obj(("Status", s.ComplianceStatus));
+            if (s.Requirement != null) compliance.Add(new KeyValuePair<string, object?>("RelatedRequirements", new List<string> { s.Requirement }));
             Add("Compliance", compliance);
             Add("Workflow", Obj(("Status", s.IsOpen ? "NEW" : "RESOLVED")));
             Add("RecordState", s.IsOpen ? "ACTIVE" : "ARCHIVED");

@@ -48,6 +48,14 @@ namespace SgNarrower.Findings
         public FindingSeverity Severity => Latest.Severity;
         public string? Control => Latest.Control;
 
+        /// <summary>PASSED once the open rule is gone; FAILED while it fails a control; WARNING while open on TCP 80 or 443 only.</summary>
+        public string ComplianceStatus => !IsOpen ? "PASSED" : Control == null ? "WARNING" : "FAILED";
+
+        /// <summary>The Security Hub control the rule fails while open (aws-foundational-security-best-practices/v/1.0.0/EC2.19), or null.</summary>
+        public string? Requirement => RuleRisk.Control(Identity) is string control ? StandardPath + control : null;
+
+        public const string StandardPath = "aws-foundational-security-best-practices/v/1.0.0/";
+
         /// <summary>
         /// One subject per rule (by account, region, group and identity). Rows without an account or region cannot be
         /// findings (a finding lives in its account and region): they throw FormatException naming the first.

@@ -65,12 +65,8 @@ namespace SgNarrower.Findings
             if (!string.IsNullOrWhiteSpace(s.Rule.GroupName)) resource.Insert(1, new KeyValuePair<string, object?>("name", s.Rule.GroupName));
             Add("resources", new List<object?> { resource });
             Add("remediation", AsffFinding.Obj(("desc", s.Remediation)));
-            var compliance = new List<KeyValuePair<string, object?>>
-            {
-                new KeyValuePair<string, object?>("status", !s.IsOpen ? "PASSED" : s.Control == null ? "WARNING" : "FAILED"),
-            };
-            var control = RuleRisk.Control(s.Identity);
-            if (control != null) compliance.Add(new KeyValuePair<string, object?>("requirements", new List<string> { AsffFinding.StandardPath + control }));
+            var compliance = AsffFinding.Obj(("status", s.ComplianceStatus));
+            if (s.Requirement != null) compliance.Add(new KeyValuePair<string, object?>("requirements", new List<string> { s.Requirement }));
             Add("unmapped", AsffFinding.Obj(("compliance", compliance)));
             return f;
         }
