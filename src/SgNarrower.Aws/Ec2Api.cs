@@ -5,7 +5,8 @@ using System.Threading.Tasks;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
-using SgNarrower.Services;
+using SgNarrower.AwsApi;
+using SgNarrower.Rules;
 
 namespace SgNarrower.AwsSdk
 {

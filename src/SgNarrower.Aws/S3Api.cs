@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using SgNarrower.Services;
+using SgNarrower.AwsApi;
 
 namespace SgNarrower.AwsSdk
 {

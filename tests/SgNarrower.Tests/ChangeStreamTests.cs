@@ -1,6 +1,5 @@
 using SgNarrower.Audit;
 using SgNarrower.Changes;
-using SgNarrower.Concurrency;
 using Xunit;
 
 namespace SgNarrower.Tests;

@@ -1,7 +1,8 @@
 using SgNarrower.Audit;
+using SgNarrower.AwsApi;
 using SgNarrower.AwsSdk;
 using SgNarrower.Changes;
-using SgNarrower.Services;
+using SgNarrower.Rules;
 using SgNarrower.TestEc2;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using SgNarrower.AwsSdk;
 using SgNarrower.Concurrency;
-using SgNarrower.Services;
+using SgNarrower.AwsApi;
 using SgNarrower.TestEc2;
 using Xunit;
 

@@ -1,7 +1,10 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text;
+using SgNarrower.AwsApi;
 using SgNarrower.Evidence;
+using SgNarrower.Exposure;
+using SgNarrower.Rules;
 using Xunit;
 
 namespace SgNarrower.Tests;

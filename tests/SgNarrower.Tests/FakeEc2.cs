@@ -1,4 +1,5 @@
-using SgNarrower.Services;
+using SgNarrower.AwsApi;
+using SgNarrower.Rules;
 
 namespace SgNarrower.Tests;
 

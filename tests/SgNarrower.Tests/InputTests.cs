@@ -1,6 +1,7 @@
 using System.Text;
 using SgNarrower.Audit;
-using SgNarrower.Changes;
+using SgNarrower.AwsApi;
+using SgNarrower.Rules;
 using Xunit;
 
 namespace SgNarrower.Tests;

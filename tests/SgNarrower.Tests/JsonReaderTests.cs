@@ -1,4 +1,5 @@
 using SgNarrower.Json;
+using SgNarrower.Matching;
 using SgNarrower.Offline;
 using Xunit;
 

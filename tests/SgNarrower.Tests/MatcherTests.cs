@@ -1,4 +1,6 @@
-using SgNarrower;
+using SgNarrower.AwsApi;
+using SgNarrower.Matching;
+using SgNarrower.Rules;
 using Xunit;
 
 namespace SgNarrower.Tests;

@@ -1,9 +1,9 @@
 using System.Text;
 using SgNarrower.Audit;
-using SgNarrower.Evidence;
 using SgNarrower.Findings;
 using SgNarrower.Json;
 using SgNarrower.Reporting;
+using SgNarrower.Rules;
 using Xunit;
 
 namespace SgNarrower.Tests;

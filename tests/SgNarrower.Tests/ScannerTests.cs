@@ -1,5 +1,6 @@
-using SgNarrower.Services;
+using SgNarrower.AwsApi;
 using SgNarrower.AwsSdk;
+using SgNarrower.Matching;
 using SgNarrower.Scanning;
 using SgNarrower.TestEc2;
 using Xunit;

@@ -1,4 +1,4 @@
-using System.Text;
+using SgNarrower.AwsApi;
 using SgNarrower.Offline;
 using Xunit;
 

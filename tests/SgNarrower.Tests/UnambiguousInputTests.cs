@@ -1,8 +1,11 @@
 using System.Text;
 using SgNarrower.Audit;
-using SgNarrower.Changes;
+using SgNarrower.AwsApi;
 using SgNarrower.Evidence;
+using SgNarrower.Exposure;
+using SgNarrower.Matching;
 using SgNarrower.Offline;
+using SgNarrower.Rules;
 using Xunit;
 
 namespace SgNarrower.Tests;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security;
-using System.Text;
 using System.Text.Json;
 
 namespace SgNarrower.TestEc2;

@@ -5,25 +5,6 @@ using SgNarrower.Json;
 
 namespace SgNarrower.Audit
 {
-    /// <summary>A record that cannot be read whole; the message names the line.</summary>
-    public sealed class AuditRecordException : FormatException
-    {
-        public AuditRecordException(string message, Exception? inner = null) : base(message, inner) { }
-    }
-
-    /// <summary>One line of a record: the run that wrote it, and its rule (null for a run's empty-run line).</summary>
-    public sealed class RecordedLine
-    {
-        public RecordedLine(AuditRunInfo? run, AuditEntry? entry)
-        {
-            Run = run;
-            Entry = entry;
-        }
-        /// <summary>RunId, RecordedAt and Tool as the line gives them; null where a line names no run.</summary>
-        public AuditRunInfo? Run { get; }
-        public AuditEntry? Entry { get; }
-    }
-
     /// <summary>Reads an audit record (JSON Lines or CSV) back into rules; all or nothing.</summary>
     public static class AuditRecordReader
     {

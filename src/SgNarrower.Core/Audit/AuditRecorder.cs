@@ -3,38 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
-using SgNarrower.Services;
+using SgNarrower.AwsApi;
 
 namespace SgNarrower.Audit
 {
-    /// <summary>Where one record goes: a local file, an S3 object, or both.</summary>
-    public sealed class AuditDestination
-    {
-        public string? FilePath { get; set; }
-        public bool OverwriteFile { get; set; }
-        public IS3Api? S3 { get; set; }
-        public string? Bucket { get; set; }
-        public string? Key { get; set; }
-        public string? ServerSideEncryption { get; set; }
-        public string? KmsKeyId { get; set; }
-        public string? ExpectedBucketOwner { get; set; }
-    }
-
-    /// <summary>A record that was not (wholly) written; says what was written and stays.</summary>
-    public sealed class AuditWriteException : Exception
-    {
-        public AuditWriteException(string errorId, FailureKind kind, string message, string target, Exception inner)
-            : base(message, inner)
-        {
-            ErrorId = errorId;
-            Kind = kind;
-            Target = target;
-        }
-        public string ErrorId { get; }
-        public FailureKind Kind { get; }
-        public string Target { get; }
-    }
-
     /// <summary>
     /// Writes one audit record: the local file first (atomically), then S3 (whole body, checksums, no overwrite).
     /// Export-IngressAudit and Revoke-OpenIngressRule's journal both write through here.

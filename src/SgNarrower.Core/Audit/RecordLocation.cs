@@ -1,4 +1,5 @@
 using System;
+using SgNarrower.AwsApi;
 
 namespace SgNarrower.Audit
 {

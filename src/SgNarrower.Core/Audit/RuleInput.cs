@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 using SgNarrower.Json;
+using SgNarrower.Rules;
 
 namespace SgNarrower.Audit
 {
@@ -30,9 +31,9 @@ namespace SgNarrower.Audit
             var groupId = Text(get("GroupId")) ?? throw new FormatException("it has no GroupId");
             if (!GroupIdPattern.IsMatch(groupId)) throw new FormatException($"GroupId '{groupId}' is not a security group id (sg-...)");
             var region = Text(get("Region"));
-            if (region != null && !Services.AwsNames.Region.IsMatch(region)) throw new FormatException($"Region '{region}' is not an AWS region name (like us-east-1)");
+            if (region != null && !AwsApi.AwsNames.Region.IsMatch(region)) throw new FormatException($"Region '{region}' is not an AWS region name (like us-east-1)");
             var owner = Text(get("OwnerId"));
-            if (owner != null && !Services.AwsNames.AccountId.IsMatch(owner)) throw new FormatException($"OwnerId '{owner}' is not a 12-digit AWS account id");
+            if (owner != null && !AwsApi.AwsNames.AccountId.IsMatch(owner)) throw new FormatException($"OwnerId '{owner}' is not a 12-digit AWS account id");
             var ruleId = Text(get("SecurityGroupRuleId"));
             if (ruleId != null && !RuleIdPattern.IsMatch(ruleId)) throw new FormatException($"SecurityGroupRuleId '{ruleId}' is not a rule id (sgr-...)");
 
@@ -116,7 +117,7 @@ namespace SgNarrower.Audit
                 Note = RawText(get("Note")),
                 ReplacedWith = ReplacedWith(get("ReplacedWith")),
             };
-            if (replaceWith != null && replaceWith.Count > 0) entry.Replacements = Changes.ReplacementSet.Parse(replaceWith);
+            if (replaceWith != null && replaceWith.Count > 0) entry.Replacements = ReplacementSet.Parse(replaceWith);
             return entry;
         }
 
@@ -154,19 +155,19 @@ namespace SgNarrower.Audit
             _ => null,
         });
 
-        private static Evidence.Recommendation? Recommendation(object? value)
+        private static Recommendation? Recommendation(object? value)
         {
             switch (value)
             {
                 case null: return null;
-                case Evidence.Recommendation r: return r;
-                case int i when Enum.IsDefined(typeof(Evidence.Recommendation), i): return (Evidence.Recommendation)i;
-                case long l when l >= 0 && l <= 2: return (Evidence.Recommendation)(int)l;
+                case Recommendation r: return r;
+                case int i when Enum.IsDefined(typeof(Recommendation), i): return (Recommendation)i;
+                case long l when l >= 0 && l <= 2: return (Recommendation)(int)l;
             }
             var text = Text(value);
             if (text == null) return null;
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && Enum.IsDefined(typeof(Evidence.Recommendation), n)) return (Evidence.Recommendation)n;
-            foreach (Evidence.Recommendation r in Enum.GetValues(typeof(Evidence.Recommendation)))
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && Enum.IsDefined(typeof(Recommendation), n)) return (Recommendation)n;
+            foreach (Recommendation r in Enum.GetValues(typeof(Recommendation)))
                 if (string.Equals(r.ToString(), text, StringComparison.OrdinalIgnoreCase)) return r;
             throw new FormatException($"Recommendation '{text}' is not Revoke, Narrow or Keep");
         }
@@ -255,7 +256,7 @@ namespace SgNarrower.Audit
         }
 
         /// <summary>Observed sources as Measure-OpenIngressRule writes them: Address, Flows and Packets each.</summary>
-        private static IReadOnlyList<Evidence.ObservedSource>? ObservedSources(object? value)
+        private static IReadOnlyList<ObservedSource>? ObservedSources(object? value)
         {
             switch (value)
             {
@@ -264,18 +265,18 @@ namespace SgNarrower.Audit
                     if (string.IsNullOrWhiteSpace(s)) return null;
                     try { return ObservedSources(JsonParser.Parse(s)); }
                     catch (JsonParseException e) { throw new FormatException($"ObservedSources is not a JSON list of sources: {e.Message}"); }
-                case IEnumerable<Evidence.ObservedSource> typed: return typed.ToList();
+                case IEnumerable<ObservedSource> typed: return typed.ToList();
                 case IEnumerable list:
-                    var result = new List<Evidence.ObservedSource>();
+                    var result = new List<ObservedSource>();
                     foreach (var item in list)
                     {
-                        if (item is Evidence.ObservedSource o) { result.Add(o); continue; }
+                        if (item is ObservedSource o) { result.Add(o); continue; }
                         if (!(item is IDictionary d)) throw new FormatException("ObservedSources should list objects with Address, Flows and Packets");
                         object? Field(string key) => d.Contains(key) ? d[key] : null;
                         var address = Text(Field("Address")) ?? throw new FormatException("an observed source has no Address");
                         if (!IpAddressText.TryParse(address, out _))
                             throw new FormatException($"observed source '{address}' is not an address as AWS writes it{StrictForm}");
-                        result.Add(new Evidence.ObservedSource(address, Count(Field("Flows"), "Flows") ?? 0, Count(Field("Packets"), "Packets") ?? 0));
+                        result.Add(new ObservedSource(address, Count(Field("Flows"), "Flows") ?? 0, Count(Field("Packets"), "Packets") ?? 0));
                     }
                     return result;
                 default:

@@ -4,8 +4,6 @@ using SgNarrower.Concurrency;
 
 namespace SgNarrower.Changes
 {
-    public enum ChangeMessageKind { Plans, Outcome, Verbose, Error }
-
     /// <summary>What a change stream hands to the pipeline thread, in the order each scope reports it.</summary>
     public sealed class ChangeMessage
     {

@@ -1,25 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SgNarrower.AwsApi;
 using SgNarrower.Concurrency;
-using SgNarrower.Services;
+using SgNarrower.Rules;
 
 namespace SgNarrower.Changes
 {
-    /// <summary>What to plan: revoke (with or without narrowing) or restore, and under which run id.</summary>
-    public sealed class PlanOptions
-    {
-        public PlanOptions(PlanKind kind, string runId)
-        {
-            Kind = kind;
-            RunId = runId;
-        }
-        public PlanKind Kind { get; }
-        public string RunId { get; }
-        public ReplacementSet Replacements { get; set; } = ReplacementSet.None;
-        public bool KeepReplacements { get; set; }
-    }
-
     /// <summary>
     /// Turns change requests into per-group plans, scope by scope (an account and a region): the live rules of every
     /// group a scope's requests name are read in batches first, then each request is planned against them. A scope

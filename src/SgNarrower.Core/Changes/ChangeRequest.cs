@@ -1,3 +1,5 @@
+using SgNarrower.Rules;
+
 namespace SgNarrower.Changes
 {
     /// <summary>One rule handed in to be changed: checked for completeness, with its identity and its region settled.</summary>

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SgNarrower.AwsApi;
+using SgNarrower.Rules;
 
 namespace SgNarrower.Changes
 {

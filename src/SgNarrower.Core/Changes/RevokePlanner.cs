@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SgNarrower.AwsApi;
+using SgNarrower.Rules;
 
 namespace SgNarrower.Changes
 {
@@ -63,10 +65,10 @@ namespace SgNarrower.Changes
                 // Evidence decides per rule: Keep leaves it, Revoke closes it, Narrow narrows it to its own sources.
                 switch (request.Rule.Recommendation)
                 {
-                    case Evidence.Recommendation.Keep:
+                    case Recommendation.Keep:
                         item.Decide(ChangeStatus.Skipped, $"Kept, as the evidence recommends: {request.Rule.RecommendationReason}");
                         return;
-                    case Evidence.Recommendation.Revoke:
+                    case Recommendation.Revoke:
                         return;
                 }
                 var set = request.Replacements ?? replacements;

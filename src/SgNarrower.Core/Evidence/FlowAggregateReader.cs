@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Linq;
 using System.Text;
+using SgNarrower.Rules;
 
 namespace SgNarrower.Evidence
 {

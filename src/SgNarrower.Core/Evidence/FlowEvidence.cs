@@ -2,31 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using System.Net;
-using SgNarrower.Changes;
+using SgNarrower.Exposure;
+using SgNarrower.Rules;
 
 namespace SgNarrower.Evidence
 {
-    public enum Recommendation
-    {
-        /// <summary>No accepted traffic in the window, or nothing carries the group: close it.</summary>
-        Revoke,
-        /// <summary>Every observed source is covered by a few blocks within the limits: narrow to them.</summary>
-        Narrow,
-        /// <summary>Widely used: covering it would need a broader block than allowed; it serves the internet.</summary>
-        Keep,
-    }
-
-    /// <summary>A source that reached a rule, with how often.</summary>
-    public sealed class ObservedSource
-    {
-        public ObservedSource(string address, long flows, long packets) { Address = address; Flows = flows; Packets = packets; }
-        public string Address { get; }
-        public long Flows { get; }
-        public long Packets { get; }
-        public override string ToString() => $"{Address} ({Flows} flow(s))";
-    }
-
     /// <summary>
     /// What flow logs say about open rules: for each rule, the sources whose accepted traffic arrived at an interface
     /// that carries the rule's group, on the rule's protocol, within its ports (ICMP: any), from its address family.

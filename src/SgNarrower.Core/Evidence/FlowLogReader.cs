@@ -2,15 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using SgNarrower.Rules;
 
 namespace SgNarrower.Evidence
 {
-    /// <summary>A flow log file SgNarrower cannot read; the message names the file and what is wrong.</summary>
-    public sealed class FlowLogFormatException : FormatException
-    {
-        public FlowLogFormatException(string message, Exception? inner = null) : base(message, inner) { }
-    }
-
     /// <summary>
     /// Reads VPC flow log records (text format: a header line naming the fields, then one space-separated record a line)
     /// from a decompressed stream, record by record, holding nothing but the current buffer. The default version-2 fields

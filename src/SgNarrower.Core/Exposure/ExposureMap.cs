@@ -1,19 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SgNarrower.AwsApi;
 
-namespace SgNarrower
+namespace SgNarrower.Exposure
 {
-    public enum ExposureLevel
-    {
-        /// <summary>No network interface carries the group.</summary>
-        Unattached,
-        /// <summary>Attached, but no attached interface is reachable from the internet in the rule's address family.</summary>
-        Private,
-        /// <summary>An attached interface is reachable from the internet in the rule's address family.</summary>
-        Public,
-    }
-
     /// <summary>
     /// Which groups expose what: for each group, the interfaces that carry it, and for each address family whether one
     /// of them is reachable from the internet. An interface is, for IPv4, when it has a public address and its subnet's

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using SgNarrower.Services;
+using SgNarrower.AwsApi;
 
-namespace SgNarrower
+namespace SgNarrower.Exposure
 {
     /// <summary>
     /// Reads what exposure needs with a few paged calls per region, never one per group: DescribeNetworkInterfaces with a

@@ -1,16 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SgNarrower.AwsApi;
 using SgNarrower.Json;
+using SgNarrower.Rules;
 
-namespace SgNarrower
+namespace SgNarrower.Exposure
 {
-    /// <summary>A network export SgNarrower cannot read; the message says what is wrong.</summary>
-    public sealed class NetworkFileException : FormatException
-    {
-        public NetworkFileException(string message, Exception? inner = null) : base(message, inner) { }
-    }
-
     /// <summary>
     /// Reads saved exports for offline exposure: what 'aws ec2 describe-network-interfaces' and 'aws ec2
     /// describe-route-tables' print, or what 'Get-EC2NetworkInterface | ConvertTo-Json -Depth 6' and

@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using SgNarrower.AwsApi;
 using SgNarrower.Reporting;
-using SgNarrower.Services;
+using SgNarrower.Rules;
 
 namespace SgNarrower.Findings
 {
@@ -136,10 +137,10 @@ namespace SgNarrower.Findings
                 if (!IsOpen) return $"None needed: the open rule is {Latest.StatusName.ToLowerInvariant()}.";
                 var text = Rule.Recommendation switch
                 {
-                    Evidence.Recommendation.Narrow when Rule.ReplaceWith != null && Rule.ReplaceWith.Count > 0 =>
+                    Recommendation.Narrow when Rule.ReplaceWith != null && Rule.ReplaceWith.Count > 0 =>
                         $"Narrow it to {string.Join(", ", Rule.ReplaceWith)}, which covers every source seen in flow logs (Measure-OpenIngressRule | Revoke-OpenIngressRule).",
-                    Evidence.Recommendation.Revoke => "Revoke it: flow logs show no use (Revoke-OpenIngressRule), after recording it (Export-IngressAudit).",
-                    Evidence.Recommendation.Keep => "It serves the internet widely; keep it only if that is meant, and say why in its description.",
+                    Recommendation.Revoke => "Revoke it: flow logs show no use (Revoke-OpenIngressRule), after recording it (Export-IngressAudit).",
+                    Recommendation.Keep => "It serves the internet widely; keep it only if that is meant, and say why in its description.",
                     _ => "Record it (Export-IngressAudit), then revoke it or narrow it to the sources that need it (Revoke-OpenIngressRule -ReplaceWith); Measure-OpenIngressRule shows who uses it.",
                 };
                 return Limit(text, MaxRemediation);

@@ -1,33 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
 namespace SgNarrower.Json
 {
-    /// <summary>A JSON number kept as its text, so that nothing is lost until a caller asks for a type.</summary>
-    public sealed class JsonNumber
-    {
-        public JsonNumber(string text) { Text = text; }
-        public string Text { get; }
-        public bool TryGetInt32(out int value) =>
-            int.TryParse(Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
-        public override string ToString() => Text;
-    }
-
-    /// <summary>Thrown for text that is not JSON; carries the line and column of the fault.</summary>
-    public sealed class JsonParseException : FormatException
-    {
-        public JsonParseException(string message, int line, int column)
-            : base($"{message} (line {line}, column {column})")
-        {
-            Line = line;
-            Column = column;
-        }
-        public int Line { get; }
-        public int Column { get; }
-    }
-
     /// <summary>
     /// A small, strict JSON reader (RFC 8259). Objects become <see cref="JsonObject"/>, arrays
     /// <see cref="List{T}"/> of object, strings string, numbers <see cref="JsonNumber"/>, true/false bool, null null.
@@ -213,42 +189,6 @@ namespace SgNarrower.Json
                 else col++;
             }
             return new JsonParseException(message, line, col);
-        }
-    }
-
-    /// <summary>A JSON object: properties in document order, looked up case-insensitively as PowerShell does.</summary>
-    public sealed class JsonObject : Dictionary<string, object?>
-    {
-        public JsonObject() : base(StringComparer.OrdinalIgnoreCase) { }
-
-        public string? GetString(string name)
-        {
-            if (!TryGetValue(name, out var v) || v == null) return null;
-            return v switch
-            {
-                string s => s,
-                JsonNumber n => n.Text,
-                bool b => b ? "true" : "false",
-                _ => throw new FormatException($"'{name}' should be a string"),
-            };
-        }
-
-        public int? GetInt32(string name)
-        {
-            if (!TryGetValue(name, out var v) || v == null) return null;
-            if (v is JsonNumber n && n.TryGetInt32(out int i)) return i;
-            if (v is string s && int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out i)) return i;
-            throw new FormatException($"'{name}' should be a whole number");
-        }
-
-        /// <summary>An array property; a missing or null property is empty (as SDK v4 and the CLI may leave lists out).</summary>
-        public IReadOnlyList<object?> GetArray(string name)
-        {
-            if (!TryGetValue(name, out var v) || v == null) return Array.Empty<object?>();
-            if (v is List<object?> list) return list;
-            // ConvertTo-Json writes a one-element collection as the element itself in some shapes.
-            if (v is JsonObject) return new[] { v };
-            throw new FormatException($"'{name}' should be a list");
         }
     }
 }

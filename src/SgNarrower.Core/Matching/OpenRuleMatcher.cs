@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using SgNarrower.AwsApi;
+using SgNarrower.Rules;
 
-namespace SgNarrower
+namespace SgNarrower.Matching
 {
     /// <summary>Decides, rule by rule, what is open to the world and matters under a policy.</summary>
     public sealed class OpenRuleMatcher

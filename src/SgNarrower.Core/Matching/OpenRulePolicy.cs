@@ -1,44 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SgNarrower.Rules;
 
-namespace SgNarrower
+namespace SgNarrower.Matching
 {
-    /// <summary>Compliance presets for which open rules matter.</summary>
-    public enum PortPolicy
-    {
-        /// <summary>Every rule open to the world.</summary>
-        All,
-        /// <summary>Security Hub EC2.19: high-risk ports on tcp, udp and all traffic.</summary>
-        HighRiskPorts,
-        /// <summary>AWS Config restricted-ssh: TCP 22.</summary>
-        RestrictedSsh,
-        /// <summary>AWS Config restricted-common-ports defaults: TCP 20, 21, 3389, 3306, 4333.</summary>
-        RestrictedCommonPorts,
-        /// <summary>Security Hub EC2.18 / Config vpc-sg-open-only-to-authorized-ports: TCP 80 and 443 authorized by default.</summary>
-        AuthorizedPortsOnly,
-    }
-
-    /// <summary>A tag selector: "key" matches any value, "key=value" that value.</summary>
-    public sealed class TagSelector
-    {
-        public TagSelector(string key, string? value) { Key = key; Value = value; }
-        public string Key { get; }
-        public string? Value { get; }
-
-        public static TagSelector Parse(string text)
-        {
-            if (string.IsNullOrWhiteSpace(text)) throw new FormatException("A tag selector is 'key' or 'key=value'; it cannot be empty.");
-            int eq = text.IndexOf('=');
-            return eq < 0 ? new TagSelector(text.Trim(), null) : new TagSelector(text.Substring(0, eq).Trim(), text.Substring(eq + 1));
-        }
-
-        public bool Matches(IReadOnlyDictionary<string, string>? tags) =>
-            tags != null && tags.TryGetValue(Key, out var v) && (Value == null || string.Equals(v, Value, StringComparison.Ordinal));
-
-        public override string ToString() => Value == null ? Key : Key + "=" + Value;
-    }
-
     /// <summary>What counts as open, which ports matter, and what is exempt.</summary>
     public sealed class OpenRulePolicy
     {

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace SgNarrower
+namespace SgNarrower.Matching
 {
     /// <summary>
     /// A rule opened on purpose for a while carries its own deadline: the rule tag sgnarrower:open-until with an ISO 8601

@@ -1,14 +1,8 @@
-using System;
 using System.Collections.Generic;
+using SgNarrower.AwsApi;
 
 namespace SgNarrower.Offline
 {
-    /// <summary>A file that is not a security-group export; the message says what is wrong and where.</summary>
-    public sealed class SecurityGroupFileException : FormatException
-    {
-        public SecurityGroupFileException(string message, Exception? inner = null) : base(message, inner) { }
-    }
-
     /// <summary>
     /// The shapes of a security-group export. Reads security groups from the JSON that <c>aws ec2 describe-security-groups</c> prints
     /// (<c>{"SecurityGroups":[...]}</c>) and from <c>Get-EC2SecurityGroup | ConvertTo-Json -Depth 5</c>

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.CompilerServices;
+using SgNarrower.AwsApi;
+using SgNarrower.Rules;
 
 namespace SgNarrower.Offline
 {

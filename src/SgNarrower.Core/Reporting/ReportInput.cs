@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using SgNarrower.Audit;
-using SgNarrower.Services;
+using SgNarrower.AwsApi;
 
 namespace SgNarrower.Reporting
 {

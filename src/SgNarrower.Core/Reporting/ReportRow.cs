@@ -45,6 +45,6 @@ namespace SgNarrower.Reporting
         public string? Outcome => string.Join(" ", new[] { Entry.Error, Entry.Note }.Where(t => !string.IsNullOrEmpty(t)));
 
         public IReadOnlyList<string> ObservedSourceTexts =>
-            (Rule.ObservedSources ?? new List<Evidence.ObservedSource>()).Select(o => $"{o.Address} ({o.Flows} flows)").ToList();
+            (Rule.ObservedSources ?? new List<ObservedSource>()).Select(o => $"{o.Address} ({o.Flows} flows)").ToList();
     }
 }

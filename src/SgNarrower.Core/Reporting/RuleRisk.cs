@@ -1,19 +1,8 @@
-using System;
-using System.Collections.Generic;
+using SgNarrower.Matching;
+using SgNarrower.Rules;
 
 namespace SgNarrower.Reporting
 {
-    /// <summary>What an open rule lets in, in the terms of Security Hub's controls.</summary>
-    public enum PortRisk
-    {
-        /// <summary>TCP 80 and 443 only: the ports EC2.18 authorizes by default.</summary>
-        WebOnly,
-        /// <summary>Any other port (Security Hub EC2.18, unauthorized ports).</summary>
-        Unauthorized,
-        /// <summary>A port of Security Hub EC2.19's high-risk list, on tcp, udp or all traffic.</summary>
-        HighRisk,
-    }
-
     /// <summary>
     /// Severity and control of an open rule, from what it exposes and on which ports; one table for the report, ASFF and
     /// OCSF, so that every output says the same. A rule no longer open (revoked, narrowed, found absent) is

@@ -1,7 +1,6 @@
 using System;
-using System.Globalization;
 
-namespace SgNarrower
+namespace SgNarrower.Rules
 {
     /// <summary>
     /// What an ingress rule allows, and so what makes it the rule it is: protocol (canonical: "6" is "tcp", "-1" is all

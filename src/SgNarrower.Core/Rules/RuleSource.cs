@@ -1,9 +1,7 @@
 using System;
 
-namespace SgNarrower
+namespace SgNarrower.Rules
 {
-    public enum SourceKind { Ipv4Cidr, Ipv6Cidr, SecurityGroup, PrefixList }
-
     /// <summary>Where an ingress rule lets traffic come from: a CIDR (normalised), a security group, or a prefix list.</summary>
     public readonly struct RuleSource : IEquatable<RuleSource>
     {

@@ -1,12 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using SgNarrower.Audit;
+using SgNarrower.AwsApi;
 using SgNarrower.Changes;
 using SgNarrower.Completers;
-using SgNarrower.Concurrency;
-using SgNarrower.Services;
 
 namespace SgNarrower.Commands
 {

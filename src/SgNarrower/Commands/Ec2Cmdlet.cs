@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
+using SgNarrower.AwsApi;
 using SgNarrower.Concurrency;
-using SgNarrower.Services;
+using SgNarrower.Exposure;
 
 namespace SgNarrower.Commands
 {
@@ -115,19 +116,5 @@ namespace SgNarrower.Commands
             }
             return new List<T>();
         }
-    }
-
-    /// <summary>A failure a worker reports for one thing in its scope (a missing group, a rule), with its own id.</summary>
-    public sealed class ScopeFailure : Exception
-    {
-        public ScopeFailure(string errorId, FailureKind kind, string message, object? target, Exception? inner = null) : base(message, inner)
-        {
-            ErrorId = errorId;
-            Kind = kind;
-            Target = target;
-        }
-        public string ErrorId { get; }
-        public FailureKind Kind { get; }
-        public object? Target { get; }
     }
 }

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using SgNarrower.Audit;
-using SgNarrower.Services;
+using SgNarrower.AwsApi;
 using SgNarrower.Completers;
 
 namespace SgNarrower.Commands
@@ -225,20 +225,5 @@ namespace SgNarrower.Commands
             if (existing != null && existing.IsSettable) existing.Value = value;
             else if (existing == null) obj.Properties.Add(new PSNoteProperty(name, value));
         }
-    }
-
-    internal static class ModuleInfo
-    {
-        public static string Version
-        {
-            get
-            {
-                var v = typeof(ModuleInfo).Assembly.GetName().Version;
-                return v == null ? "0.0.0" : $"{v.Major}.{v.Minor}.{v.Build}";
-            }
-        }
-
-        /// <summary>What records name as their writer.</summary>
-        public static string Tool => "SgNarrower/" + Version;
     }
 }

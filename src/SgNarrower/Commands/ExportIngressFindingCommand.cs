@@ -5,7 +5,6 @@ using System.Linq;
 using System.Management.Automation;
 using SgNarrower.Audit;
 using SgNarrower.Findings;
-using SgNarrower.Reporting;
 
 namespace SgNarrower.Commands
 {

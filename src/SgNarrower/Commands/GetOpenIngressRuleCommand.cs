@@ -3,11 +3,12 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using SgNarrower.Services;
-using SgNarrower.Completers;
-using SgNarrower.Offline;
 using SgNarrower.Audit;
+using SgNarrower.AwsApi;
+using SgNarrower.Completers;
 using SgNarrower.Concurrency;
+using SgNarrower.Matching;
+using SgNarrower.Offline;
 using SgNarrower.Scanning;
 
 namespace SgNarrower.Commands

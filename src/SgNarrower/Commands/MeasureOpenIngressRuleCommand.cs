@@ -4,10 +4,10 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using SgNarrower.Audit;
-using SgNarrower.Changes;
+using SgNarrower.AwsApi;
 using SgNarrower.Concurrency;
 using SgNarrower.Evidence;
-using SgNarrower.Services;
+using SgNarrower.Exposure;
 
 namespace SgNarrower.Commands
 {

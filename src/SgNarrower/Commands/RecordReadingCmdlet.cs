@@ -5,7 +5,7 @@ using System.Management.Automation;
 using SgNarrower.Audit;
 using SgNarrower.Completers;
 using SgNarrower.Reporting;
-using SgNarrower.Services;
+using SgNarrower.AwsApi;
 
 namespace SgNarrower.Commands
 {

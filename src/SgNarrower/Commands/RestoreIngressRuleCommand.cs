@@ -6,7 +6,7 @@ using System.Management.Automation;
 using System.Text;
 using SgNarrower.Audit;
 using SgNarrower.Changes;
-using SgNarrower.Services;
+using SgNarrower.AwsApi;
 
 namespace SgNarrower.Commands
 {

@@ -4,8 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using SgNarrower.Audit;
+using SgNarrower.AwsApi;
 using SgNarrower.Changes;
-using SgNarrower.Services;
+using SgNarrower.Rules;
 
 namespace SgNarrower.Commands
 {

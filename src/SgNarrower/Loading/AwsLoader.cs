@@ -2,8 +2,7 @@ using System;
 using System.IO;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Management.Automation;
-using SgNarrower.Services;
+using SgNarrower.AwsApi;
 
 namespace SgNarrower.Loading
 {

@@ -24,7 +24,7 @@ namespace SgNarrower.Loading
 
         protected override Assembly? Load(AssemblyName assemblyName)
         {
-            var shared = typeof(SgNarrower.Services.IAwsClientFactory).Assembly;
+            var shared = typeof(SgNarrower.AwsApi.IAwsClientFactory).Assembly;
             if (assemblyName.Name == shared.GetName().Name) return shared;
             if (assemblyName.Name != null && PlatformAssemblies.Contains(assemblyName.Name)) return null;
             var path = Path.Combine(_dir, assemblyName.Name + ".dll");

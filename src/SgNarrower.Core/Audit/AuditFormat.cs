@@ -1,0 +1,4 @@
+namespace SgNarrower.Audit
+{
+    public enum AuditFormat { JsonLines, Csv }
+}

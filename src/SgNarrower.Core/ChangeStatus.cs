@@ -1,0 +1,20 @@
+namespace SgNarrower
+{
+    public enum ChangeStatus
+    {
+        /// <summary>The open rule was removed.</summary>
+        Revoked,
+        /// <summary>The replacement sources were granted, then the open rule was removed.</summary>
+        Narrowed,
+        /// <summary>The rule (or its group) was not there, checked against EC2; nothing to do.</summary>
+        AlreadyAbsent,
+        /// <summary>Not changed: -WhatIf, a declined prompt, or a record line that SgNarrower did not change.</summary>
+        Skipped,
+        /// <summary>The change failed; Error says why. The rule is as it was.</summary>
+        Failed,
+        /// <summary>The rule was granted back from the record.</summary>
+        Restored,
+        /// <summary>The rule was there already, checked against EC2; nothing to do.</summary>
+        AlreadyPresent,
+    }
+}

@@ -1,0 +1,4 @@
+namespace SgNarrower.Changes
+{
+    public enum PlanKind { Revoke, Restore }
+}

@@ -1,0 +1,13 @@
+using System;
+
+namespace SgNarrower.Concurrency
+{
+    /// <summary>What a worker writes to: a queue, never the host.</summary>
+    public interface IScopeSink
+    {
+        void Write(object item);
+        void Verbose(string text);
+        void Warning(string text);
+        void Error(Exception error);
+    }
+}

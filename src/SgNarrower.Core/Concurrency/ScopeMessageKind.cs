@@ -1,0 +1,4 @@
+namespace SgNarrower.Concurrency
+{
+    public enum ScopeMessageKind { Output, Verbose, Warning, Error, Done }
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using SgNarrower.Rules;
+
+namespace SgNarrower
+{
+    /// <summary>
+    /// One ingress rule open to the world: one source of one permission, and where it lives (account, region, group,
+    /// rule id). Property names follow EC2's SecurityGroupRule so that the next cmdlet binds them by name (and so does
+    /// Import-Csv of a record). Immutable: a changed copy is made with <c>with</c>, so an object a user still holds
+    /// never changes under them.
+    /// </summary>
+    public sealed record OpenIngressRule
+    {
+        public string? Region { get; init; }
+        /// <summary>The account that owns the group.</summary>
+        public string? OwnerId { get; init; }
+        public string? VpcId { get; init; }
+        public string GroupId { get; init; } = "";
+        public string? GroupName { get; init; }
+        /// <summary>The rule's id (sgr-...); null for offline scans, whose JSON carries no rule ids.</summary>
+        public string? SecurityGroupRuleId { get; init; }
+        /// <summary>As EC2 reports it: tcp, udp, icmp, icmpv6, -1 (all traffic) or a protocol number.</summary>
+        public string IpProtocol { get; init; } = "";
+        /// <summary>-1 where EC2 has none (all traffic, protocols without ports; for ICMP the type).</summary>
+        public int FromPort { get; init; } = -1;
+        /// <summary>-1 where EC2 has none (for ICMP the code).</summary>
+        public int ToPort { get; init; } = -1;
+        public string? CidrIpv4 { get; init; }
+        public string? CidrIpv6 { get; init; }
+        /// <summary>For a rule whose source is a customer-managed prefix list (pl-...) that holds an open entry.</summary>
+        public string? PrefixListId { get; init; }
+        /// <summary>The prefix list's entry that makes the rule open (0.0.0.0/0, ::/0, or a broad block).</summary>
+        public string? OpenEntry { get; init; }
+        public string? Description { get; init; }
+        /// <summary>The rule's own tags.</summary>
+        public Dictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+        /// <summary>The security group's tags.</summary>
+        public Dictionary<string, string> GroupTags { get; init; } = new Dictionary<string, string>();
+
+        /// <summary>With -IncludeExposure: Unattached, Private or Public (reachable from the internet in the rule's family).</summary>
+        public ExposureLevel? Exposure { get; init; }
+        /// <summary>With -IncludeExposure: how many network interfaces carry the group.</summary>
+        public int? NetworkInterfaceCount { get; init; }
+        /// <summary>With -IncludeExposure: instance ids, load balancers (elb:app/name/id) and other interfaces (type:eni-...).</summary>
+        public IReadOnlyList<string>? AttachedTo { get; init; }
+
+        /// <summary>Measure-OpenIngressRule: Revoke, Narrow or Keep, from flow-log evidence.</summary>
+        public Recommendation? Recommendation { get; init; }
+        /// <summary>Measure-OpenIngressRule: why, in words.</summary>
+        public string? RecommendationReason { get; init; }
+        /// <summary>Measure-OpenIngressRule: the blocks that cover every observed source; Revoke-OpenIngressRule narrows each rule to its own.</summary>
+        public IReadOnlyList<string>? ReplaceWith { get; init; }
+        /// <summary>Measure-OpenIngressRule: every distinct source that reached the rule, most flows first, up to FlowEvidence.MaxObservedSources.</summary>
+        public IReadOnlyList<ObservedSource>? ObservedSources { get; init; }
+        public int? ObservedSourceCount { get; init; }
+        /// <summary>How many distinct sources are not in <see cref="ObservedSources"/> (0 up to FlowEvidence.MaxObservedSources of them).</summary>
+        public int? ObservedSourcesLeftOut { get; init; }
+        public long? FlowRecordCount { get; init; }
+        public DateTimeOffset? EvidenceSince { get; init; }
+        public DateTimeOffset? EvidenceUntil { get; init; }
+
+        /// <summary>For a rule opened for a while (tag sgnarrower:open-until): when it closes, or should have closed.</summary>
+        public DateTimeOffset? OpenUntil { get; init; }
+
+        /// <summary>Where the rule was recorded before any change (s3://bucket/key or a file path); set by Export-IngressAudit.</summary>
+        public string? AuditUri { get; init; }
+        /// <summary>The run id of the record the rule is in.</summary>
+        public string? AuditRunId { get; init; }
+
+        /// <summary>The source: whichever of CidrIpv4 and CidrIpv6 is set, or the prefix list.</summary>
+        public string? Cidr => CidrIpv4 ?? CidrIpv6 ?? PrefixListId;
+
+        /// <summary>The ports in words a person reads: "22", "8000-8080", "all", "type 8", "type 3 code 4".</summary>
+        public string Ports => PortText.Describe(IpProtocol, FromPort, ToPort);
+
+        /// <summary>The rule in a few words, for tables: protocol, ports and source ("tcp 22 0.0.0.0/0", "all ::/0").</summary>
+        public string Rule => RuleText.Short(IpProtocol, FromPort, ToPort, Cidr);
+
+        /// <summary>What the rule allows, for comparisons; null when the fields do not make a rule.</summary>
+        internal RuleIdentity? IdentityOrNull()
+        {
+            var source = RuleSource.From(CidrIpv4, CidrIpv6, null, PrefixListId);
+            if (source == null || !Protocols.IsValid(IpProtocol)) return null;
+            return RuleIdentity.Of(IpProtocol, FromPort, ToPort, source.Value);
+        }
+
+        public override string ToString() => RuleText.Describe(GroupId, IpProtocol, FromPort, ToPort, Cidr);
+    }
+}
