@@ -4,35 +4,24 @@ using SgNarrower.Rules;
 namespace SgNarrower
 {
     /// <summary>
-    /// The result of changing one rule: the rule's properties (so results pipe into Export-IngressAudit and
-    /// Restore-IngressRule by property name), what was done, and the error where one happened. For a rule that was
-    /// changed, the properties are those of the rule as EC2 held it when it was changed (its id and description now).
+    /// The result of changing one rule: what was done, the error where one happened, and the rule's properties (so
+    /// results pipe into Export-IngressAudit and Restore-IngressRule by property name), read from the rule itself, not
+    /// copied. For a rule that was changed, the rule is as EC2 held it when it was changed (its id and description now).
     /// </summary>
     public sealed record IngressRuleChange
     {
         public IngressRuleChange(OpenIngressRule rule, string action, ChangeStatus status)
         {
+            OpenRule = rule;
             Action = action;
             Status = status;
-            Region = rule.Region;
-            OwnerId = rule.OwnerId;
-            VpcId = rule.VpcId;
-            GroupId = rule.GroupId;
-            GroupName = rule.GroupName;
-            SecurityGroupRuleId = rule.SecurityGroupRuleId;
-            IpProtocol = rule.IpProtocol;
-            FromPort = rule.FromPort;
-            ToPort = rule.ToPort;
-            CidrIpv4 = rule.CidrIpv4;
-            CidrIpv6 = rule.CidrIpv6;
-            PrefixListId = rule.PrefixListId;
-            OpenEntry = rule.OpenEntry;
-            Description = rule.Description;
-            Tags = rule.Tags ?? new Dictionary<string, string>();
-            GroupTags = rule.GroupTags ?? new Dictionary<string, string>();
-            AuditUri = rule.AuditUri;
-            AuditRunId = rule.AuditRunId;
         }
+
+        /// <summary>The rule the change is about; its properties are this result's.</summary>
+        internal OpenIngressRule OpenRule { get; init; }
+
+        /// <summary>The same result, with the record the rule is in (Export-IngressAudit of results).</summary>
+        public IngressRuleChange WithAuditUri(string? auditUri) => this with { OpenRule = OpenRule with { AuditUri = auditUri } };
 
         /// <summary>Revoke or Restore.</summary>
         public string Action { get; init; }
@@ -44,34 +33,34 @@ namespace SgNarrower
         /// <summary>For a restored rule: its new rule id. For a narrowed one: the ids of the replacement rules.</summary>
         public IReadOnlyList<string> NewRuleIds { get; init; } = new List<string>();
 
-        public string? Region { get; init; }
-        public string? OwnerId { get; init; }
-        public string? VpcId { get; init; }
-        public string GroupId { get; init; }
-        public string? GroupName { get; init; }
-        public string? SecurityGroupRuleId { get; init; }
-        public string IpProtocol { get; init; }
-        public int FromPort { get; init; }
-        public int ToPort { get; init; }
-        public string? CidrIpv4 { get; init; }
-        public string? CidrIpv6 { get; init; }
-        public string? PrefixListId { get; init; }
+        public string? Region => OpenRule.Region;
+        public string? OwnerId => OpenRule.OwnerId;
+        public string? VpcId => OpenRule.VpcId;
+        public string GroupId => OpenRule.GroupId;
+        public string? GroupName => OpenRule.GroupName;
+        public string? SecurityGroupRuleId => OpenRule.SecurityGroupRuleId;
+        public string IpProtocol => OpenRule.IpProtocol;
+        public int FromPort => OpenRule.FromPort;
+        public int ToPort => OpenRule.ToPort;
+        public string? CidrIpv4 => OpenRule.CidrIpv4;
+        public string? CidrIpv6 => OpenRule.CidrIpv6;
+        public string? PrefixListId => OpenRule.PrefixListId;
         /// <summary>For a prefix-list rule: the list entry that made it open.</summary>
-        public string? OpenEntry { get; init; }
-        public string? Description { get; init; }
+        public string? OpenEntry => OpenRule.OpenEntry;
+        public string? Description => OpenRule.Description;
         /// <summary>What a person should know about the change, beyond its status (a prefix list left as it was).</summary>
         public string? Note { get; init; }
-        public Dictionary<string, string> Tags { get; init; }
-        public Dictionary<string, string> GroupTags { get; init; }
+        public Dictionary<string, string> Tags => OpenRule.Tags;
+        public Dictionary<string, string> GroupTags => OpenRule.GroupTags;
         /// <summary>Where the rule is recorded as it was before the change.</summary>
-        public string? AuditUri { get; init; }
+        public string? AuditUri => OpenRule.AuditUri;
         /// <summary>The run id of that record; replacements that narrowing added are tagged with it.</summary>
-        public string? AuditRunId { get; init; }
-        public string? Cidr => CidrIpv4 ?? CidrIpv6 ?? PrefixListId;
-        public string Ports => PortText.Describe(IpProtocol, FromPort, ToPort);
+        public string? AuditRunId => OpenRule.AuditRunId;
+        public string? Cidr => OpenRule.Cidr;
+        public string Ports => OpenRule.Ports;
 
         /// <summary>The rule in a few words, for tables: protocol, ports and source ("tcp 22 0.0.0.0/0", "all ::/0").</summary>
-        public string Rule => RuleText.Short(IpProtocol, FromPort, ToPort, Cidr);
+        public string Rule => OpenRule.Rule;
 
         public override string ToString() => $"{Status}: {RuleText.Describe(GroupId, IpProtocol, FromPort, ToPort, Cidr)}";
     }

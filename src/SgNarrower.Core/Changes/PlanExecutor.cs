@@ -540,6 +540,7 @@ namespace SgNarrower.Changes
                 var error = item.Decided != null ? item.Reason : r.Error;
                 var errorId = item.Decided != null ? item.ErrorId : r.ErrorId;
                 var rule = action == "Revoke" ? item.CurrentRule with { AuditRunId = RunIdOf(item, plan) } : RestoredRule(item, r);
+                if (item.AuditUri != null) rule = rule with { AuditUri = item.AuditUri };
                 var change = new IngressRuleChange(rule, action, status)
                 {
                     Error = error,
@@ -547,7 +548,6 @@ namespace SgNarrower.Changes
                     ReplacedWith = item.Replacements.Select(s => s.Value).ToList(),
                     NewRuleIds = r.NewRuleIds.ToList(),
                 };
-                if (item.AuditUri != null) change = change with { AuditUri = item.AuditUri };
                 if (rule.PrefixListId != null && (status == ChangeStatus.Revoked || status == ChangeStatus.Narrowed))
                     change = change with { Note = $"The group no longer refers to prefix list {rule.PrefixListId}; the list itself, and its entries, are unchanged (other groups may use it)." };
                 outcome.Changes.Add(change);

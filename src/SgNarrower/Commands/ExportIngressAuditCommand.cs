@@ -205,7 +205,7 @@ namespace SgNarrower.Commands
                         WriteObject(rule with { AuditUri = uri, AuditRunId = run.RunId });
                         break;
                     case IngressRuleChange change:
-                        WriteObject(change with { AuditUri = uri });
+                        WriteObject(change.WithAuditUri(uri));
                         break;
                     default:
                         // Rows and other objects pass on as copies with the record's place added; the objects the
