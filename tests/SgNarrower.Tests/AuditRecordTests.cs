@@ -117,3 +117,31 @@ public class RecordLocationTests
     public void S3_uris_without_bucket_or_key_are_rejected(string uri) =>
         Assert.Contains(uri, Assert.Throws<FormatException>(() => RecordLocation.Parse(uri)).Message);
 }
+
+public class RuleFieldTests
+{
+    [Fact]
+    public void Every_field_a_record_holds_is_named_as_the_property_that_binds_it()
+    {
+        var ruleProperties = typeof(OpenIngressRule).GetProperties().Select(p => p.Name).ToHashSet();
+        var changeProperties = typeof(IngressRuleChange).GetProperties().Select(p => p.Name).ToHashSet();
+        var entryProperties = typeof(AuditEntry).GetProperties().Select(p => p.Name).ToHashSet();
+        foreach (var field in RuleFields.All)
+            Assert.True(ruleProperties.Contains(field.Name) || changeProperties.Contains(field.Name) || entryProperties.Contains(field.Name),
+                $"{field.Name} is no property a record line binds to");
+        foreach (var field in RuleFields.All.Where(f => f.Own != null))
+            Assert.Contains(field.Name, ruleProperties);
+        Assert.Equal(new[] { "RecordType", "FormatVersion", "RunId", "RecordedAt", "Tool" }.Concat(RuleFields.InRecord.Select(f => f.Name)), AuditRecordFormat.Columns);
+    }
+
+    [Fact]
+    public void Our_own_rules_are_read_through_the_table()
+    {
+        var rule = new OpenIngressRule { Region = "us-east-1", OwnerId = "111122223333", GroupId = "sg-1", IpProtocol = "6", FromPort = 22, ToPort = 22, CidrIpv4 = "0.0.0.0/0", AuditRunId = "run-1" };
+        Assert.Equal("sg-1", RuleFields.OwnValue(rule, "GroupId"));
+        Assert.Equal(22, RuleFields.OwnValue(rule, "FromPort"));
+        Assert.Null(RuleFields.OwnValue(rule, "Status"));
+        var entry = RuleInput.Check(rule);
+        Assert.Equal(("tcp", "run-1"), (entry.Identity.Protocol, entry.Rule.AuditRunId));
+    }
+}

@@ -18,20 +18,17 @@ namespace SgNarrower.Audit
         public const string RuleRecord = "Rule";
         public const string RunRecord = "Run";
 
-        public static readonly string[] Columns =
-        {
-            "RecordType", "FormatVersion", "RunId", "RecordedAt", "Tool", "OwnerId", "Region", "VpcId", "GroupId", "GroupName",
-            "SecurityGroupRuleId", "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "PrefixListId", "OpenEntry", "Description", "Tags", "GroupTags",
-            "Status", "Error", "AuditRunId",
-            "Recommendation", "RecommendationReason", "ReplaceWith", "FlowRecordCount", "ObservedSourceCount", "ObservedSources", "ObservedSourcesLeftOut", "EvidenceSince", "EvidenceUntil",
-            "Exposure", "NetworkInterfaceCount", "AttachedTo", "ReplacedWith", "Note",
-        };
+        /// <summary>The run's own columns, then every field the record holds (<see cref="RuleFields"/>), in that order.</summary>
+        private static readonly string[] RunColumns = { "RecordType", "FormatVersion", "RunId", "RecordedAt", "Tool" };
+
+        public static readonly string[] Columns = RunColumns.Concat(RuleFields.InRecord.Select(f => f.Name)).ToArray();
 
         /// <summary>
-        /// Columns whose CSV cells are escaped against spreadsheet formulas: every text column but the protocol and
-        /// ports, which are validated numbers and names ("-1" is a number to a spreadsheet, not a formula).
+        /// Columns whose CSV cells are escaped against spreadsheet formulas: every text column but the protocol, ports
+        /// and counts, which are validated numbers and names ("-1" is a number to a spreadsheet, not a formula).
         /// </summary>
-        private static readonly HashSet<string> PlainColumns = new HashSet<string>(StringComparer.Ordinal) { "IpProtocol", "FromPort", "ToPort", "FormatVersion", "RuleCount", "FlowRecordCount", "ObservedSourceCount", "ObservedSourcesLeftOut", "NetworkInterfaceCount" };
+        private static readonly HashSet<string> PlainColumns = new HashSet<string>(
+            new[] { "FormatVersion", "RuleCount" }.Concat(RuleFields.All.Where(f => f.Plain).Select(f => f.Name)), StringComparer.Ordinal);
 
         /// <summary>
         /// A cell that a spreadsheet would run as a formula (it begins with =, +, -, @, tab or CR) is written with a
@@ -90,55 +87,10 @@ namespace SgNarrower.Audit
 
         private static List<KeyValuePair<string, object?>> RuleRow(AuditEntry e, AuditRunInfo run)
         {
-            var r = e.Rule;
             var row = Common(RuleRecord, run);
-            void Add(string k, object? v) => row.Add(new KeyValuePair<string, object?>(k, v));
-            Add("OwnerId", r.OwnerId);
-            Add("Region", r.Region);
-            Add("VpcId", r.VpcId);
-            Add("GroupId", r.GroupId);
-            Add("GroupName", r.GroupName);
-            Add("SecurityGroupRuleId", r.SecurityGroupRuleId);
-            Add("IpProtocol", r.IpProtocol);
-            Add("FromPort", r.FromPort);
-            Add("ToPort", r.ToPort);
-            Add("CidrIpv4", r.CidrIpv4);
-            Add("CidrIpv6", r.CidrIpv6);
-            if (r.PrefixListId != null) Add("PrefixListId", r.PrefixListId);
-            // The list entry that opens a prefix-list rule: what a narrowing of it must stay within.
-            if (r.OpenEntry != null) Add("OpenEntry", r.OpenEntry);
-            Add("Description", r.Description);
-            Add("Tags", r.Tags ?? new Dictionary<string, string>());
-            Add("GroupTags", r.GroupTags ?? new Dictionary<string, string>());
-            if (e.Status != null) Add("Status", e.Status.Value.ToString());
-            if (e.Error != null) Add("Error", e.Error);
-            // The record a narrowing tagged its replacements with, where it is not this one (a journal of exported rules, results).
-            if (r.AuditRunId != null && r.AuditRunId != run.RunId) Add("AuditRunId", r.AuditRunId);
-            // The evidence a narrowing rests on, so that an auditor sees why (Measure-OpenIngressRule).
-            if (r.Recommendation != null)
-            {
-                Add("Recommendation", r.Recommendation.Value.ToString());
-                Add("RecommendationReason", r.RecommendationReason);
-                Add("ReplaceWith", (r.ReplaceWith ?? Array.Empty<string>()).ToList());
-                Add("FlowRecordCount", r.FlowRecordCount);
-                Add("ObservedSourceCount", r.ObservedSourceCount);
-                Add("ObservedSources", (r.ObservedSources ?? Array.Empty<ObservedSource>())
-                    .Select(o => new List<KeyValuePair<string, object?>> { new KeyValuePair<string, object?>("Address", o.Address), new KeyValuePair<string, object?>("Flows", o.Flows), new KeyValuePair<string, object?>("Packets", o.Packets) }).ToList());
-                // Every distinct source is listed up to FlowEvidence.MaxObservedSources; past that, how many are not.
-                if (r.ObservedSourcesLeftOut > 0) Add("ObservedSourcesLeftOut", r.ObservedSourcesLeftOut);
-                Add("EvidenceSince", r.EvidenceSince?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-                Add("EvidenceUntil", r.EvidenceUntil?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-            }
-            // What the rule exposed when it was found (Get-OpenIngressRule -IncludeExposure), for reports and findings.
-            if (r.Exposure != null)
-            {
-                Add("Exposure", r.Exposure.Value.ToString());
-                Add("NetworkInterfaceCount", r.NetworkInterfaceCount);
-                Add("AttachedTo", (r.AttachedTo ?? Array.Empty<string>()).ToList());
-            }
-            // What a change granted in the open rule's place, and what a person should know about it.
-            if (e.ReplacedWith != null && e.ReplacedWith.Count > 0) Add("ReplacedWith", e.ReplacedWith.ToList());
-            if (e.Note != null) Add("Note", e.Note);
+            foreach (var field in RuleFields.InRecord)
+                if (field.WrittenWhen == null || field.WrittenWhen(e, run))
+                    row.Add(new KeyValuePair<string, object?>(field.Name, field.Written!(e, run)));
             return row;
         }
 

@@ -129,31 +129,8 @@ namespace SgNarrower.Audit
             return new AuditEntry(kept, checkedEntry.Identity, checkedEntry.Status, checkedEntry.Error) { Replacements = checkedEntry.Replacements };
         }
 
-        private static AuditEntry ReadOwn(OpenIngressRule rule) => Read(name => name switch
-        {
-            "Recommendation" => rule.Recommendation,
-            "RecommendationReason" => rule.RecommendationReason,
-            "ReplaceWith" => rule.ReplaceWith,
-            "Region" => rule.Region,
-            "OwnerId" => rule.OwnerId,
-            "VpcId" => rule.VpcId,
-            "GroupId" => rule.GroupId,
-            "GroupName" => rule.GroupName,
-            "SecurityGroupRuleId" => rule.SecurityGroupRuleId,
-            "IpProtocol" => rule.IpProtocol,
-            "FromPort" => rule.FromPort,
-            "ToPort" => rule.ToPort,
-            "CidrIpv4" => rule.CidrIpv4,
-            "CidrIpv6" => rule.CidrIpv6,
-            "PrefixListId" => rule.PrefixListId,
-            "OpenEntry" => rule.OpenEntry,
-            "Description" => rule.Description,
-            "Tags" => rule.Tags,
-            "GroupTags" => rule.GroupTags,
-            "AuditUri" => rule.AuditUri,
-            "AuditRunId" => rule.AuditRunId,
-            _ => null,
-        });
+        /// <summary>Our own rule, read field by field through the one table of a rule's fields.</summary>
+        private static AuditEntry ReadOwn(OpenIngressRule rule) => Read(name => RuleFields.OwnValue(rule, name));
 
         private static Recommendation? Recommendation(object? value)
         {
