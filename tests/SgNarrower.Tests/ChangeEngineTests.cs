@@ -23,8 +23,7 @@ public sealed class ChangeEngineTests
     private List<IngressRuleChange> Revoke(IEnumerable<OpenIngressRule> rules, string[]? replaceWith = null, string runId = "run-1")
     {
         var requests = rules.Select(r => { var e = RuleInput.Check(r); return new ChangeRequest(e.Rule, e.Identity, true, e.Status); }).ToList();
-        var plans = ChangePlanning.PlanRevoke(_ => _ec2, requests, ReplacementSet.Parse(replaceWith), runId, null);
-        return plans.SelectMany(p => new PlanExecutor(_ec2).Execute(p).Changes).ToList();
+        return ChangeRun.Changes(_ => _ec2, requests, new PlanOptions(PlanKind.Revoke, runId) { Replacements = ReplacementSet.Parse(replaceWith) });
     }
 
     /// <summary>Restores from results the way a user does: through a record written and read back.</summary>
@@ -39,8 +38,7 @@ public sealed class ChangeEngineTests
     private List<IngressRuleChange> Restore(IEnumerable<AuditEntry> entries, bool keepReplacements = false)
     {
         var requests = entries.Where(e => RestorePlanner.WasRemoved(e.Status)).Select(e => new ChangeRequest(e.Rule, e.Identity, true, e.Status)).ToList();
-        var plans = ChangePlanning.PlanRestore(_ => _ec2, requests, keepReplacements, "restore-run", null);
-        return plans.SelectMany(p => new PlanExecutor(_ec2).Execute(p).Changes).ToList();
+        return ChangeRun.Changes(_ => _ec2, requests, new PlanOptions(PlanKind.Restore, "restore-run") { KeepReplacements = keepReplacements });
     }
 
     private static List<AuditEntry> Record(IEnumerable<OpenIngressRule> rules, string runId)
@@ -69,8 +67,7 @@ public sealed class ChangeEngineTests
         // restore planner skips without a call.
         var entry = Assert.Single(RecordOfResults(new[] { result }));
         Assert.Equal(ChangeStatus.AlreadyAbsent, entry.Status);
-        var plans = ChangePlanning.PlanRestore(_ => _ec2, new[] { new ChangeRequest(entry.Rule, entry.Identity, true, entry.Status) }, false, "restore-run", null);
-        var restored = Assert.Single(plans.SelectMany(p => new PlanExecutor(_ec2).Execute(p).Changes));
+        var restored = Assert.Single(ChangeRun.Changes(_ => _ec2, new[] { new ChangeRequest(entry.Rule, entry.Identity, true, entry.Status) }, new PlanOptions(PlanKind.Restore, "restore-run")));
         Assert.Equal(ChangeStatus.Skipped, restored.Status);
         Assert.Contains("AlreadyAbsent", restored.Error);
         Assert.Equal(before, _ec2.RuleSet("sg-1"));
@@ -257,8 +254,7 @@ public sealed class ChangeEngineTests
     public void A_group_missing_from_a_region_given_by_the_caller_is_an_error_not_absent()
     {
         var e = RuleInput.Check(Rule("sg-x", "tcp", 22, 22, "0.0.0.0/0"));
-        var plans = ChangePlanning.PlanRevoke(_ => _ec2, new[] { new ChangeRequest(e.Rule, e.Identity, regionFromRule: false) }, ReplacementSet.None, "r", null);
-        var outcome = new PlanExecutor(_ec2).Execute(Assert.Single(plans));
+        var outcome = Assert.Single(ChangeRun.Outcomes(_ => _ec2, new[] { new ChangeRequest(e.Rule, e.Identity, regionFromRule: false) }, new PlanOptions(PlanKind.Revoke, "r")));
         Assert.Equal(ChangeStatus.Failed, Assert.Single(outcome.Changes).Status);
         Assert.Equal("SecurityGroupNotFound", Assert.Single(outcome.Errors).ErrorId);
     }
@@ -268,9 +264,8 @@ public sealed class ChangeEngineTests
     {
         var v6 = _ec2.Add("sg-1", "tcp", 443, 443, "::/0");
         var v4 = _ec2.Add("sg-1", "tcp", 443, 443, "0.0.0.0/0");
-        var plans = ChangePlanning.PlanRevoke(_ => _ec2, new[] { v6, v4 }.Select(r => { var e = RuleInput.Check(Of(r, "sg-1")); return new ChangeRequest(e.Rule, e.Identity, true); }).ToList(),
-            ReplacementSet.Parse(new[] { "203.0.113.0/24" }), "run-1", null);
-        var outcome = new PlanExecutor(_ec2).Execute(Assert.Single(plans));
+        var outcome = Assert.Single(ChangeRun.Outcomes(_ => _ec2, new[] { v6, v4 }.Select(r => { var e = RuleInput.Check(Of(r, "sg-1")); return new ChangeRequest(e.Rule, e.Identity, true); }).ToList(),
+            new PlanOptions(PlanKind.Revoke, "run-1") { Replacements = ReplacementSet.Parse(new[] { "203.0.113.0/24" }) }));
 
         Assert.Equal(new[] { ChangeStatus.Failed, ChangeStatus.Narrowed }, outcome.Changes.Select(c => c.Status));
         Assert.Equal("NoReplacementForFamily", outcome.Changes[0].ErrorId);

@@ -53,10 +53,10 @@ public sealed class Ec2HttpTests : IDisposable
     private List<IngressRuleChange> Run(PlanKind kind, IEnumerable<OpenIngressRule> rules, string[]? replaceWith = null, string runId = "run-1")
     {
         var requests = rules.Select(r => { var e = RuleInput.Check(r); return new ChangeRequest(e.Rule, e.Identity, true, e.Status); }).ToList();
-        var plans = kind == PlanKind.Revoke
-            ? ChangePlanning.PlanRevoke(_session.Ec2, requests, ReplacementSet.Parse(replaceWith), runId, null)
-            : ChangePlanning.PlanRestore(_session.Ec2, requests, false, "restore-run", null);
-        return plans.SelectMany(p => new PlanExecutor(_session.Ec2(p.Region)).Execute(p).Changes).ToList();
+        var options = kind == PlanKind.Revoke
+            ? new PlanOptions(PlanKind.Revoke, runId) { Replacements = ReplacementSet.Parse(replaceWith) }
+            : new PlanOptions(PlanKind.Restore, "restore-run");
+        return ChangeRun.Changes(scope => _session.Ec2(scope.Region), requests, options);
     }
 
     private int Calls(string action, bool lost = false) => _server.Service.Calls().Count(c => c.Action == action && (!lost || c.ReplyLost));

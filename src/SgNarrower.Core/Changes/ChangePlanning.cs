@@ -8,25 +8,13 @@ using SgNarrower.Rules;
 namespace SgNarrower.Changes
 {
     /// <summary>
-    /// Turns change requests into per-group plans, scope by scope (an account and a region): the live rules of every
-    /// group a scope's requests name are read in batches first, then each request is planned against them. A scope
+    /// Turns a scope's change requests (an account and a region) into per-group plans: the live rules of every group
+    /// the requests name are read in batches first, then each request is planned against them. A scope
     /// whose account cannot be reached or whose groups cannot be read fails its own requests with the error; the
     /// other scopes go on.
     /// </summary>
     public static class ChangePlanning
     {
-        public static List<GroupPlan> PlanRevoke(Func<string, IEc2Api> apiFor, IReadOnlyList<ChangeRequest> requests,
-            ReplacementSet replacements, string runId, Action<string>? verbose) =>
-            Plan(scope => apiFor(scope.Region), requests, new PlanOptions(PlanKind.Revoke, runId) { Replacements = replacements }, verbose);
-
-        public static List<GroupPlan> PlanRestore(Func<string, IEc2Api> apiFor, IReadOnlyList<ChangeRequest> requests,
-            bool keepReplacements, string runId, Action<string>? verbose) =>
-            Plan(scope => apiFor(scope.Region), requests, new PlanOptions(PlanKind.Restore, runId) { KeepReplacements = keepReplacements }, verbose);
-
-        /// <summary>All scopes, one after another.</summary>
-        public static List<GroupPlan> Plan(Func<Scope, IEc2Api> apiFor, IReadOnlyList<ChangeRequest> requests, PlanOptions options, Action<string>? verbose) =>
-            requests.GroupBy(r => r.Scope).SelectMany(g => PlanScope(g.Key, () => apiFor(g.Key), g.ToList(), options, verbose)).ToList();
-
         /// <summary>One scope's requests; <paramref name="api"/> may throw <see cref="AccountUnavailableException"/>.</summary>
         /// <param name="checkAccount">Called when a group is missing: throws when the scope's account is not the one the session is in.</param>
         public static List<GroupPlan> PlanScope(Scope scope, Func<IEc2Api> api, IReadOnlyList<ChangeRequest> requests, PlanOptions options, Action<string>? verbose,

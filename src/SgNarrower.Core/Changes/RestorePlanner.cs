@@ -18,14 +18,18 @@ namespace SgNarrower.Changes
             status == null || status == ChangeStatus.Revoked || status == ChangeStatus.Narrowed ||
             status == ChangeStatus.Restored || status == ChangeStatus.AlreadyPresent;
 
+        /// <summary>Why a line is not put back (Skipped), where its status says SgNarrower did not remove the rule; else null.</summary>
+        public static string? NotPutBack(ChangeStatus? status) =>
+            WasRemoved(status) ? null : $"The record says {status}: SgNarrower did not remove this rule, so it does not put it back.";
+
         public static List<GroupPlan> Plan(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
             bool keepReplacements, string runId) =>
             ChangePlanning.PerGroup(PlanKind.Restore, requests, live, runId, (item, liveGroup) =>
             {
                 var request = item.Request;
-                if (!WasRemoved(request.RecordedStatus))
+                if (NotPutBack(request.RecordedStatus) is string why)
                 {
-                    item.Decide(ChangeStatus.Skipped, $"The record says {request.RecordedStatus}: SgNarrower did not remove this rule, so it does not put it back.");
+                    item.Decide(ChangeStatus.Skipped, why);
                     return;
                 }
                 if (!liveGroup.Exists)

@@ -73,10 +73,7 @@ namespace SgNarrower.Commands
                 if (ParameterSetName != PipelineSet) _entries.AddRange(ReadRecord(ref session));
                 // Lines whose status says SgNarrower did not remove the rule need no look at EC2.
                 foreach (var skipped in _entries.Where(e => !RestorePlanner.WasRemoved(e.Status)))
-                    WriteObject(new IngressRuleChange(skipped.Rule, "Restore", ChangeStatus.Skipped)
-                    {
-                        Error = $"The record says {skipped.Status}: SgNarrower did not remove this rule, so it does not put it back.",
-                    });
+                    WriteObject(new IngressRuleChange(skipped.Rule, "Restore", ChangeStatus.Skipped) { Error = RestorePlanner.NotPutBack(skipped.Status) });
                 var toRestore = _entries.Where(e => RestorePlanner.WasRemoved(e.Status)).ToList();
                 if (toRestore.Count == 0) return;
 
