@@ -87,9 +87,23 @@ public sealed class FakeEc2 : IEc2Api
 
     public int Count(string action) => Calls.Count(c => c == action);
 
+    /// <summary>Groups with their permissions as DescribeSecurityGroups gives them: one per rule, ports left out for all traffic.</summary>
     public Page<SecurityGroupSnapshot> DescribeSecurityGroups(GroupQuery query, string? nextToken) => Call("DescribeSecurityGroups", () =>
-        new Page<SecurityGroupSnapshot>(Groups.Keys.Where(g => query.GroupIds.Count == 0 || query.GroupIds.Contains(g))
-            .Select(g => new SecurityGroupSnapshot { GroupId = g }).ToList(), null));
+        new Page<SecurityGroupSnapshot>(Groups.Where(g => query.GroupIds.Count == 0 || query.GroupIds.Contains(g.Key))
+            .Select(g => new SecurityGroupSnapshot
+            {
+                GroupId = g.Key, GroupName = g.Key, OwnerId = "111122223333", VpcId = "vpc-1",
+                IpPermissions = g.Value.Select(Permission).ToList(),
+            }).ToList(), null));
+
+    private static IpPermissionSnapshot Permission(Rule r)
+    {
+        var p = new IpPermissionSnapshot { IpProtocol = r.Protocol, FromPort = r.Protocol == "-1" ? null : r.From, ToPort = r.Protocol == "-1" ? null : r.To };
+        if (r.V4 != null) p.Ipv4Ranges.Add(new CidrSource(r.V4, r.Description));
+        if (r.V6 != null) p.Ipv6Ranges.Add(new CidrSource(r.V6, r.Description));
+        if (r.GroupRef != null) p.ReferencedGroupIds.Add(r.GroupRef);
+        return p;
+    }
 
     public Page<SecurityGroupRuleInfo> DescribeSecurityGroupRules(IReadOnlyList<string> groupIds, int pageSize, string? nextToken) => Call("DescribeSecurityGroupRules", () =>
     {
