@@ -43,3 +43,30 @@ public sealed class ScannerFakeTests
         Assert.Equal(new[] { ssh.Id, all.Id }.OrderBy(x => x), open.Select(r => r.SecurityGroupRuleId!).OrderBy(x => x));
     }
 }
+
+public sealed class ExportScanTests
+{
+    [Fact]
+    public void A_saved_export_is_scanned_as_a_live_scan_matches_it_exposure_filtered_where_asked()
+    {
+        const string export = """
+            {"SecurityGroups":[
+              {"GroupId":"sg-1","OwnerId":"111122223333","VpcId":"vpc-1","IpPermissions":[
+                {"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"ssh"}]},
+                {"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"10.0.0.0/8"}]}]},
+              {"GroupId":"sg-2","OwnerId":"111122223333","VpcId":"vpc-1","IpPermissions":[
+                {"IpProtocol":"-1","Ipv6Ranges":[{"CidrIpv6":"::/0"}]}]}]}
+            """;
+        var scanner = new OpenRuleScanner(new OpenRuleMatcher(new OpenRulePolicy()));
+        var read = new List<int>();
+        var rules = scanner.ScanExport(Offline.SecurityGroupStream.Read(new StringReader(export)), "us-east-1", null, null, read.Add).ToList();
+        Assert.Equal(new[] { "sg-1 tcp 22 0.0.0.0/0 ssh", "sg-2 all ::/0 " }, rules.Select(r => $"{r.GroupId} {r.Rule} {r.Description}"));
+        Assert.All(rules, r => Assert.Equal(("us-east-1", "111122223333"), (r.Region, r.OwnerId)));
+        Assert.Equal(new[] { 1, 2 }, read);
+
+        // With a network export that carries neither group, both are unattached: asking for public ones finds none.
+        var none = new Exposure.ExposureMap(Exposure.NetworkJsonReader.ReadInterfaces("{\"NetworkInterfaces\":[]}"), Exposure.NetworkJsonReader.ReadRouteTables("{\"RouteTables\":[]}"));
+        Assert.Empty(scanner.ScanExport(Offline.SecurityGroupStream.Read(new StringReader(export)), "us-east-1", none, new[] { ExposureLevel.Public }));
+        Assert.All(scanner.ScanExport(Offline.SecurityGroupStream.Read(new StringReader(export)), "us-east-1", none, null), r => Assert.Equal(ExposureLevel.Unattached, r.Exposure));
+    }
+}

@@ -109,15 +109,11 @@ namespace SgNarrower.Scanning
                     if (candidates.Count > 0)
                     {
                         var withIds = AttachRuleIds(api, candidates, scope.PageSize);
-                        if (exposure != null)
-                        {
-                            var map = exposure.Read(withIds.Select(r => r.GroupId));
-                            withIds = withIds.Select(map.Annotate).Where(r => scope.Exposure == null || scope.Exposure.Contains(r.Exposure!.Value)).ToList();
-                        }
+                        var map = exposure?.Read(withIds.Select(r => r.GroupId));
                         foreach (var attached in withIds)
                         {
-                            if (_matcher.IsRuleExempt(attached.Tags)) continue;
-                            var rule = Temporary(attached, scope);
+                            var admitted = Admit(attached, map, scope.Exposure);
+                            var rule = admitted == null ? null : Temporary(admitted, scope);
                             if (rule == null) continue;
                             progress.OpenRules++;
                             yield return rule;
@@ -127,6 +123,33 @@ namespace SgNarrower.Scanning
                 }
             }
             MissingGroupIds = requested.Where(id => !seen.Contains(id)).ToList();
+        }
+
+        /// <summary>
+        /// The open rules of a saved export, group by group as they are read: matched as a live scan matches them,
+        /// exempt rules left out, exposure judged from saved network exports where they are given (and filtered by
+        /// <paramref name="exposures"/>). <paramref name="groupRead"/> is told how many groups have been read.
+        /// </summary>
+        public IEnumerable<OpenIngressRule> ScanExport(IEnumerable<SecurityGroupSnapshot> groups, string? region, ExposureMap? exposure,
+            IReadOnlyCollection<ExposureLevel>? exposures, Action<int>? groupRead = null)
+        {
+            int read = 0;
+            foreach (var group in groups)
+            {
+                read++;
+                foreach (var match in _matcher.Match(group, region))
+                    if (Admit(match, exposure, exposures) is OpenIngressRule rule) yield return rule;
+                groupRead?.Invoke(read);
+            }
+        }
+
+        /// <summary>A matched rule as reported: null where its tags exempt it or its exposure is not among those asked for.</summary>
+        private OpenIngressRule? Admit(OpenIngressRule rule, ExposureMap? exposure, IReadOnlyCollection<ExposureLevel>? exposures)
+        {
+            if (_matcher.IsRuleExempt(rule.Tags)) return null;
+            if (exposure == null) return rule;
+            var annotated = exposure.Annotate(rule);
+            return exposures == null || exposures.Contains(annotated.Exposure!.Value) ? annotated : null;
         }
 
         /// <summary>Joins the candidates with DescribeSecurityGroupRules rows on group and rule identity.</summary>

@@ -182,6 +182,7 @@ namespace SgNarrower.Commands
             }
             var label = Region?.FirstOrDefault();
             var exposure = ReadNetworkExports(NetworkInterfacePath, RouteTablePath, IncludeExposure || Exposure != null);
+            var scanner = new OpenRuleScanner(_matcher!);
             foreach (var file in files)
             {
                 // Streamed group by group: memory stays flat however large the export.
@@ -190,22 +191,19 @@ namespace SgNarrower.Commands
                 {
                     using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
                     using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-                    foreach (var group in SecurityGroupStream.Read(reader))
+                    void Progress(int read)
                     {
-                        groups++;
-                        foreach (var match in _matcher!.Match(group, label))
-                        {
-                            if (_matcher.IsRuleExempt(match.Tags)) continue;
-                            var rule = exposure == null ? match : exposure.Annotate(match);
-                            if (Exposure != null && !Exposure.Contains(rule.Exposure!.Value)) continue;
-                            found++;
-                            WriteObject(rule);
-                        }
-                        if (groups % 2000 == 0)
-                            WriteProgress(new ProgressRecord(3, "Reading " + System.IO.Path.GetFileName(file), $"{groups} group(s), {found} open rule(s)")
+                        groups = read;
+                        if (read % 2000 == 0)
+                            WriteProgress(new ProgressRecord(3, "Reading " + System.IO.Path.GetFileName(file), $"{read} group(s), {found} open rule(s)")
                             {
                                 PercentComplete = stream.Length > 0 ? (int)(stream.Position * 100 / stream.Length) : -1,
                             });
+                    }
+                    foreach (var rule in scanner.ScanExport(SecurityGroupStream.Read(reader), label, exposure, Exposure, Progress))
+                    {
+                        found++;
+                        WriteObject(rule);
                     }
                 }
                 catch (SecurityGroupFileException e)
