@@ -1,4 +1,4 @@
 namespace SgNarrower.AwsApi
 {
-    public enum FailureKind { AccessDenied, NotFound, Throttled, InvalidArgument, Connection, Authentication, Conflict, ServiceError, WriteFailed }
+    public enum FailureKind { AccessDenied, NotFound, Throttled, InvalidArgument, Connection, Authentication, Conflict, ServiceError, WriteFailed, InvalidData, ReadFailed }
 }

@@ -34,6 +34,8 @@ namespace SgNarrower.Commands
             FailureKind.Connection => ErrorCategory.ConnectionError,
             FailureKind.Conflict => ErrorCategory.ResourceExists,
             FailureKind.WriteFailed => ErrorCategory.WriteError,
+            FailureKind.InvalidData => ErrorCategory.InvalidData,
+            FailureKind.ReadFailed => ErrorCategory.ReadError,
             _ => ErrorCategory.NotSpecified,
         };
     }

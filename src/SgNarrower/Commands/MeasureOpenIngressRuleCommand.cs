@@ -7,7 +7,6 @@ using SgNarrower.Audit;
 using SgNarrower.AwsApi;
 using SgNarrower.Concurrency;
 using SgNarrower.Evidence;
-using SgNarrower.Exposure;
 
 namespace SgNarrower.Commands
 {
@@ -113,41 +112,24 @@ namespace SgNarrower.Commands
             string? fallback = null;
             var rules = _entries.Select(e => e.Rule.Region != null ? e : new AuditEntry(e.Rule with { Region = fallback ??= ResolveRegion(session, Region) }, e.Identity)).ToList();
             var accounts = Accounts(session, runId, rules[0].Rule.Region);
-            DateTimeOffset since = new DateTimeOffset(Since.ToUniversalTime()), until = new DateTimeOffset(Until.ToUniversalTime());
+            var run = new EvidenceRun(rules, new DateTimeOffset(Since.ToUniversalTime()), new DateTimeOffset(Until.ToUniversalTime()), ThrottleLimit, new EvidenceHandlers
+            {
+                Verbose = WriteVerbose,
+                Warning = WriteWarning,
+                Error = (what, e) => WriteError(what is Scope scope ? ScopeError(scope, e) : ScopeError(new Scope(null, what.ToString() ?? ""), e)),
+                FilesRead = (done, total, records) => WriteProgress(new ProgressRecord(4, "Reading flow logs", $"{done} of {total} file(s), {records} record(s)") { PercentComplete = done * 100 / Math.Max(1, total) }),
+            }, StopToken);
+            // The S3 layout needs each rule's account: its own OwnerId, else the caller's.
+            string AccountOf(Scope scope) => scope.Account ?? accounts.For(null, scope.Region).AccountId(scope.Region);
 
             // What carries each rule's group, per account and region: from saved exports, or in a few calls.
-            var scopes = rules.GroupBy(r => new Scope(r.Rule.OwnerId, r.Rule.Region!)).ToDictionary(g => g.Key, g => g.ToList());
-            var accountOf = new Dictionary<Scope, string>();
             var saved = ReadNetworkExports(NetworkInterfacePath, RouteTablePath, wanted: false);
-            ExposureMap exposure;
             if (saved != null)
             {
-                exposure = saved;
-                // The S3 layout needs each rule's account: its own OwnerId, else the caller's (only when S3 is read).
-                if (FlowLogUri != null)
-                    foreach (var scope in scopes.Keys)
-                    {
-                        try { accountOf[scope] = scope.Account ?? accounts.For(null, scope.Region).AccountId(scope.Region); }
-                        catch (Exception e) when (e is AwsServiceException || e is AwsSetupException || e is AccountUnavailableException) { WriteError(ScopeError(scope, e)); }
-                    }
+                run.UseExposure(saved);
+                if (FlowLogUri != null) run.LearnAccounts(AccountOf);
             }
-            else
-            {
-                var maps = new List<ExposureMap>();
-                RunScopes(scopes.Keys.ToList(), (scope, sink) =>
-                {
-                    var s = accounts.For(scope.Account, scope.Region);
-                    var map = new ExposureReader(s.Ec2(scope.Region), sink.Verbose).Read(scopes[scope].Select(r => r.Rule.GroupId));
-                    sink.Write((scope, map, scope.Account ?? s.AccountId(scope.Region)));
-                }, o =>
-                {
-                    var (scope, map, account) = ((Scope, ExposureMap, string))o;
-                    maps.Add(map);
-                    accountOf[scope] = account;
-                }, ScopeError);
-                exposure = ExposureMap.Merge(maps);
-            }
-            var evidence = new FlowEvidence(rules.Select(r => (r.Rule, r.Identity)), exposure, since, until);
+            else run.ReadExposure(scope => accounts.For(scope.Account, scope.Region).Ec2(scope.Region), AccountOf);
 
             // The files: local ones, and in S3 the days of the window for the accounts and regions of the rules.
             var files = new List<FlowLogFile>();
@@ -156,53 +138,20 @@ namespace SgNarrower.Commands
             foreach (var uri in FlowLogUri ?? Array.Empty<string>())
             {
                 var s3 = session.S3(ResolveRegion(session, Region ?? rules[0].Rule.Region));
-                files.AddRange(FlowLogSources.InS3(s3, uri, accountOf.Select(a => (a.Value, a.Key.Region)), since, until, HiveCompatiblePartitions,
+                files.AddRange(FlowLogSources.InS3(s3, uri, run.Accounts, run.Evidence.Since, run.Evidence.Until, HiveCompatiblePartitions,
                     (e, where) => WriteError(Errors.Aws(e, where, uri))));
             }
-            if (AggregatePath != null || AggregateUri != null)
+            if (AggregatePath != null || AggregateUri != null) run.ReadAggregates(Aggregates(session, rules[0].Rule.Region));
+            else
             {
-                ReadAggregates(session, evidence, rules[0].Rule.Region);
-                foreach (var measured in evidence.Results(exposure, MaxCidr)) WriteObject(measured);
-                return;
+                run.ReadFlowLogs(files);
+                WriteProgress(new ProgressRecord(4, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
             }
-            WriteVerbose($"{files.Count} flow log file(s) for {evidence.InterfaceIds.Count} network interface(s), {since:u} to {until:u}");
-
-            // Files are independent: read several at once; the evidence is shared and thread-safe.
-            long records = 0;
-            int done = 0;
-            var byName = files.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            RunScopes(byName.Keys.Select(name => new Scope(null, name)).ToList(), (file, sink) =>
-            {
-                var reader = new FlowLogReader(evidence);
-                var source = byName[file.Region!];
-                try
-                {
-                    using var stream = source.Open();
-                    reader.Read(stream, source.Name);
-                }
-                catch (Exception e) when (e is InvalidDataException || e is EndOfStreamException || e is IOException)
-                {
-                    sink.Error(new ScopeFailure("FlowLogUnreadable", FailureKind.InvalidArgument,
-                        $"'{source.Name}' could not be read to its end ({e.Message}); the {reader.Records} record(s) before that count, the rest is missing from the evidence.", source.Name, e));
-                }
-                catch (FlowLogFormatException e)
-                {
-                    sink.Error(new ScopeFailure("InvalidFlowLog", FailureKind.InvalidArgument, e.Message, source.Name, e));
-                }
-                sink.Write(reader.Records);
-            }, o =>
-            {
-                records += (long)o;
-                done++;
-                WriteProgress(new ProgressRecord(4, "Reading flow logs", $"{done} of {byName.Count} file(s), {records} record(s)") { PercentComplete = done * 100 / Math.Max(1, byName.Count) });
-            }, (file, e) => ScopeError(file, e));
-            WriteProgress(new ProgressRecord(4, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
-
-            foreach (var rule in evidence.Results(exposure, MaxCidr)) WriteObject(rule);
+            foreach (var rule in run.Results(MaxCidr)) WriteObject(rule);
         }
 
-        /// <summary>The aggregate query's results, local and in S3, read one after another (each is a fraction of the raw logs).</summary>
-        private void ReadAggregates(IAwsSession session, FlowEvidence evidence, string? ruleRegion)
+        /// <summary>The aggregate query's result files, local and in S3.</summary>
+        private List<FlowLogFile> Aggregates(IAwsSession session, string? ruleRegion)
         {
             var files = new List<FlowLogFile>();
             try { files.AddRange(FlowLogSources.LocalAggregates((AggregatePath ?? Array.Empty<string>()).Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)))); }
@@ -217,24 +166,7 @@ namespace SgNarrower.Commands
                 }
                 catch (AwsServiceException e) { WriteError(Errors.Aws(e, uri, uri)); }
             }
-            long rows = 0, records = 0;
-            foreach (var file in files)
-            {
-                var reader = new FlowAggregateReader(evidence);
-                try
-                {
-                    using var text = new StreamReader(file.Open(), System.Text.Encoding.UTF8);
-                    reader.Read(text, file.Name);
-                }
-                catch (FlowLogFormatException e) { WriteError(Errors.Record("InvalidAggregate", ErrorCategory.InvalidData, e.Message, file.Name, e)); }
-                catch (Exception e) when (e is IOException || e is AwsServiceException)
-                {
-                    WriteError(Errors.Record("AggregateUnreadable", ErrorCategory.ReadError, $"'{file.Name}' could not be read to its end ({e.Message}); the rows before that count.", file.Name, e));
-                }
-                rows += reader.Rows;
-                records += reader.Records;
-            }
-            WriteVerbose($"{files.Count} aggregate file(s): {rows} row(s) standing for {records} flow record(s)");
+            return files;
         }
     }
 }

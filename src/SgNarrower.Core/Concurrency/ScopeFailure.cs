@@ -1,7 +1,7 @@
 using System;
 using SgNarrower.AwsApi;
 
-namespace SgNarrower.Commands
+namespace SgNarrower.Concurrency
 {
     /// <summary>A failure a worker reports for one thing in its scope (a missing group, a rule), with its own id.</summary>
     public sealed class ScopeFailure : Exception

@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using SgNarrower.Audit;
+using SgNarrower.AwsApi;
+using SgNarrower.Concurrency;
+using SgNarrower.Exposure;
+
+namespace SgNarrower.Evidence
+{
+    /// <summary>
+    /// What Measure-OpenIngressRule does, in order: learn what carries each rule's group (from saved exports, or per
+    /// account and region at once), then read the flow logs (files at once) or an Athena aggregate of them, then say
+    /// for each rule who used it and what to do. A scope or a file that cannot be read is reported and the rest goes
+    /// on; what it would have added is missing from the evidence, and the error says so.
+    /// </summary>
+    public sealed class EvidenceRun
+    {
+        private readonly IReadOnlyList<AuditEntry> _rules;
+        private readonly DateTimeOffset _since, _until;
+        private readonly int _throttleLimit;
+        private readonly EvidenceHandlers _handlers;
+        private readonly CancellationToken _cancel;
+        private readonly Dictionary<Scope, string> _accountOf = new Dictionary<Scope, string>();
+        private ExposureMap? _exposure;
+        private FlowEvidence? _evidence;
+
+        /// <param name="rules">Each with its Region settled.</param>
+        public EvidenceRun(IReadOnlyList<AuditEntry> rules, DateTimeOffset since, DateTimeOffset until, int throttleLimit, EvidenceHandlers handlers, CancellationToken cancel)
+        {
+            _rules = rules;
+            _since = since;
+            _until = until;
+            _throttleLimit = throttleLimit;
+            _handlers = handlers;
+            _cancel = cancel;
+            Scopes = rules.Select(r => new Scope(r.Rule.OwnerId, r.Rule.Region!)).Distinct().ToList();
+        }
+
+        /// <summary>The (account, region) scopes of the rules; the account is null where a rule names none (the caller's).</summary>
+        public IReadOnlyList<Scope> Scopes { get; }
+
+        /// <summary>Each scope's account as learned, with its region: where the S3 layout of flow logs is looked in.</summary>
+        public IEnumerable<(string Account, string Region)> Accounts => _accountOf.Select(a => (a.Value, a.Key.Region));
+
+        /// <summary>Exposure from saved exports: nothing is called for it.</summary>
+        public void UseExposure(ExposureMap exposure) => _exposure = exposure;
+
+        /// <summary>Exposure read per scope, all at once: the interfaces that carry the rules' groups, and their route tables.</summary>
+        public void ReadExposure(Func<Scope, IEc2Api> ec2, Func<Scope, string> account)
+        {
+            var maps = new List<ExposureMap>();
+            ScopeRunner.Run(Scopes, _throttleLimit, (scope, sink) =>
+            {
+                var map = new ExposureReader(ec2(scope), sink.Verbose).Read(_rules.Where(r => Of(r).Equals(scope)).Select(r => r.Rule.GroupId));
+                sink.Write((map, account(scope)));
+            }, m => Report(m, o =>
+            {
+                var (map, acct) = ((ExposureMap, string))o;
+                maps.Add(map);
+                _accountOf[(Scope)m.Scope] = acct;
+            }), _cancel);
+            _exposure = ExposureMap.Merge(maps);
+        }
+
+        /// <summary>Each scope's account, where exposure came from files and the S3 layout needs it.</summary>
+        public void LearnAccounts(Func<Scope, string> account)
+        {
+            foreach (var scope in Scopes)
+            {
+                try { _accountOf[scope] = account(scope); }
+                catch (Exception e) when (e is AwsServiceException || e is AwsSetupException || e is AccountUnavailableException) { _handlers.Error(scope, e); }
+            }
+        }
+
+        /// <summary>The evidence being gathered (made once exposure is known).</summary>
+        public FlowEvidence Evidence => _evidence ??= new FlowEvidence(_rules.Select(r => (r.Rule, r.Identity)),
+            _exposure ?? throw new InvalidOperationException("Exposure is learned before flow logs are read."), _since, _until);
+
+        /// <summary>Flow log files, several at once; the evidence is shared and thread-safe.</summary>
+        public void ReadFlowLogs(IReadOnlyList<FlowLogFile> files)
+        {
+            var evidence = Evidence;
+            _handlers.Verbose($"{files.Count} flow log file(s) for {evidence.InterfaceIds.Count} network interface(s), {_since:u} to {_until:u}");
+            var byName = files.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            long records = 0;
+            int done = 0;
+            ScopeRunner.Run(byName.Keys.ToList(), _throttleLimit, (name, sink) =>
+            {
+                var reader = new FlowLogReader(evidence);
+                var source = byName[name];
+                try
+                {
+                    using var stream = source.Open();
+                    reader.Read(stream, source.Name);
+                }
+                catch (Exception e) when (e is InvalidDataException || e is EndOfStreamException || e is IOException)
+                {
+                    sink.Error(new ScopeFailure("FlowLogUnreadable", FailureKind.InvalidArgument,
+                        $"'{source.Name}' could not be read to its end ({e.Message}); the {reader.Records} record(s) before that count, the rest is missing from the evidence.", source.Name, e));
+                }
+                catch (FlowLogFormatException e)
+                {
+                    sink.Error(new ScopeFailure("InvalidFlowLog", FailureKind.InvalidArgument, e.Message, source.Name, e));
+                }
+                sink.Write(reader.Records);
+            }, m => Report(m, o =>
+            {
+                records += (long)o;
+                done++;
+                _handlers.FilesRead(done, byName.Count, records);
+            }), _cancel);
+        }
+
+        /// <summary>The aggregate query's results, one after another (each is a fraction of the raw logs).</summary>
+        public void ReadAggregates(IReadOnlyList<FlowLogFile> files)
+        {
+            long rows = 0, records = 0;
+            foreach (var file in files)
+            {
+                var reader = new FlowAggregateReader(Evidence);
+                try
+                {
+                    using var text = new StreamReader(file.Open(), Encoding.UTF8);
+                    reader.Read(text, file.Name);
+                }
+                catch (FlowLogFormatException e)
+                {
+                    _handlers.Error(file.Name, new ScopeFailure("InvalidAggregate", FailureKind.InvalidData, e.Message, file.Name, e));
+                }
+                catch (Exception e) when (e is IOException || e is AwsServiceException)
+                {
+                    _handlers.Error(file.Name, new ScopeFailure("AggregateUnreadable", FailureKind.ReadFailed,
+                        $"'{file.Name}' could not be read to its end ({e.Message}); the rows before that count.", file.Name, e));
+                }
+                rows += reader.Rows;
+                records += reader.Records;
+            }
+            _handlers.Verbose($"{files.Count} aggregate file(s): {rows} row(s) standing for {records} flow record(s)");
+        }
+
+        /// <summary>Each rule with its evidence and recommendation.</summary>
+        public IEnumerable<OpenIngressRule> Results(int maxCidr) => Evidence.Results(_exposure!, maxCidr);
+
+        private static Scope Of(AuditEntry e) => new Scope(e.Rule.OwnerId, e.Rule.Region!);
+
+        private void Report(ScopeMessage m, Action<object> output)
+        {
+            switch (m.Kind)
+            {
+                case ScopeMessageKind.Output: output(m.Payload!); break;
+                case ScopeMessageKind.Verbose: _handlers.Verbose((string)m.Payload!); break;
+                case ScopeMessageKind.Warning: _handlers.Warning((string)m.Payload!); break;
+                case ScopeMessageKind.Error: _handlers.Error(m.Scope, (Exception)m.Payload!); break;
+            }
+        }
+    }
+}
