@@ -35,7 +35,7 @@ public sealed class EvidenceRunTests
         var rule = RuleInput.Check(new OpenIngressRule { Region = "us-east-1", OwnerId = "111122223333", GroupId = "sg-1", IpProtocol = "tcp", FromPort = 22, ToPort = 22, CidrIpv4 = "0.0.0.0/0" });
         var errors = new List<(object What, Exception Error)>();
         var progress = new List<(int, int, long)>();
-        var run = new EvidenceRun(new[] { rule }, Since, Until, 2, new EvidenceHandlers
+        var run = new EvidenceRun(new[] { (rule.Rule, rule.Identity) }, Since, Until, 2, new EvidenceHandlers
         {
             Error = (what, e) => errors.Add((what, e)),
             FilesRead = (done, total, records) => progress.Add((done, total, records)),

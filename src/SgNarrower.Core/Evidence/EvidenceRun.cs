@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
-using SgNarrower.Audit;
+using SgNarrower.Rules;
 using SgNarrower.AwsApi;
 using SgNarrower.Concurrency;
 using SgNarrower.Exposure;
@@ -19,7 +19,7 @@ namespace SgNarrower.Evidence
     /// </summary>
     public sealed class EvidenceRun
     {
-        private readonly IReadOnlyList<AuditEntry> _rules;
+        private readonly IReadOnlyList<(OpenIngressRule Rule, RuleIdentity Identity)> _rules;
         private readonly DateTimeOffset _since, _until;
         private readonly int _throttleLimit;
         private readonly EvidenceHandlers _handlers;
@@ -29,7 +29,7 @@ namespace SgNarrower.Evidence
         private FlowEvidence? _evidence;
 
         /// <param name="rules">Each with its Region settled.</param>
-        public EvidenceRun(IReadOnlyList<AuditEntry> rules, DateTimeOffset since, DateTimeOffset until, int throttleLimit, EvidenceHandlers handlers, CancellationToken cancel)
+        public EvidenceRun(IReadOnlyList<(OpenIngressRule Rule, RuleIdentity Identity)> rules, DateTimeOffset since, DateTimeOffset until, int throttleLimit, EvidenceHandlers handlers, CancellationToken cancel)
         {
             _rules = rules;
             _since = since;
@@ -37,7 +37,7 @@ namespace SgNarrower.Evidence
             _throttleLimit = throttleLimit;
             _handlers = handlers;
             _cancel = cancel;
-            Scopes = rules.Select(r => new Scope(r.Rule.OwnerId, r.Rule.Region!)).Distinct().ToList();
+            Scopes = rules.Select(Of).Distinct().ToList();
         }
 
         /// <summary>The (account, region) scopes of the rules; the account is null where a rule names none (the caller's).</summary>
@@ -77,7 +77,7 @@ namespace SgNarrower.Evidence
         }
 
         /// <summary>The evidence being gathered (made once exposure is known).</summary>
-        public FlowEvidence Evidence => _evidence ??= new FlowEvidence(_rules.Select(r => (r.Rule, r.Identity)),
+        public FlowEvidence Evidence => _evidence ??= new FlowEvidence(_rules,
             _exposure ?? throw new InvalidOperationException("Exposure is learned before flow logs are read."), _since, _until);
 
         /// <summary>Flow log files, several at once; the evidence is shared and thread-safe.</summary>
@@ -145,7 +145,7 @@ namespace SgNarrower.Evidence
         /// <summary>Each rule with its evidence and recommendation.</summary>
         public IEnumerable<OpenIngressRule> Results(int maxCidr) => Evidence.Results(_exposure!, maxCidr);
 
-        private static Scope Of(AuditEntry e) => new Scope(e.Rule.OwnerId, e.Rule.Region!);
+        private static Scope Of((OpenIngressRule Rule, RuleIdentity Identity) r) => new Scope(r.Rule.OwnerId, r.Rule.Region!);
 
         private void Report(ScopeMessage m, Action<object> output)
         {

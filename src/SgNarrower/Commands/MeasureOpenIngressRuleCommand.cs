@@ -112,7 +112,7 @@ namespace SgNarrower.Commands
             string? fallback = null;
             var rules = _entries.Select(e => e.Rule.Region != null ? e : new AuditEntry(e.Rule with { Region = fallback ??= ResolveRegion(session, Region) }, e.Identity)).ToList();
             var accounts = Accounts(session, runId, rules[0].Rule.Region);
-            var run = new EvidenceRun(rules, new DateTimeOffset(Since.ToUniversalTime()), new DateTimeOffset(Until.ToUniversalTime()), ThrottleLimit, new EvidenceHandlers
+            var run = new EvidenceRun(rules.Select(r => (r.Rule, r.Identity)).ToList(), new DateTimeOffset(Since.ToUniversalTime()), new DateTimeOffset(Until.ToUniversalTime()), ThrottleLimit, new EvidenceHandlers
             {
                 Verbose = WriteVerbose,
                 Warning = WriteWarning,
