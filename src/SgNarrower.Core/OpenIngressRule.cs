@@ -82,7 +82,7 @@ namespace SgNarrower
         {
             var source = RuleSource.From(CidrIpv4, CidrIpv6, null, PrefixListId);
             if (source == null || !Protocols.IsValid(IpProtocol)) return null;
-            return RuleIdentity.Of(IpProtocol, FromPort, ToPort, source.Value);
+            return RuleIdentity.FromAws(IpProtocol, FromPort, ToPort, source.Value);
         }
 
         public override string ToString() => RuleText.Describe(GroupId, IpProtocol, FromPort, ToPort, Cidr);

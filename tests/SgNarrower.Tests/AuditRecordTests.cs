@@ -23,7 +23,7 @@ public class AuditRecordTests
     public void Records_read_back_into_the_same_rules(AuditFormat format)
     {
         var rules = Rules();
-        var bytes = AuditRecordFormat.Write(rules.Select(RuleInput.Check).ToList(), Run, format);
+        var bytes = AuditRecordFormat.Write(rules.Select(RuleInput.FromRule).ToList(), Run, format);
         var back = AuditRecordReader.Read(Encoding.UTF8.GetString(bytes));
         Assert.Equal(rules.Count, back.Count);
         for (int i = 0; i < rules.Count; i++)
@@ -41,7 +41,7 @@ public class AuditRecordTests
     [Fact]
     public void Json_lines_are_one_self_contained_line_per_rule()
     {
-        var text = Encoding.UTF8.GetString(AuditRecordFormat.Write(Rules().Select(r => { var e = RuleInput.Check(r); return new AuditEntry(e.Rule, e.Identity, ChangeStatus.Revoked); }).ToList(), Run, AuditFormat.JsonLines));
+        var text = Encoding.UTF8.GetString(AuditRecordFormat.Write(Rules().Select(r => { var e = RuleInput.FromRule(r); return new AuditEntry(e.Rule, e.Identity, ChangeStatus.Revoked); }).ToList(), Run, AuditFormat.JsonLines));
         var lines = text.TrimEnd('\n').Split('\n');
         Assert.Equal(3, lines.Length);
         Assert.StartsWith("{\"RecordType\":\"Rule\",\"FormatVersion\":1,\"RunId\":\"20261126T120000Z-abc\",\"RecordedAt\":\"2026-11-26T12:00:00.000Z\",\"Tool\":\"SgNarrower/0.1.0\"", lines[0]);
@@ -141,7 +141,7 @@ public class RuleFieldTests
         Assert.Equal("sg-1", RuleFields.OwnValue(rule, "GroupId"));
         Assert.Equal(22, RuleFields.OwnValue(rule, "FromPort"));
         Assert.Null(RuleFields.OwnValue(rule, "Status"));
-        var entry = RuleInput.Check(rule);
+        var entry = RuleInput.FromRule(rule);
         Assert.Equal(("tcp", "run-1"), (entry.Identity.Protocol, entry.Rule.AuditRunId));
     }
 }

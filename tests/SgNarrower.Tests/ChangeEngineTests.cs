@@ -22,7 +22,7 @@ public sealed class ChangeEngineTests
 
     private List<IngressRuleChange> Revoke(IEnumerable<OpenIngressRule> rules, string[]? replaceWith = null, string runId = "run-1")
     {
-        var requests = rules.Select(r => { var e = RuleInput.Check(r); return new ChangeRequest(e.Rule, e.Identity, true, e.Status); }).ToList();
+        var requests = rules.Select(r => { var e = RuleInput.FromRule(r); return new ChangeRequest(e.Rule, e.Identity, true, e.Status); }).ToList();
         return ChangeRun.Changes(_ => _ec2, requests, new PlanOptions(PlanKind.Revoke, runId) { Replacements = ReplacementSet.Parse(replaceWith) });
     }
 
@@ -44,7 +44,7 @@ public sealed class ChangeEngineTests
     private static List<AuditEntry> Record(IEnumerable<OpenIngressRule> rules, string runId)
     {
         var run = new AuditRunInfo(runId, DateTime.UtcNow, "test");
-        return AuditRecordReader.Read(Encoding.UTF8.GetString(AuditRecordFormat.Write(rules.Select(RuleInput.Check).ToList(), run, AuditFormat.JsonLines)));
+        return AuditRecordReader.Read(Encoding.UTF8.GetString(AuditRecordFormat.Write(rules.Select(RuleInput.FromRule).ToList(), run, AuditFormat.JsonLines)));
     }
 
     [Fact]
@@ -253,7 +253,7 @@ public sealed class ChangeEngineTests
     [Fact]
     public void A_group_missing_from_a_region_given_by_the_caller_is_an_error_not_absent()
     {
-        var e = RuleInput.Check(Rule("sg-x", "tcp", 22, 22, "0.0.0.0/0"));
+        var e = RuleInput.FromRule(Rule("sg-x", "tcp", 22, 22, "0.0.0.0/0"));
         var outcome = Assert.Single(ChangeRun.Outcomes(_ => _ec2, new[] { new ChangeRequest(e.Rule, e.Identity, regionFromRule: false) }, new PlanOptions(PlanKind.Revoke, "r")));
         Assert.Equal(ChangeStatus.Failed, Assert.Single(outcome.Changes).Status);
         Assert.Equal("SecurityGroupNotFound", Assert.Single(outcome.Errors).ErrorId);
@@ -264,7 +264,7 @@ public sealed class ChangeEngineTests
     {
         var v6 = _ec2.Add("sg-1", "tcp", 443, 443, "::/0");
         var v4 = _ec2.Add("sg-1", "tcp", 443, 443, "0.0.0.0/0");
-        var outcome = Assert.Single(ChangeRun.Outcomes(_ => _ec2, new[] { v6, v4 }.Select(r => { var e = RuleInput.Check(Of(r, "sg-1")); return new ChangeRequest(e.Rule, e.Identity, true); }).ToList(),
+        var outcome = Assert.Single(ChangeRun.Outcomes(_ => _ec2, new[] { v6, v4 }.Select(r => { var e = RuleInput.FromRule(Of(r, "sg-1")); return new ChangeRequest(e.Rule, e.Identity, true); }).ToList(),
             new PlanOptions(PlanKind.Revoke, "run-1") { Replacements = ReplacementSet.Parse(new[] { "203.0.113.0/24" }) }));
 
         Assert.Equal(new[] { ChangeStatus.Failed, ChangeStatus.Narrowed }, outcome.Changes.Select(c => c.Status));

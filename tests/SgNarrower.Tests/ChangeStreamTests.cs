@@ -12,7 +12,7 @@ public sealed class ChangeStreamTests
     private ChangeRequest Request(string group, FakeEc2.Rule r)
     {
         var rule = new OpenIngressRule { Region = "us-east-1", GroupId = group, SecurityGroupRuleId = r.Id, IpProtocol = r.Protocol, FromPort = r.From, ToPort = r.To, CidrIpv4 = r.V4, CidrIpv6 = r.V6 };
-        var e = RuleInput.Check(rule);
+        var e = RuleInput.FromRule(rule);
         return new ChangeRequest(e.Rule, e.Identity, true, e.Status);
     }
 

@@ -52,7 +52,7 @@ public sealed class Ec2HttpTests : IDisposable
 
     private List<IngressRuleChange> Run(PlanKind kind, IEnumerable<OpenIngressRule> rules, string[]? replaceWith = null, string runId = "run-1")
     {
-        var requests = rules.Select(r => { var e = RuleInput.Check(r); return new ChangeRequest(e.Rule, e.Identity, true, e.Status); }).ToList();
+        var requests = rules.Select(r => { var e = RuleInput.FromRule(r); return new ChangeRequest(e.Rule, e.Identity, true, e.Status); }).ToList();
         var options = kind == PlanKind.Revoke
             ? new PlanOptions(PlanKind.Revoke, runId) { Replacements = ReplacementSet.Parse(replaceWith) }
             : new PlanOptions(PlanKind.Restore, "restore-run");

@@ -32,7 +32,7 @@ public sealed class EvidenceRunTests
     [Fact]
     public void Sources_that_reached_a_rule_become_its_cover_and_an_unreadable_file_is_reported_while_the_rest_counts()
     {
-        var rule = RuleInput.Check(new OpenIngressRule { Region = "us-east-1", OwnerId = "111122223333", GroupId = "sg-1", IpProtocol = "tcp", FromPort = 22, ToPort = 22, CidrIpv4 = "0.0.0.0/0" });
+        var rule = RuleInput.FromRule(new OpenIngressRule { Region = "us-east-1", OwnerId = "111122223333", GroupId = "sg-1", IpProtocol = "tcp", FromPort = 22, ToPort = 22, CidrIpv4 = "0.0.0.0/0" });
         var errors = new List<(object What, Exception Error)>();
         var progress = new List<(int, int, long)>();
         var run = new EvidenceRun(new[] { (rule.Rule, rule.Identity) }, Since, Until, 2, new EvidenceHandlers

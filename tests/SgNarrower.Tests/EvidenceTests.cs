@@ -114,7 +114,7 @@ public sealed class FlowLogTests
 
     private static (FlowEvidence Evidence, long Records) Read(string text, params OpenIngressRule[] rules)
     {
-        var evidence = new FlowEvidence(rules.Select(r => (r, Audit.RuleInput.Check(r).Identity)), Interfaces(), DateTimeOffset.Parse("2026-11-01Z"), DateTimeOffset.Parse("2026-11-30Z"));
+        var evidence = new FlowEvidence(rules.Select(r => (r, Audit.RuleInput.FromRule(r).Identity)), Interfaces(), DateTimeOffset.Parse("2026-11-01Z"), DateTimeOffset.Parse("2026-11-30Z"));
         var reader = new FlowLogReader(evidence);
         reader.Read(new MemoryStream(Encoding.ASCII.GetBytes(text)), "test.log");
         return (evidence, reader.Records);
@@ -162,7 +162,7 @@ public sealed class FlowLogTests
         var cover = result.ReplaceWith!.Select(Cidr.Parse).ToList();
         Assert.All(result.ObservedSources, o => Assert.Contains(cover, c => c.Contains(Cidr.Parse(o.Address + "/32"))));
 
-        var record = Encoding.UTF8.GetString(Audit.AuditRecordFormat.Write(new[] { Audit.RuleInput.Check(result) },
+        var record = Encoding.UTF8.GetString(Audit.AuditRecordFormat.Write(new[] { Audit.RuleInput.FromRule(result) },
             new Audit.AuditRunInfo("r", DateTime.UtcNow, "t"), Audit.AuditFormat.JsonLines));
         Assert.Equal(190, System.Text.RegularExpressions.Regex.Matches(record, "\"Address\"").Count);
         Assert.DoesNotContain("ObservedSourcesLeftOut", record);
@@ -178,7 +178,7 @@ public sealed class FlowLogTests
         Assert.Equal(FlowEvidence.MaxObservedSources + 50, result.ObservedSourceCount);
         Assert.Equal(FlowEvidence.MaxObservedSources, result.ObservedSources!.Count);
         Assert.Equal(50, result.ObservedSourcesLeftOut);
-        var record = Encoding.UTF8.GetString(Audit.AuditRecordFormat.Write(new[] { Audit.RuleInput.Check(result) },
+        var record = Encoding.UTF8.GetString(Audit.AuditRecordFormat.Write(new[] { Audit.RuleInput.FromRule(result) },
             new Audit.AuditRunInfo("r", DateTime.UtcNow, "t"), Audit.AuditFormat.JsonLines));
         Assert.Contains("\"ObservedSourcesLeftOut\":50", record);
     }
@@ -241,7 +241,7 @@ public sealed class FlowLogTests
         try
         {
             var ssh = Rule("sg-ssh", "tcp", 22, 22, "0.0.0.0/0");
-            var evidence = new FlowEvidence(new[] { (ssh, Audit.RuleInput.Check(ssh).Identity) }, Interfaces(), DateTimeOffset.Parse("2026-11-01Z"), DateTimeOffset.Parse("2026-11-30Z"));
+            var evidence = new FlowEvidence(new[] { (ssh, Audit.RuleInput.FromRule(ssh).Identity) }, Interfaces(), DateTimeOffset.Parse("2026-11-01Z"), DateTimeOffset.Parse("2026-11-30Z"));
             var reader = new FlowLogReader(evidence);
             var source = Assert.Single(FlowLogSources.Local(new[] { file }));
             Assert.ThrowsAny<Exception>(() => { using var s = source.Open(); reader.Read(s, source.Name); });

@@ -19,7 +19,7 @@ public sealed class FakeEc2 : IEc2Api
         public string? V4, V6, GroupRef;
         public string? Description;
         public Dictionary<string, string> Tags = new();
-        public RuleIdentity Identity => RuleIdentity.Of(Protocol, From, To, RuleSource.From(V4, V6, GroupRef, null)!.Value);
+        public RuleIdentity Identity => RuleIdentity.FromAws(Protocol, From, To, RuleSource.From(V4, V6, GroupRef, null)!.Value);
         public override string ToString() => $"{Id} {Identity} '{Description}'";
     }
 

@@ -113,7 +113,7 @@ public sealed class RuleInputTests
         var six = Read(Without("IpProtocol", ("IpProtocol", "6"))).Identity;
         Assert.Equal(tcp, six);
         Assert.Equal("tcp 22 from 0.0.0.0/0", six.ToString());
-        Assert.Equal(RuleIdentity.Of("50", 10, 20, RuleSource.FromCidr(Cidr.Parse("0.0.0.0/0"))), RuleIdentity.Of("050", -1, -1, RuleSource.FromCidr(Cidr.Parse("0.0.0.0/0"))));
+        Assert.Equal(RuleIdentity.FromAws("50", 10, 20, RuleSource.FromCidr(Cidr.Parse("0.0.0.0/0"))), RuleIdentity.FromAws("050", -1, -1, RuleSource.FromCidr(Cidr.Parse("0.0.0.0/0"))));
         Assert.NotEqual(tcp, tcp.WithSource(RuleSource.FromCidr(Cidr.Parse("::/0"))));
     }
 }
@@ -192,7 +192,7 @@ public sealed class CsvSafetyTests
     {
         var descriptions = new[] { "=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "'quoted", "plain", "'=both" };
         var run = new AuditRunInfo("r", DateTime.UtcNow, "t");
-        var entries = descriptions.Select((d, i) => RuleInput.Check(new OpenIngressRule
+        var entries = descriptions.Select((d, i) => RuleInput.FromRule(new OpenIngressRule
         {
             GroupId = "sg-1", IpProtocol = "-1", CidrIpv4 = $"10.{i}.0.0/16", Description = d, GroupName = "=evil",
         })).ToList();

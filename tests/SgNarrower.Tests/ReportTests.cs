@@ -19,7 +19,7 @@ public class ReportTests
         Exposure = exposure, NetworkInterfaceCount = exposure == null ? null : 1, AttachedTo = exposure == null ? null : new[] { "i-1" },
     };
 
-    private static RuleIdentity Identity(string protocol, int from, int to) => RuleInput.Check(Rule("sg-1", protocol, from, to)).Identity;
+    private static RuleIdentity Identity(string protocol, int from, int to) => RuleInput.FromRule(Rule("sg-1", protocol, from, to)).Identity;
 
     [Theory]
     [InlineData("tcp", 22, 22, ExposureLevel.Public, null, FindingSeverity.Critical)]
@@ -68,7 +68,7 @@ public class ReportTests
             ObservedSourceCount = 2, FlowRecordCount = 4,
             EvidenceSince = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), EvidenceUntil = new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero),
         };
-        var checkedEntry = RuleInput.Check(rule);
+        var checkedEntry = RuleInput.FromRule(rule);
         var entry = new AuditEntry(checkedEntry.Rule, checkedEntry.Identity, ChangeStatus.Narrowed) { Note = "the list is unchanged", ReplacedWith = new[] { "203.0.113.0/24" } };
         var back = AuditRecordReader.Read(Encoding.UTF8.GetString(AuditRecordFormat.Write(new[] { entry }, Run, format))).Single();
         Assert.Equal(ExposureLevel.Public, back.Rule.Exposure);
@@ -88,7 +88,7 @@ public class ReportTests
     {
         var empty = new AuditRunInfo("20261202T000000Z-def", new DateTime(2026, 12, 2, 0, 0, 0, DateTimeKind.Utc), "SgNarrower/test");
         var input = new ReportInput();
-        input.AddRecord(Encoding.UTF8.GetString(AuditRecordFormat.Write(new[] { RuleInput.Check(Rule("sg-1", "tcp", 22, 22)) }, Run, AuditFormat.JsonLines)), "a.jsonl");
+        input.AddRecord(Encoding.UTF8.GetString(AuditRecordFormat.Write(new[] { RuleInput.FromRule(Rule("sg-1", "tcp", 22, 22)) }, Run, AuditFormat.JsonLines)), "a.jsonl");
         input.AddRecord(Encoding.UTF8.GetString(AuditRecordFormat.Write(new List<AuditEntry>(), empty, AuditFormat.Csv)), "b.csv");
         Assert.Equal(new[] { Run.RunId, empty.RunId }, input.Runs.Select(r => r.RunId));
         Assert.Equal(Run.RecordedAt, input.Rows.Single().Run!.RecordedAt);
@@ -115,8 +115,8 @@ public class ReportTests
             Rule("sg-1", "tcp", 22, 22, exposure: ExposureLevel.Public), Rule("sg-2", "tcp", 443, 443, exposure: ExposureLevel.Unattached),
             Rule("sg-3", "udp", 53, 53), Rule("sg-4", "tcp", 22, 22, "::/0", ExposureLevel.Private),
         };
-        foreach (var r in rules) input.Add(RuleInput.Check(r));
-        var revoked = RuleInput.Check(rules[0]);
+        foreach (var r in rules) input.Add(RuleInput.FromRule(r));
+        var revoked = RuleInput.FromRule(rules[0]);
         input.Add(new AuditEntry(revoked.Rule, revoked.Identity, ChangeStatus.Revoked));
         var s = ReportSummary.Of(input);
         Assert.Equal(5, s.RuleCount);
@@ -133,7 +133,7 @@ public class ReportTests
     public void The_page_is_self_contained_and_a_description_is_data_never_markup()
     {
         var input = new ReportInput();
-        input.Add(RuleInput.Check(Rule("sg-1", "tcp", 22, 22) with { Description = "</script><script>alert(1)</script><!--" }));
+        input.Add(RuleInput.FromRule(Rule("sg-1", "tcp", 22, 22) with { Description = "</script><script>alert(1)</script><!--" }));
         var html = HtmlReport.Write(input, ReportSummary.Of(input), "T <&>", "SgNarrower/test", DateTime.UtcNow);
         Assert.DoesNotContain("</script><script>alert", html);
         Assert.DoesNotContain("<!--", html);
@@ -150,8 +150,8 @@ public class ReportTests
     [Fact]
     public void A_finding_takes_the_latest_state_of_its_rule_and_keeps_its_id_whatever_the_rule_id()
     {
-        var open = RuleInput.Check(Rule("sg-1", "tcp", 22, 22));
-        var restoredRule = RuleInput.Check(Rule("sg-1", "tcp", 22, 22) with { SecurityGroupRuleId = "sgr-new" });
+        var open = RuleInput.FromRule(Rule("sg-1", "tcp", 22, 22));
+        var restoredRule = RuleInput.FromRule(Rule("sg-1", "tcp", 22, 22) with { SecurityGroupRuleId = "sgr-new" });
         var later = new AuditRunInfo("run-2", Run.RecordedAt.AddDays(1), "t");
         var rows = new List<ReportRow>
         {
@@ -171,7 +171,7 @@ public class ReportTests
     [Fact]
     public void Findings_in_other_partitions_name_their_partition()
     {
-        var e = RuleInput.Check(Rule("sg-1", "tcp", 22, 22) with { Region = "cn-north-1" });
+        var e = RuleInput.FromRule(Rule("sg-1", "tcp", 22, 22) with { Region = "cn-north-1" });
         var subject = FindingSubject.Of(new List<ReportRow> { new(e, null, null, 0) }, DateTime.UtcNow).Single();
         Assert.StartsWith("arn:aws-cn:ec2:cn-north-1:", subject.Id);
         Assert.Contains("\"ProductArn\":\"arn:aws-cn:securityhub:cn-north-1:", JsonWriter.Write(AsffFinding.Build(subject)));
@@ -182,7 +182,7 @@ public class ReportTests
     {
         var rows = Enumerable.Range(0, 205).Select(i =>
         {
-            var e = RuleInput.Check(Rule($"sg-{i:x4}", "tcp", 22, 22) with { OwnerId = i < 201 ? "111122223333" : "444455556666" });
+            var e = RuleInput.FromRule(Rule($"sg-{i:x4}", "tcp", 22, 22) with { OwnerId = i < 201 ? "111122223333" : "444455556666" });
             return new ReportRow(e, null, null, i);
         }).ToList();
         var batches = FindingWriter.Asff(FindingSubject.Of(rows, DateTime.UtcNow));
@@ -195,7 +195,7 @@ public class ReportTests
     [Fact]
     public void Ocsf_events_carry_the_class_and_type_of_a_detection_finding()
     {
-        var e = RuleInput.Check(Rule("sg-1", "tcp", 22, 22));
+        var e = RuleInput.FromRule(Rule("sg-1", "tcp", 22, 22));
         var closed = new AuditEntry(e.Rule, e.Identity, ChangeStatus.Revoked);
         var subjects = FindingSubject.Of(new List<ReportRow> { new(closed, Run, "r", 0) }, DateTime.UtcNow);
         var ev = (JsonObject)((List<object?>)JsonParser.Parse(Encoding.UTF8.GetString(FindingWriter.Ocsf(subjects, "0.3.0").Content))!).Single()!;

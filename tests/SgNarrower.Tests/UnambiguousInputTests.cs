@@ -107,7 +107,7 @@ public sealed class UnambiguousInputTests
     {
         var rule = new OpenIngressRule { Region = "us-east-1", GroupId = "sg-1", IpProtocol = "tcp", FromPort = 22, ToPort = 22, CidrIpv4 = "0.0.0.0/0" };
         var run = new AuditRunInfo("20261202T120000Z-abc", new DateTime(2026, 12, 2, 12, 0, 0, DateTimeKind.Utc), "SgNarrower/test");
-        var lines = Encoding.UTF8.GetString(AuditRecordFormat.Write(new[] { RuleInput.Check(rule) }, run, AuditFormat.JsonLines)).TrimEnd('\n').Split('\n');
+        var lines = Encoding.UTF8.GetString(AuditRecordFormat.Write(new[] { RuleInput.FromRule(rule) }, run, AuditFormat.JsonLines)).TrimEnd('\n').Split('\n');
         int at = Array.FindIndex(lines, l => l.Contains("\"GroupId\""));
         Assert.NotNull(AuditRecordReader.Read(string.Join("\n", lines) + "\n"));
         lines[at] = lines[at].Substring(0, lines[at].Length - 1) + ",\"IpProtocol\":\"-1\"}";
@@ -145,7 +145,7 @@ public sealed class UnambiguousInputTests
         var ssh = new OpenIngressRule { Region = "us-east-1", GroupId = "sg-ssh", IpProtocol = "tcp", FromPort = 22, ToPort = 22, CidrIpv4 = "0.0.0.0/0" };
         var map = new ExposureMap(new[] { new NetworkInterfaceInfo { NetworkInterfaceId = "eni-1", GroupIds = { "sg-ssh" }, PrivateIpAddresses = { "10.0.0.20" }, SubnetId = "s" } },
             Array.Empty<RouteTableInfo>());
-        var evidence = new FlowEvidence(new[] { (ssh, RuleInput.Check(ssh).Identity) }, map, DateTimeOffset.Parse("2026-11-01Z"), DateTimeOffset.Parse("2026-11-30Z"));
+        var evidence = new FlowEvidence(new[] { (ssh, RuleInput.FromRule(ssh).Identity) }, map, DateTimeOffset.Parse("2026-11-01Z"), DateTimeOffset.Parse("2026-11-30Z"));
         long t = DateTimeOffset.Parse("2026-11-20T12:00:00Z").ToUnixTimeSeconds();
         var text = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n" +
                    $"2 123456789012 eni-1 203.0.113.005 10.0.0.20 40000 22 6 10 840 {t} {t + 60} ACCEPT OK\n";

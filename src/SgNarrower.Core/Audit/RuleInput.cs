@@ -122,7 +122,7 @@ namespace SgNarrower.Audit
         }
 
         /// <summary>Checks one of our own rule objects the same way (a hand-made one may be incomplete); keeps what it carries.</summary>
-        public static AuditEntry Check(OpenIngressRule rule)
+        public static AuditEntry FromRule(OpenIngressRule rule)
         {
             var checkedEntry = ReadOwn(rule);
             var kept = rule with { FromPort = checkedEntry.Rule.FromPort, ToPort = checkedEntry.Rule.ToPort };

@@ -26,7 +26,7 @@ namespace SgNarrower.AwsApi
             get
             {
                 var source = RuleSource.From(CidrIpv4, CidrIpv6, ReferencedGroupId, PrefixListId);
-                return source == null ? null : RuleIdentity.Of(IpProtocol, FromPort, ToPort, source.Value);
+                return source == null ? null : RuleIdentity.FromAws(IpProtocol, FromPort, ToPort, source.Value);
             }
         }
     }

@@ -252,7 +252,7 @@ namespace SgNarrower.Changes
                         {
                             if (Cancel.IsCancellationRequested) return;
                             // A plan with nothing left to do makes no call: its outcome was decided against the live group.
-                            var api = plan.Pending.Any() ? Ec2() : Idle.Instance;
+                            var api = plan.Pending.Any() ? Ec2() : NoCallsEc2.Instance;
                             _stream.Post(new ChangeMessage(ChangeMessageKind.Outcome, _scope, new PlanExecutor(api, Verbose).Execute(plan)));
                         }
                         lock (_gate)

@@ -33,7 +33,8 @@ namespace SgNarrower.Changes
 
         // ------------------------------------------------------------------ revoke and narrow
 
-        private sealed class ItemResult
+        /// <summary>What happened to one planned item while its group was changed.</summary>
+        private sealed class ItemOutcome
         {
             public ChangeStatus? Status;
             public string? Error;
@@ -42,9 +43,10 @@ namespace SgNarrower.Changes
             public List<string> NewRuleIds = new List<string>();
         }
 
-        private sealed class Need
+        /// <summary>A rule narrowing grants in a group, the open rules it replaces, and the runs they belong to.</summary>
+        private sealed class Replacement
         {
-            public Need(RuleIdentity identity) { Identity = identity; }
+            public Replacement(RuleIdentity identity) { Identity = identity; }
             public RuleIdentity Identity { get; }
             public List<string> Replaces { get; } = new List<string>();
             public List<string> RunIds { get; } = new List<string>();
@@ -53,7 +55,7 @@ namespace SgNarrower.Changes
 
         private GroupOutcome Revoke(GroupPlan plan)
         {
-            var results = plan.Items.ToDictionary(i => i, _ => new ItemResult());
+            var results = plan.Items.ToDictionary(i => i, _ => new ItemOutcome());
             var pending = plan.Pending.ToList();
             var live = plan.Live;
             var createdByUs = new HashSet<string>(StringComparer.Ordinal);
@@ -62,33 +64,33 @@ namespace SgNarrower.Changes
             // 1. Everything that replaces an open rule exists before the open rule goes. A replacement that an in-place
             // edit of this group produces is not granted: the rules that rely on it are revoked only after the edit.
             var edits = pending.Where(i => i.InPlace).Select(i => i.Request.Identity.WithSource(i.Replacements[0])).ToList();
-            var needs = new Dictionary<RuleIdentity, Need>();
+            var replacements = new Dictionary<RuleIdentity, Replacement>();
             foreach (var item in pending)
-                foreach (var source in Granted(item))
+                foreach (var source in StillToGrant(item))
                 {
                     var identity = item.Request.Identity.WithSource(source);
                     if (edits.Contains(identity)) continue;
-                    if (!needs.TryGetValue(identity, out var need)) needs[identity] = need = new Need(identity);
-                    need.Replaces.Add(item.Request.Identity.Source + (item.Target != null ? $" ({item.Target.SecurityGroupRuleId})" : ""));
-                    need.RunIds.Add(RunIdOf(item, plan));
+                    if (!replacements.TryGetValue(identity, out var replacement)) replacements[identity] = replacement = new Replacement(identity);
+                    replacement.Replaces.Add(item.Request.Identity.Source + (item.Target != null ? $" ({item.Target.SecurityGroupRuleId})" : ""));
+                    replacement.RunIds.Add(RunIdOf(item, plan));
                 }
-            var failedNeeds = new Dictionary<RuleIdentity, (FailureInfo Info, Exception? Error)>();
-            if (needs.Count > 0)
+            var failedReplacements = new Dictionary<RuleIdentity, (FailureInfo Info, Exception? Error)>();
+            if (replacements.Count > 0)
             {
-                var toCreate = new List<Need>();
-                var toShare = new List<(SecurityGroupRuleInfo Rule, string Value, Need Need)>();
-                foreach (var need in needs.Values)
+                var toCreate = new List<Replacement>();
+                var toShare = new List<(SecurityGroupRuleInfo Rule, string Value, Replacement Replacement)>();
+                foreach (var replacement in replacements.Values)
                 {
-                    need.Description = Truncate("SgNarrower: replaces " + string.Join(", ", need.Replaces.Distinct()));
-                    var existing = live.ByIdentity(need.Identity);
-                    if (existing == null) { toCreate.Add(need); continue; }
-                    grantedIds[need.Identity] = existing.SecurityGroupRuleId;
+                    replacement.Description = Truncate("SgNarrower: replaces " + string.Join(", ", replacement.Replaces.Distinct()));
+                    var existing = live.ByIdentity(replacement.Identity);
+                    if (existing == null) { toCreate.Add(replacement); continue; }
+                    grantedIds[replacement.Identity] = existing.SecurityGroupRuleId;
                     // A replacement another run added (or an open rule another run narrowed into it): this run shares it,
                     // so that restoring either run leaves the other's access.
                     var owners = RuleTags.RunIds(existing.Tags);
                     bool anotherRuns = owners.Count > 0 || RuleTags.RunIds(existing.Tags, RuleTags.Narrowed).Count > 0;
-                    if (anotherRuns && need.RunIds.Any(r => !owners.Contains(r)))
-                        toShare.Add((existing, RuleTags.Join(owners.Concat(need.RunIds)), need));
+                    if (anotherRuns && replacement.RunIds.Any(r => !owners.Contains(r)))
+                        toShare.Add((existing, RuleTags.Join(owners.Concat(replacement.RunIds)), replacement));
                 }
                 foreach (var batch in toCreate.GroupBy(n => RuleTags.Join(n.RunIds)))
                 {
@@ -97,7 +99,7 @@ namespace SgNarrower.Changes
                     foreach (var kv in outcome.Granted) grantedIds[kv.Key] = kv.Value;
                     createdByUs.UnionWith(outcome.Created);
                     foreach (var g in grants.Where(g => !outcome.Granted.ContainsKey(g.Identity)))
-                        failedNeeds[g.Identity] = (outcome.Failure!, outcome.Exception);
+                        failedReplacements[g.Identity] = (outcome.Failure!, outcome.Exception);
                 }
                 foreach (var share in toShare)
                 {
@@ -108,7 +110,7 @@ namespace SgNarrower.Changes
                     }
                     catch (AwsServiceException e)
                     {
-                        failedNeeds[share.Need.Identity] = (Describe(e, plan), e);
+                        failedReplacements[share.Replacement.Identity] = (Describe(e, plan), e);
                     }
                 }
             }
@@ -116,9 +118,9 @@ namespace SgNarrower.Changes
             var revoking = new List<PlanItem>();
             foreach (var item in pending)
             {
-                var failed = Granted(item).Select(s => item.Request.Identity.WithSource(s)).Where(failedNeeds.ContainsKey).ToList();
+                var failed = StillToGrant(item).Select(s => item.Request.Identity.WithSource(s)).Where(failedReplacements.ContainsKey).ToList();
                 if (failed.Count == 0) { revoking.Add(item); continue; }
-                var (info, error) = failedNeeds[failed[0]];
+                var (info, error) = failedReplacements[failed[0]];
                 var r = results[item];
                 r.Status = ChangeStatus.Failed;
                 r.ErrorId = info.ErrorId;
@@ -141,7 +143,7 @@ namespace SgNarrower.Changes
                     {
                         r.Status = ChangeStatus.Narrowed;
                         r.NewRuleIds.Add(id);
-                        r.NewRuleIds.AddRange(Granted(item).Select(s => grantedIds.TryGetValue(item.Request.Identity.WithSource(s), out var nid) ? nid : null)
+                        r.NewRuleIds.AddRange(StillToGrant(item).Select(s => grantedIds.TryGetValue(item.Request.Identity.WithSource(s), out var nid) ? nid : null)
                             .Where(x => x != null).Select(x => x!));
                     }
                     else
@@ -199,7 +201,7 @@ namespace SgNarrower.Changes
             // 3. Replacements this run created for rules that then could not be revoked are taken back: the group is as it was.
             var stillNeeded = new HashSet<string>(revoking.Where(i => results[i].Status == ChangeStatus.Narrowed).SelectMany(i => results[i].NewRuleIds), StringComparer.Ordinal);
             var undo = revoking.Where(i => results[i].Status == ChangeStatus.Failed)
-                .SelectMany(i => Granted(i).Select(s => grantedIds.TryGetValue(i.Request.Identity.WithSource(s), out var nid) ? nid : null))
+                .SelectMany(i => StillToGrant(i).Select(s => grantedIds.TryGetValue(i.Request.Identity.WithSource(s), out var nid) ? nid : null))
                 .Where(x => x != null && createdByUs.Contains(x) && !stillNeeded.Contains(x)).Select(x => x!).Distinct().ToList();
             if (undo.Count > 0)
             {
@@ -216,7 +218,8 @@ namespace SgNarrower.Changes
         private static string RunIdOf(PlanItem item, GroupPlan plan) => item.Request.RecordRunId ?? plan.RunId;
 
         /// <summary>The replacements granted as new rules: all of them, or all but the first when the open rule becomes that one.</summary>
-        private static IEnumerable<RuleSource> Granted(PlanItem item) => item.InPlace ? item.Replacements.Skip(1) : item.Replacements;
+        /// <summary>The replacement sources an item still replacements granted: all of them, or all but the first where the open rule is edited into it.</summary>
+        private static IEnumerable<RuleSource> StillToGrant(PlanItem item) => item.InPlace ? item.Replacements.Skip(1) : item.Replacements;
 
         /// <summary>Marks the open rules (sgnarrower:narrowed = their record's run), then edits each into its first replacement; returns the ids edited.</summary>
         private HashSet<string> EditInPlace(GroupPlan plan, List<PlanItem> items, out FailureInfo? failure, out Exception? error)
@@ -291,7 +294,7 @@ namespace SgNarrower.Changes
 
         private GroupOutcome Restore(GroupPlan plan)
         {
-            var results = plan.Items.ToDictionary(i => i, _ => new ItemResult());
+            var results = plan.Items.ToDictionary(i => i, _ => new ItemOutcome());
             var pending = plan.Pending.ToList();
 
             var toGrant = new Dictionary<RuleIdentity, RuleGrant>();
@@ -386,7 +389,7 @@ namespace SgNarrower.Changes
             return Report(plan, results, "Restore");
         }
 
-        private static void AddReplacementNote(Dictionary<PlanItem, ItemResult> results, IEnumerable<PlanItem> items, string note)
+        private static void AddReplacementNote(Dictionary<PlanItem, ItemOutcome> results, IEnumerable<PlanItem> items, string note)
         {
             foreach (var item in items.Distinct())
             {
@@ -529,7 +532,7 @@ namespace SgNarrower.Changes
 
         // ------------------------------------------------------------------ shared
 
-        private GroupOutcome Report(GroupPlan plan, Dictionary<PlanItem, ItemResult> results, string action)
+        private GroupOutcome Report(GroupPlan plan, Dictionary<PlanItem, ItemOutcome> results, string action)
         {
             var outcome = new GroupOutcome();
             var reported = new HashSet<string>(StringComparer.Ordinal);
@@ -559,7 +562,7 @@ namespace SgNarrower.Changes
             return outcome;
         }
 
-        private static OpenIngressRule RestoredRule(PlanItem item, ItemResult r)
+        private static OpenIngressRule RestoredRule(PlanItem item, ItemOutcome r)
         {
             var rule = item.Request.Rule;
             if (r.NewRuleIds.Count > 0) return rule with { SecurityGroupRuleId = r.NewRuleIds[0] };

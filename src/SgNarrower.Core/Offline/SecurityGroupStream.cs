@@ -18,7 +18,7 @@ namespace SgNarrower.Offline
         private const int MaxDepth = 256;
         // Optimised at first call rather than after tiering: an export is one long loop through these few methods.
         // (MethodImplOptions.AggressiveOptimization, .NET Core 3 and later; Windows PowerShell's runtime ignores it.)
-        private const MethodImplOptions Hot = (MethodImplOptions)512;
+        private const MethodImplOptions OptimizeAtFirstCall = (MethodImplOptions)512;
 
         private readonly TextReader _reader;
         private readonly char[] _buffer = new char[1 << 16];
@@ -49,7 +49,7 @@ namespace SgNarrower.Offline
             return names;
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private Member Match(char[] name, int length)
         {
             for (int i = 1; i < Names.Length; i++)
@@ -70,14 +70,14 @@ namespace SgNarrower.Offline
         private char[] _chars = new char[256];
         private int _count;
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private void Append(char c)
         {
             if (_count == _chars.Length) Array.Resize(ref _chars, _chars.Length * 2);
             _chars[_count++] = c;
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private void Append(char[] source, int start, int length)
         {
             if (_count + length > _chars.Length) Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _count + length));
@@ -149,7 +149,7 @@ namespace SgNarrower.Offline
             }
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private SecurityGroupSnapshot Group(int index)
         {
             if (Peek() == '\0') throw Error("Unexpected end of JSON");
@@ -173,7 +173,7 @@ namespace SgNarrower.Offline
             return group;
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private void GroupMember(SecurityGroupSnapshot group, Member name, int depth)
         {
             switch (name)
@@ -228,7 +228,7 @@ namespace SgNarrower.Offline
 
         private static string Label(SecurityGroupSnapshot g) => string.IsNullOrEmpty(g.GroupId) ? "a security group" : g.GroupId;
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private IpPermissionSnapshot Permission(SecurityGroupSnapshot group, int depth)
         {
             var perm = new IpPermissionSnapshot { IpProtocol = "" };
@@ -295,7 +295,7 @@ namespace SgNarrower.Offline
         }
 
         /// <summary>A range: a CIDR string (AWS.Tools' legacy IpRanges) or an object with the CIDR and a description.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private CidrSource? Range(Member cidrMember, SecurityGroupSnapshot group, int depth)
         {
             char c = Peek();
@@ -318,7 +318,7 @@ namespace SgNarrower.Offline
         }
 
         /// <summary>A name SgNarrower reads, given twice in one object, refuses the file: readers disagree about which one counts.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private void Once(ref int seen, Member m, SecurityGroupSnapshot group)
         {
             if (m == Member.Other) return;
@@ -341,7 +341,7 @@ namespace SgNarrower.Offline
         /// Opens a list: None for null or [], Single for one object where a list was expected (ConvertTo-Json writes a
         /// one-element collection so), List for a list with items; the reader is then at the first item.
         /// </summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private ListShape OpenList(int depth)
         {
             if (depth > MaxDepth) throw Error("JSON nested too deeply");
@@ -356,7 +356,7 @@ namespace SgNarrower.Offline
         }
 
         /// <summary>Opens an object: false for null or {}, true when members follow (the reader is at the first name).</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private bool OpenObject(int depth)
         {
             if (depth > MaxDepth) throw Error("JSON nested too deeply");
@@ -370,7 +370,7 @@ namespace SgNarrower.Offline
         }
 
         /// <summary>Reads a property name and its colon; leaves the reader at the value.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private Member ReadName()
         {
             SkipWhitespace();
@@ -383,7 +383,7 @@ namespace SgNarrower.Offline
             return m;
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private bool EndOfMembers(char close)
         {
             SkipWhitespace();
@@ -393,7 +393,7 @@ namespace SgNarrower.Offline
             throw Error($"Expected ',' or '{close}' in an object");
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private bool EndOfItems()
         {
             SkipWhitespace();
@@ -404,7 +404,7 @@ namespace SgNarrower.Offline
         }
 
         /// <summary>A string, number or literal as text; null for JSON null. An object or list here is an error.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private string? Scalar()
         {
             char c = Peek();
@@ -431,7 +431,7 @@ namespace SgNarrower.Offline
         }
 
         /// <summary>Passes over one value of any shape, checking it is JSON, building nothing.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private void Skip(int depth)
         {
             if (depth > MaxDepth) throw Error("JSON nested too deeply");
@@ -476,14 +476,14 @@ namespace SgNarrower.Offline
 
         // ------------------------------------------------------------------ tokens
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private string ReadString()
         {
             ReadChars();
             return new string(_chars, 0, _count);
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private void SkipString()
         {
             Next(); // opening quote
@@ -504,7 +504,7 @@ namespace SgNarrower.Offline
         }
 
         /// <summary>Reads a string's characters, escapes resolved, into the scratch buffer (<see cref="_chars"/>, <see cref="_count"/>).</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private void ReadChars()
         {
             _count = 0;
@@ -555,7 +555,7 @@ namespace SgNarrower.Offline
             }
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private string ReadNumber()
         {
             _count = 0;
@@ -587,7 +587,7 @@ namespace SgNarrower.Offline
                 if (Next() != w) throw Error("Unexpected word");
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private char Peek()
         {
             if (_pos < _length) return _buffer[_pos];
@@ -596,7 +596,7 @@ namespace SgNarrower.Offline
             return _length <= 0 ? '\0' : _buffer[0];
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private char Next()
         {
             char c = Peek();
@@ -605,7 +605,7 @@ namespace SgNarrower.Offline
             return c;
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(OptimizeAtFirstCall)]
         private void SkipWhitespace()
         {
             while (true)

@@ -62,11 +62,11 @@ namespace SgNarrower.Rules
                         throw new FormatException($"ports are -1 to 65535, not {fromPort}-{toPort}");
                     break;
             }
-            return Of(protocol, fromPort, toPort, source);
+            return FromAws(protocol, fromPort, toPort, source);
         }
 
         /// <summary>A rule as EC2 reports it: canonicalised, never refused (EC2's own data is complete).</summary>
-        public static RuleIdentity Of(string? ipProtocol, int? fromPort, int? toPort, RuleSource source)
+        public static RuleIdentity FromAws(string? ipProtocol, int? fromPort, int? toPort, RuleSource source)
         {
             var protocol = Protocols.Canonical(ipProtocol);
             var kind = Protocols.Classify(protocol);

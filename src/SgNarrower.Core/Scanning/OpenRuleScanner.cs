@@ -60,7 +60,7 @@ namespace SgNarrower.Scanning
         }
 
         /// <summary>A rule's deadline, if it carries one: not reported before it (unless asked), reported with it after.</summary>
-        private OpenIngressRule? Temporary(OpenIngressRule rule, ScanScope scope)
+        private OpenIngressRule? UnlessOpenOnPurpose(OpenIngressRule rule, ScanScope scope)
         {
             var opening = TemporaryOpening.Of(rule.Tags);
             if (opening == null) return rule;
@@ -113,7 +113,7 @@ namespace SgNarrower.Scanning
                         foreach (var attached in withIds)
                         {
                             var admitted = Admit(attached, map, scope.Exposure);
-                            var rule = admitted == null ? null : Temporary(admitted, scope);
+                            var rule = admitted == null ? null : UnlessOpenOnPurpose(admitted, scope);
                             if (rule == null) continue;
                             progress.OpenRules++;
                             yield return rule;

@@ -173,7 +173,7 @@ namespace SgNarrower.Commands
                     SecurityGroupRuleId));
                 return null;
             }
-            return RuleInput.Check(new OpenIngressRule
+            return RuleInput.FromRule(new OpenIngressRule
             {
                 Region = region, GroupId = GroupId!, SecurityGroupRuleId = rule.SecurityGroupRuleId, OwnerId = rule.GroupOwnerId,
                 IpProtocol = rule.IpProtocol, FromPort = rule.FromPort, ToPort = rule.ToPort, CidrIpv4 = rule.CidrIpv4, CidrIpv6 = rule.CidrIpv6,

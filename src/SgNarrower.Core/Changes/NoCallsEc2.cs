@@ -5,9 +5,9 @@ using SgNarrower.AwsApi;
 namespace SgNarrower.Changes
 {
     /// <summary>Stands in for EC2 where every outcome was decided in planning: a plan with nothing pending calls nothing.</summary>
-    internal sealed class Idle : IEc2Api
+    internal sealed class NoCallsEc2 : IEc2Api
     {
-        public static readonly Idle Instance = new Idle();
+        public static readonly NoCallsEc2 Instance = new NoCallsEc2();
         public string Region => "";
         private static Exception Never() => new InvalidOperationException("A plan with nothing pending made an EC2 call.");
         public Page<SecurityGroupSnapshot> DescribeSecurityGroups(GroupQuery query, string? nextToken) => throw Never();
