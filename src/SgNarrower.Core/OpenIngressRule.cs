@@ -77,6 +77,12 @@ namespace SgNarrower
         /// <summary>The rule in a few words, for tables: protocol, ports and source ("tcp 22 0.0.0.0/0", "all ::/0").</summary>
         public string Rule => RuleText.Short(IpProtocol, FromPort, ToPort, Cidr);
 
+        /// <summary>
+        /// The address family the rule is open in: IPv6 for an IPv6 block, and for a prefix-list rule the family of the
+        /// list's open entry. Evidence and exposure both ask this, so they agree.
+        /// </summary>
+        internal bool OpenInIpv6() => CidrIpv6 != null || (OpenEntry != null && OpenEntry.IndexOf(':') >= 0);
+
         /// <summary>What the rule allows, for comparisons; null when the fields do not make a rule.</summary>
         internal RuleIdentity? IdentityOrNull()
         {

@@ -21,8 +21,7 @@ namespace SgNarrower.Evidence
             {
                 Rule = rule;
                 Identity = identity;
-                // A prefix-list rule is open in the family of its open entry.
-                Ipv6 = identity.Source.Kind == SourceKind.Ipv6Cidr || (rule.OpenEntry != null && rule.OpenEntry.IndexOf(':') >= 0);
+                Ipv6 = rule.OpenInIpv6();
                 _kind = identity.Kind;
                 _number = int.TryParse(identity.Protocol, out int n) ? n : -2;
             }

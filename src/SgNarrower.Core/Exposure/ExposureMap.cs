@@ -79,7 +79,7 @@ namespace SgNarrower.Exposure
         /// <summary>The rule with its exposure filled in.</summary>
         public OpenIngressRule Annotate(OpenIngressRule rule) => rule with
         {
-            Exposure = For(rule.GroupId, rule.CidrIpv6 != null || (rule.OpenEntry != null && rule.OpenEntry.IndexOf(':') >= 0)),
+            Exposure = For(rule.GroupId, rule.OpenInIpv6()),
             NetworkInterfaceCount = InterfacesOf(rule.GroupId).Count,
             AttachedTo = AttachedTo(rule.GroupId),
         };

@@ -101,7 +101,7 @@ namespace SgNarrower.Matching
             foreach (var permission in group.IpPermissions ?? new List<IpPermissionSnapshot>())
             {
                 if (permission == null) continue;
-                var (from, to) = Protocols.CanonicalPorts(permission.IpProtocol, permission.FromPort, permission.ToPort);
+                var (from, to) = RuleIdentity.CanonicalPorts(permission.IpProtocol, permission.FromPort, permission.ToPort);
                 if (MattersForPorts(permission.IpProtocol, from, to)) yield return (permission, from, to);
             }
         }

@@ -52,14 +52,6 @@ namespace SgNarrower.Rules
             };
         }
 
-        /// <summary>Ports as EC2's SecurityGroupRule reports them: -1 where the protocol carries none.</summary>
-        public static (int From, int To) CanonicalPorts(string? ipProtocol, int? fromPort, int? toPort)
-        {
-            var kind = Classify(ipProtocol);
-            if (kind == ProtocolKind.All || kind == ProtocolKind.Other) return (-1, -1);
-            return (fromPort ?? -1, toPort ?? -1);
-        }
-
         public static bool IsValid(string? ipProtocol)
         {
             if (string.IsNullOrWhiteSpace(ipProtocol)) return false;

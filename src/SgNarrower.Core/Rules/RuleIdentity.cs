@@ -69,25 +69,28 @@ namespace SgNarrower.Rules
         public static RuleIdentity FromAws(string? ipProtocol, int? fromPort, int? toPort, RuleSource source)
         {
             var protocol = Protocols.Canonical(ipProtocol);
-            var kind = Protocols.Classify(protocol);
-            int from, to;
-            switch (kind)
+            var (from, to) = CanonicalPorts(protocol, fromPort, toPort);
+            return new RuleIdentity(protocol, from, to, source);
+        }
+
+        /// <summary>
+        /// Ports as EC2's SecurityGroupRule reports them, the one way every rule is compared: -1 where the protocol
+        /// carries none (all traffic, protocol numbers without ports); for ICMP, type -1 (every type) means every code.
+        /// </summary>
+        public static (int From, int To) CanonicalPorts(string? ipProtocol, int? fromPort, int? toPort)
+        {
+            switch (Protocols.Classify(ipProtocol))
             {
                 case ProtocolKind.Tcp:
                 case ProtocolKind.Udp:
-                    from = fromPort ?? -1;
-                    to = toPort ?? -1;
-                    break;
+                    return (fromPort ?? -1, toPort ?? -1);
                 case ProtocolKind.Icmp:
                 case ProtocolKind.Icmpv6:
-                    from = fromPort ?? -1;
-                    to = from == -1 ? -1 : toPort ?? -1;
-                    break;
+                    var from = fromPort ?? -1;
+                    return (from, from == -1 ? -1 : toPort ?? -1);
                 default:
-                    from = to = -1;
-                    break;
+                    return (-1, -1);
             }
-            return new RuleIdentity(protocol, from, to, source);
         }
 
         /// <summary>The same protocol and ports from another source: what narrowing grants.</summary>
