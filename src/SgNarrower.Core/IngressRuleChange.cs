@@ -62,6 +62,6 @@ namespace SgNarrower
         /// <summary>The rule in a few words, for tables: protocol, ports and source ("tcp 22 0.0.0.0/0", "all ::/0").</summary>
         public string Rule => OpenRule.Rule;
 
-        public override string ToString() => $"{Status}: {RuleText.Describe(GroupId, IpProtocol, FromPort, ToPort, Cidr)}";
+        public override string ToString() => $"{Status}: {RuleText.Long(GroupId, IpProtocol, FromPort, ToPort, Cidr)}";
     }
 }

@@ -72,7 +72,7 @@ namespace SgNarrower
         public string? Cidr => CidrIpv4 ?? CidrIpv6 ?? PrefixListId;
 
         /// <summary>The ports in words a person reads: "22", "8000-8080", "all", "type 8", "type 3 code 4".</summary>
-        public string Ports => PortText.Describe(IpProtocol, FromPort, ToPort);
+        public string Ports => PortText.Words(IpProtocol, FromPort, ToPort);
 
         /// <summary>The rule in a few words, for tables: protocol, ports and source ("tcp 22 0.0.0.0/0", "all ::/0").</summary>
         public string Rule => RuleText.Short(IpProtocol, FromPort, ToPort, Cidr);
@@ -91,6 +91,6 @@ namespace SgNarrower
             return RuleIdentity.FromAws(IpProtocol, FromPort, ToPort, source.Value);
         }
 
-        public override string ToString() => RuleText.Describe(GroupId, IpProtocol, FromPort, ToPort, Cidr);
+        public override string ToString() => RuleText.Long(GroupId, IpProtocol, FromPort, ToPort, Cidr);
     }
 }

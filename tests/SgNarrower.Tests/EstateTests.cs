@@ -171,6 +171,6 @@ public sealed class AccountHttpTests : IDisposable
         var e = Assert.Throws<AwsServiceException>(() => session.Ec2("us-east-1").DescribeSecurityGroupRules(new[] { "sg-1" }, 1000, null));
         Assert.Equal("RequestLimitExceeded", e.ErrorCode);
         Assert.Contains("patient waiting", e.Message);
-        Assert.Equal("Throttled", AwsErrors.Describe(e, "x").ErrorId);
+        Assert.Equal("Throttled", AwsErrors.Explain(e, "x").ErrorId);
     }
 }

@@ -141,7 +141,7 @@ public sealed class ScannerTests : IDisposable
         _server.Service.Load(World(1, _ => new()));
         _server.Service.AddFault(new FaultSpec { Action = "DescribeSecurityGroups", Code = code, Status = status, Times = -1, Message = "no" });
         var e = Assert.Throws<AwsServiceException>(() => Scan());
-        var info = AwsErrors.Describe(e, "region us-east-1");
+        var info = AwsErrors.Explain(e, "region us-east-1");
         Assert.Equal(errorId, info.ErrorId);
         Assert.Contains(mention, info.Message);
     }
@@ -163,7 +163,7 @@ public sealed class ScannerTests : IDisposable
         using var session = new AwsClientFactory().CreateSession(new AwsConnection { AccessKey = "a", SecretKey = "b", EndpointUrl = $"http://127.0.0.1:{port}/" });
         var e = Assert.Throws<AwsServiceException>(() =>
             new OpenRuleScanner(new OpenRuleMatcher(new OpenRulePolicy())).ScanRegion(session.Ec2("us-east-1"), new ScanScope()).ToList());
-        Assert.Equal("EndpointUnreachable", AwsErrors.Describe(e, "x").ErrorId);
+        Assert.Equal("EndpointUnreachable", AwsErrors.Explain(e, "x").ErrorId);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ namespace SgNarrower.Audit
                 }
                 catch (AwsServiceException e)
                 {
-                    var info = AwsErrors.Describe(e, uri);
+                    var info = AwsErrors.Explain(e, uri);
                     var local = summary.Path != null ? $" The local record at '{summary.Path}' was written and stays." : "";
                     throw new AuditWriteException(e.ErrorCode == "NoSuchBucket" ? "AuditBucketNotFound" : info.ErrorId, info.Kind,
                         $"The audit record was not stored in S3. {info.Message}{local}", uri, e);

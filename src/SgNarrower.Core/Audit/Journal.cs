@@ -36,7 +36,7 @@ namespace SgNarrower.Audit
         /// </summary>
         public static List<PlanItem> ItemsToJournal(IEnumerable<GroupPlan> plans) =>
             plans.SelectMany(p => p.Pending)
-                .Where(i => i.Request.Rule.AuditUri == null || (i.Target != null && i.Target.Description != i.Request.Rule.Description))
+                .Where(i => i.Request.Rule.AuditUri == null || (i.LiveRule != null && i.LiveRule.Description != i.Request.Rule.Description))
                 .ToList();
 
         /// <summary>

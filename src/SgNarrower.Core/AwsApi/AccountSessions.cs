@@ -46,7 +46,7 @@ namespace SgNarrower.AwsApi
             try { mine = _callerAccount.Value; }
             catch (AwsServiceException e)
             {
-                var info = AwsErrors.Describe(e, "the caller's credentials");
+                var info = AwsErrors.Explain(e, "the caller's credentials");
                 throw new AccountUnavailableException(account, new FailureInfo(info.ErrorId, info.Kind,
                     $"Could not tell which account the credentials belong to (sts:GetCallerIdentity), so nothing in account {account} was changed. {info.Message}"), e);
             }
@@ -64,7 +64,7 @@ namespace SgNarrower.AwsApi
             try { return lazy.Value; }
             catch (AwsServiceException e)
             {
-                var info = AwsErrors.Describe(e, $"account {account}");
+                var info = AwsErrors.Explain(e, $"account {account}");
                 throw new AccountUnavailableException(account, new FailureInfo(e.ErrorCode == "AccessDenied" ? "AssumeRoleFailed" : info.ErrorId, info.Kind,
                     $"Account {account} was skipped: role {_roleName} could not be assumed there ({e.ErrorCode}). {e.Message} Check that the role exists, trusts the caller" +
                     (_externalId != null ? " with this external id" : "") + ", and that the caller may call sts:AssumeRole on it."), e);

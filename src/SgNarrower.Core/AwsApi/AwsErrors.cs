@@ -10,7 +10,7 @@ namespace SgNarrower.AwsApi
         }
 
         /// <summary>Classifies an AWS error; <paramref name="subject"/> names what was being worked on, e.g. "region us-east-1".</summary>
-        public static FailureInfo Describe(AwsServiceException e, string subject)
+        public static FailureInfo Explain(AwsServiceException e, string subject)
         {
             string iamAction = $"{e.Service}:{e.Action}";
             switch (e.ErrorCode)

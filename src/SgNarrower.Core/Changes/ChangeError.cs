@@ -17,6 +17,7 @@ namespace SgNarrower.Changes
         public string ErrorId { get; }
         public FailureKind Kind { get; }
         public string Message { get; }
+        /// <summary>The rule's result: what the error record names as its target.</summary>
         public IngressRuleChange Target { get; }
         public Exception? Exception { get; }
     }

@@ -36,7 +36,7 @@ namespace SgNarrower.Changes
             }
             catch (AwsServiceException e)
             {
-                var info = AwsErrors.Describe(e, $"{scope}");
+                var info = AwsErrors.Explain(e, $"{scope}");
                 return Failed(options, requests, info, "The rules of this group could not be read, so nothing was changed. ", e);
             }
         }

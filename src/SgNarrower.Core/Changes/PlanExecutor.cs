@@ -71,7 +71,7 @@ namespace SgNarrower.Changes
                     var identity = item.Request.Identity.WithSource(source);
                     if (edits.Contains(identity)) continue;
                     if (!replacements.TryGetValue(identity, out var replacement)) replacements[identity] = replacement = new Replacement(identity);
-                    replacement.Replaces.Add(item.Request.Identity.Source + (item.Target != null ? $" ({item.Target.SecurityGroupRuleId})" : ""));
+                    replacement.Replaces.Add(item.Request.Identity.Source + (item.LiveRule != null ? $" ({item.LiveRule.SecurityGroupRuleId})" : ""));
                     replacement.RunIds.Add(RunIdOf(item, plan));
                 }
             var failedReplacements = new Dictionary<RuleIdentity, (FailureInfo Info, Exception? Error)>();
@@ -138,7 +138,7 @@ namespace SgNarrower.Changes
                 foreach (var item in editing)
                 {
                     var r = results[item];
-                    var id = item.Target!.SecurityGroupRuleId;
+                    var id = item.LiveRule!.SecurityGroupRuleId;
                     if (edited.Contains(id))
                     {
                         r.Status = ChangeStatus.Narrowed;
@@ -163,15 +163,15 @@ namespace SgNarrower.Changes
                 var r = results[item];
                 r.Status = ChangeStatus.Failed;
                 r.ErrorId = "ReplacementNotMade";
-                r.Error = $"{item.Describe()} was left in place: the rule it was to be narrowed to could not be made (see the error of the rule edited into it).";
+                r.Error = $"{item.PromptText()} was left in place: the rule it was to be narrowed to could not be made (see the error of the rule edited into it).";
                 revoking.Remove(item);
             }
-            var ids = revoking.Select(i => i.Target!.SecurityGroupRuleId).Distinct(StringComparer.Ordinal).ToList();
+            var ids = revoking.Select(i => i.LiveRule!.SecurityGroupRuleId).Distinct(StringComparer.Ordinal).ToList();
             var revoke = ids.Count == 0 ? RevokeOutcome.Nothing : RevokeVerified(plan, ids, "open rule(s)");
             foreach (var item in revoking)
             {
                 var r = results[item];
-                var id = item.Target!.SecurityGroupRuleId;
+                var id = item.LiveRule!.SecurityGroupRuleId;
                 if (revoke.Revoked.Contains(id))
                 {
                     r.Status = item.Replacements.Count > 0 ? ChangeStatus.Narrowed : ChangeStatus.Revoked;
@@ -226,13 +226,13 @@ namespace SgNarrower.Changes
         {
             failure = null;
             error = null;
-            var targets = items.GroupBy(i => i.Target!.SecurityGroupRuleId, StringComparer.Ordinal).Select(g => g.First()).ToList();
+            var targets = items.GroupBy(i => i.LiveRule!.SecurityGroupRuleId, StringComparer.Ordinal).Select(g => g.First()).ToList();
             try
             {
                 foreach (var byRun in targets.GroupBy(i => RunIdOf(i, plan)))
                 {
                     _verbose?.Invoke($"{_api.Region}: CreateTags {byRun.Count()} rule(s) of {plan.GroupId}: {RuleTags.Narrowed}={byRun.Key}");
-                    _api.TagRules(byRun.Select(i => i.Target!.SecurityGroupRuleId).ToList(), new Dictionary<string, string> { [RuleTags.Narrowed] = byRun.Key });
+                    _api.TagRules(byRun.Select(i => i.LiveRule!.SecurityGroupRuleId).ToList(), new Dictionary<string, string> { [RuleTags.Narrowed] = byRun.Key });
                 }
             }
             catch (AwsServiceException e)
@@ -242,8 +242,8 @@ namespace SgNarrower.Changes
                 error = e;
                 return new HashSet<string>(StringComparer.Ordinal);
             }
-            var changes = targets.Select(i => new KeyValuePair<string, RuleGrant>(i.Target!.SecurityGroupRuleId,
-                new RuleGrant(i.Request.Identity.WithSource(i.Replacements[0]), Truncate($"SgNarrower: replaces {i.Request.Identity.Source} ({i.Target.SecurityGroupRuleId})")))).ToList();
+            var changes = targets.Select(i => new KeyValuePair<string, RuleGrant>(i.LiveRule!.SecurityGroupRuleId,
+                new RuleGrant(i.Request.Identity.WithSource(i.Replacements[0]), Truncate($"SgNarrower: replaces {i.Request.Identity.Source} ({i.LiveRule.SecurityGroupRuleId})")))).ToList();
             var outcome = ModifyVerified(plan, changes, "open rule(s) narrowed in place");
             failure = outcome.Failure;
             error = outcome.Exception;
@@ -298,13 +298,13 @@ namespace SgNarrower.Changes
             var pending = plan.Pending.ToList();
 
             var toGrant = new Dictionary<RuleIdentity, RuleGrant>();
-            foreach (var item in pending.Where(i => i.Target == null && i.ModifyBack == null))
+            foreach (var item in pending.Where(i => i.LiveRule == null && i.ModifyBack == null))
                 if (!toGrant.ContainsKey(item.Request.Identity)) toGrant[item.Request.Identity] = new RuleGrant(item.Request.Identity, item.Request.Rule.Description);
             var grant = toGrant.Count == 0 ? GrantOutcome.Nothing
                 : GrantVerified(plan, toGrant.Values.ToList(), new Dictionary<string, string> { [RuleTags.Restored] = plan.RunId }, "rule(s) from the record");
 
             // Rules narrowing edited in place are edited back: the same rule, its id kept, as recorded.
-            var backs = pending.Where(i => i.Target == null && i.ModifyBack != null).GroupBy(i => i.ModifyBack!.SecurityGroupRuleId, StringComparer.Ordinal).Select(g => g.First()).ToList();
+            var backs = pending.Where(i => i.LiveRule == null && i.ModifyBack != null).GroupBy(i => i.ModifyBack!.SecurityGroupRuleId, StringComparer.Ordinal).Select(g => g.First()).ToList();
             var modified = backs.Count == 0 ? new ModifyOutcome()
                 : ModifyVerified(plan, backs.Select(i => new KeyValuePair<string, RuleGrant>(i.ModifyBack!.SecurityGroupRuleId, new RuleGrant(i.Request.Identity, i.Request.Rule.Description))).ToList(),
                     "rule(s) narrowed in place, back as recorded");
@@ -318,7 +318,7 @@ namespace SgNarrower.Changes
             foreach (var item in pending)
             {
                 var r = results[item];
-                if (item.Target != null) r.Status = ChangeStatus.AlreadyPresent;
+                if (item.LiveRule != null) r.Status = ChangeStatus.AlreadyPresent;
                 else if (item.ModifyBack != null)
                 {
                     var id = item.ModifyBack.SecurityGroupRuleId;
@@ -566,17 +566,17 @@ namespace SgNarrower.Changes
         {
             var rule = item.Request.Rule;
             if (r.NewRuleIds.Count > 0) return rule with { SecurityGroupRuleId = r.NewRuleIds[0] };
-            if (item.Target != null) return rule with { SecurityGroupRuleId = item.Target.SecurityGroupRuleId };
+            if (item.LiveRule != null) return rule with { SecurityGroupRuleId = item.LiveRule.SecurityGroupRuleId };
             return rule;
         }
 
         private static FailureKind KindOf(string errorId, Exception? e) =>
-            e is AwsServiceException a ? AwsErrors.Describe(a, "").Kind
+            e is AwsServiceException a ? AwsErrors.Explain(a, "").Kind
             : errorId == "SecurityGroupNotFound" ? FailureKind.NotFound
             : errorId == "NoReplacementForFamily" || errorId == "ReplacementOutsideList" ? FailureKind.InvalidArgument
             : FailureKind.ServiceError;
 
-        private FailureInfo Describe(AwsServiceException e, GroupPlan plan) => AwsErrors.Describe(e, $"security group {plan.GroupId} in {plan.Region}");
+        private FailureInfo Describe(AwsServiceException e, GroupPlan plan) => AwsErrors.Explain(e, $"security group {plan.GroupId} in {plan.Region}");
 
         /// <summary>The group as it is now, after a call whose reply proves nothing; null (and why) when it cannot be read.</summary>
         private LiveGroup? ReadNow(GroupPlan plan, AwsServiceException? callError, out FailureInfo? failure, out Exception? exception)

@@ -11,7 +11,7 @@ namespace SgNarrower.Changes
 
         public ChangeRequest Request { get; }
         /// <summary>Revoke: the live rule to remove (it has the recorded identity). Restore: the live rule that is there already.</summary>
-        public SecurityGroupRuleInfo? Target { get; internal set; }
+        public SecurityGroupRuleInfo? LiveRule { get; internal set; }
         /// <summary>Narrowing: the sources to grant in its place, each within the open rule's source.</summary>
         public IReadOnlyList<RuleSource> Replacements { get; internal set; } = new List<RuleSource>();
         /// <summary>Narrowing: the open rule is edited in place into its first replacement (ModifySecurityGroupRules), keeping its id.</summary>
@@ -49,18 +49,18 @@ namespace SgNarrower.Changes
         public void Skip(string? reason = null) => Decide(ChangeStatus.Skipped, reason);
 
         /// <summary>The rule as it is now, where a live rule matched; else as handed in.</summary>
-        public OpenIngressRule CurrentRule => Target == null ? Request.Rule : Request.Rule with
+        public OpenIngressRule CurrentRule => LiveRule == null ? Request.Rule : Request.Rule with
         {
-            SecurityGroupRuleId = Target.SecurityGroupRuleId,
-            Description = Target.Description,
-            Tags = new Dictionary<string, string>(Target.Tags ?? new Dictionary<string, string>()),
+            SecurityGroupRuleId = LiveRule.SecurityGroupRuleId,
+            Description = LiveRule.Description,
+            Tags = new Dictionary<string, string>(LiveRule.Tags ?? new Dictionary<string, string>()),
         };
 
         /// <summary>What a prompt and -WhatIf name: the rule in words a person checks, with the live id.</summary>
-        public string Describe()
+        public string PromptText()
         {
             var rule = Request.Rule;
-            var id = Target?.SecurityGroupRuleId ?? rule.SecurityGroupRuleId;
+            var id = LiveRule?.SecurityGroupRuleId ?? rule.SecurityGroupRuleId;
             return $"{rule.Region} {rule.GroupId}: {Request.Identity}" + (id != null ? $" ({id})" : "");
         }
     }

@@ -39,18 +39,18 @@ namespace SgNarrower.Changes
                         "SecurityGroupNotFound");
                     return;
                 }
-                item.Target = liveGroup.ByIdentity(request.Identity);
+                item.LiveRule = liveGroup.ByIdentity(request.Identity);
                 var narrowed = request.RecordRunId == null ? new List<SecurityGroupRuleInfo>() : NarrowedInPlace(liveGroup, request);
                 // The rule narrowing edited in place is edited back (same id); if the rule is back already, it is an extra.
                 // Not when another run's narrowing shares it: then the rule is granted anew, and the shared one stays theirs.
-                if (item.Target == null && narrowed.Count > 0 && RuleTags.RunIds(narrowed[0].Tags).All(id => id == request.RecordRunId))
+                if (item.LiveRule == null && narrowed.Count > 0 && RuleTags.RunIds(narrowed[0].Tags).All(id => id == request.RecordRunId))
                 {
                     item.ModifyBack = narrowed[0];
                     narrowed.RemoveAt(0);
                 }
                 if (!keepReplacements && request.RecordRunId != null)
                     item.ReplacementsToRemove = liveGroup.Ingress.Where(r => IsReplacementFor(r, request)).Concat(narrowed).ToList();
-                if (item.Target != null && item.ReplacementsToRemove.Count == 0)
+                if (item.LiveRule != null && item.ReplacementsToRemove.Count == 0)
                     item.Decide(ChangeStatus.AlreadyPresent, null);
             });
 

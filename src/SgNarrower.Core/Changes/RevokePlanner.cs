@@ -33,7 +33,7 @@ namespace SgNarrower.Changes
             var byTarget = new Dictionary<string, bool>(StringComparer.Ordinal);
             foreach (var item in plan.Pending.Where(i => i.Replacements.Count > 0))
             {
-                var id = item.Target!.SecurityGroupRuleId;
+                var id = item.LiveRule!.SecurityGroupRuleId;
                 if (!byTarget.TryGetValue(id, out var inPlace))
                 {
                     var first = item.Request.Identity.WithSource(item.Replacements[0]);
@@ -61,7 +61,7 @@ namespace SgNarrower.Changes
                     item.Decide(ChangeStatus.AlreadyAbsent, NotThere(request, hinted));
                     return;
                 }
-                item.Target = target;
+                item.LiveRule = target;
                 // Evidence decides per rule: Keep leaves it, Revoke closes it, Narrow narrows it to its own sources.
                 switch (request.Rule.Recommendation)
                 {
@@ -82,10 +82,10 @@ namespace SgNarrower.Changes
                     : set.For(request.Identity.Source);
                 if (sources.Count == 0 && fromList)
                     item.Decide(ChangeStatus.Failed,
-                        $"{item.Describe()} was left in place: prefix list {request.Identity.Source} holds no entry now that covers {set}, so narrowing to it would grant more than the rule allows. Measure it again.",
+                        $"{item.PromptText()} was left in place: prefix list {request.Identity.Source} holds no entry now that covers {set}, so narrowing to it would grant more than the rule allows. Measure it again.",
                         "ReplacementOutsideList");
                 else if (sources.Count == 0)
-                    item.Decide(ChangeStatus.Failed, $"{item.Describe()} was left in place: {ReplacementSet.NoneApplies(request.Identity.Source)}", "NoReplacementForFamily");
+                    item.Decide(ChangeStatus.Failed, $"{item.PromptText()} was left in place: {ReplacementSet.NoneApplies(request.Identity.Source)}", "NoReplacementForFamily");
                 else
                     item.Replacements = sources;
             });

@@ -50,9 +50,9 @@ namespace SgNarrower.Evidence
         }
 
         /// <summary>A watched network interface: the rules of the groups it carries, and its own addresses.</summary>
-        public sealed class Target
+        public sealed class WatchedInterface
         {
-            internal Target(string id) { Id = id; IdBytes = Encoding.ASCII.GetBytes(id); }
+            internal WatchedInterface(string id) { Id = id; IdBytes = Encoding.ASCII.GetBytes(id); }
             public string Id { get; }
             internal byte[] IdBytes { get; }
             internal readonly List<Counter> Counters = new List<Counter>();
@@ -70,9 +70,9 @@ namespace SgNarrower.Evidence
             }
         }
 
-        private readonly Dictionary<string, Target> _byInterface = new Dictionary<string, Target>(StringComparer.Ordinal);
+        private readonly Dictionary<string, WatchedInterface> _byInterface = new Dictionary<string, WatchedInterface>(StringComparer.Ordinal);
         // The same targets by a hash of the id's bytes, so that a record's interface is found without making a string.
-        private readonly Dictionary<int, Target[]> _byHash = new Dictionary<int, Target[]>();
+        private readonly Dictionary<int, WatchedInterface[]> _byHash = new Dictionary<int, WatchedInterface[]>();
         private readonly List<Counter> _counters = new List<Counter>();
         private readonly long _since, _until;
         private readonly object _gate = new object();
@@ -89,7 +89,7 @@ namespace SgNarrower.Evidence
                 _counters.Add(counter);
                 foreach (var ni in interfaces.InterfacesOf(rule.GroupId))
                 {
-                    if (!_byInterface.TryGetValue(ni.NetworkInterfaceId, out var target)) _byInterface[ni.NetworkInterfaceId] = target = new Target(ni.NetworkInterfaceId);
+                    if (!_byInterface.TryGetValue(ni.NetworkInterfaceId, out var target)) _byInterface[ni.NetworkInterfaceId] = target = new WatchedInterface(ni.NetworkInterfaceId);
                     if (!target.Counters.Contains(counter)) target.Counters.Add(counter);
                     target.Addresses.UnionWith(ni.PrivateIpAddresses);
                     target.Addresses.UnionWith(ni.Ipv6Addresses);
@@ -109,7 +109,7 @@ namespace SgNarrower.Evidence
         public bool InWindow(long start) => start >= _since && start <= _until;
 
         /// <summary>The watched interface whose id is these bytes, or null.</summary>
-        public Target? Find(byte[] bytes, int from, int to)
+        public WatchedInterface? Find(byte[] bytes, int from, int to)
         {
             if (!_byHash.TryGetValue(Hash(bytes, from, to), out var candidates)) return null;
             foreach (var t in candidates)
@@ -135,10 +135,10 @@ namespace SgNarrower.Evidence
         }
 
         /// <summary>One accepted inbound record at a watched interface; thread-safe (files are read at once).</summary>
-        public void Add(Target target, string src, int protocol, int port, long packets, bool ipv6) => Add(target, src, protocol, port, 1, packets, ipv6);
+        public void Add(WatchedInterface target, string src, int protocol, int port, long packets, bool ipv6) => Add(target, src, protocol, port, 1, packets, ipv6);
 
         /// <summary><paramref name="flows"/> accepted inbound records alike (an aggregate's row); thread-safe.</summary>
-        public void Add(Target target, string src, int protocol, int port, long flows, long packets, bool ipv6)
+        public void Add(WatchedInterface target, string src, int protocol, int port, long flows, long packets, bool ipv6)
         {
             lock (_gate)
             {
@@ -154,7 +154,7 @@ namespace SgNarrower.Evidence
         }
 
         /// <summary>The watched interface with this id, or null.</summary>
-        public Target? Find(string interfaceId) => _byInterface.TryGetValue(interfaceId, out var t) ? t : null;
+        public WatchedInterface? Find(string interfaceId) => _byInterface.TryGetValue(interfaceId, out var t) ? t : null;
 
         /// <summary>Each rule with its evidence and what to do with it.</summary>
         /// <summary>

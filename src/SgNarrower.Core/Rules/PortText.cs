@@ -2,7 +2,7 @@ namespace SgNarrower.Rules
 {
     public static class PortText
     {
-        public static string Describe(string ipProtocol, int fromPort, int toPort)
+        public static string Words(string ipProtocol, int fromPort, int toPort)
         {
             var kind = Protocols.Classify(ipProtocol);
             switch (kind)

@@ -119,7 +119,7 @@ namespace SgNarrower.Rules
         /// <summary>The protocol and ports in words: "tcp 22", "icmp type 8", "all traffic".</summary>
         public string Permission => Kind == ProtocolKind.All
             ? "all traffic"
-            : $"{Protocols.DisplayName(Protocol)} {PortText.Describe(Protocol, FromPort, ToPort)}";
+            : $"{Protocols.DisplayName(Protocol)} {PortText.Words(Protocol, FromPort, ToPort)}";
 
         /// <summary>"tcp 22 from 0.0.0.0/0", "all traffic from ::/0".</summary>
         public override string ToString() => $"{Permission} from {Source}";

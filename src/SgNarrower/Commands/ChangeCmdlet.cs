@@ -81,7 +81,7 @@ namespace SgNarrower.Commands
                 _stream.Drain(wait, new ChangeHandlers
                 {
                     // Asks about every rule that still needs a change; a declined or -WhatIf rule is Skipped.
-                    Confirm = item => Approve(item.Describe(), action(item)) ? null : IsWhatIf ? "-WhatIf: nothing was changed." : "Declined at the prompt.",
+                    Confirm = item => Approve(item.PromptText(), action(item)) ? null : IsWhatIf ? "-WhatIf: nothing was changed." : "Declined at the prompt.",
                     Record = plans => record?.Invoke(plans),
                     Outcome = outcome => Write(outcome, activity),
                     Verbose = WriteVerbose,

@@ -20,7 +20,7 @@ namespace SgNarrower.Commands
 
         public static ErrorRecord Aws(AwsServiceException e, string subject, object? target)
         {
-            var info = AwsErrors.Describe(e, subject);
+            var info = AwsErrors.Explain(e, subject);
             return Record(info.ErrorId, Category(info.Kind), info.Message, target, e);
         }
 

@@ -85,7 +85,7 @@ namespace SgNarrower.Commands
                 var stream = OpenStream(accounts, new PlanOptions(PlanKind.Restore, runId) { KeepReplacements = KeepReplacement });
                 foreach (var request in requests) stream.Add(request);
                 stream.Complete();
-                Pump(wait: true, item => item.Target != null
+                Pump(wait: true, item => item.LiveRule != null
                     ? $"Remove {item.ReplacementsToRemove.Count} replacement rule(s) that narrowing added"
                     : item.ReplacementsToRemove.Count > 0
                         ? $"Grant back as recorded, then remove {item.ReplacementsToRemove.Count} replacement rule(s) that narrowing added"
