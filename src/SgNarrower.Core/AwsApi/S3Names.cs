@@ -18,6 +18,17 @@ namespace SgNarrower.AwsApi
         private static readonly string[] ReservedPrefixes = { "xn--", "sthree-", "amzn-s3-demo-" };
         private static readonly string[] ReservedSuffixes = { "-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3" };
 
+        /// <summary>s3://bucket[/path]: the bucket (checked) and the rest as given, empty for none; null for anything that is not an s3:// URI.</summary>
+        public static (string Bucket, string Path)? SplitUri(string uri)
+        {
+            if (!uri.StartsWith("s3://", System.StringComparison.OrdinalIgnoreCase)) return null;
+            var rest = uri.Substring(5);
+            int slash = rest.IndexOf('/');
+            var bucket = slash < 0 ? rest : rest.Substring(0, slash);
+            CheckBucket(bucket);
+            return (bucket, slash < 0 ? "" : rest.Substring(slash + 1));
+        }
+
         /// <summary>Throws FormatException saying which rule the name breaks.</summary>
         public static void CheckBucket(string bucket)
         {

@@ -59,14 +59,10 @@ namespace SgNarrower.Evidence
         /// <summary>A flow log's S3 destination as configured on it: s3://bucket or s3://bucket/prefix, checked.</summary>
         public static (string Bucket, string? Prefix) ParseS3Uri(string uri)
         {
-            if (!uri.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)) throw new FormatException($"'{uri}' is not s3://bucket or s3://bucket/prefix.");
-            var rest = uri.Substring(5);
-            int slash = rest.IndexOf('/');
-            var bucket = slash < 0 ? rest : rest.Substring(0, slash);
-            var prefix = slash < 0 ? null : rest.Substring(slash + 1).TrimEnd('/');
-            S3Names.CheckBucket(bucket);
-            if (!string.IsNullOrEmpty(prefix)) S3Names.CheckPrefix(prefix!);
-            return (bucket, string.IsNullOrEmpty(prefix) ? null : prefix);
+            var (bucket, path) = S3Names.SplitUri(uri) ?? throw new FormatException($"'{uri}' is not s3://bucket or s3://bucket/prefix.");
+            var prefix = path.TrimEnd('/');
+            if (prefix.Length > 0) S3Names.CheckPrefix(prefix);
+            return (bucket, prefix.Length == 0 ? null : prefix);
         }
 
         /// <summary>

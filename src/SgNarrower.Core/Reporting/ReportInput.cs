@@ -73,12 +73,7 @@ namespace SgNarrower.Reporting
         /// <summary>Bucket and key (or prefix) of s3://bucket/key; throws FormatException for anything else.</summary>
         public static (string Bucket, string Key) ParseS3Uri(string uri)
         {
-            if (!uri.StartsWith("s3://", StringComparison.Ordinal)) throw new FormatException($"'{uri}' is not an s3:// URI (s3://bucket/key or s3://bucket/prefix/).");
-            var rest = uri.Substring(5);
-            int slash = rest.IndexOf('/');
-            var bucket = slash < 0 ? rest : rest.Substring(0, slash);
-            var key = slash < 0 ? "" : rest.Substring(slash + 1);
-            S3Names.CheckBucket(bucket);
+            var (bucket, key) = S3Names.SplitUri(uri) ?? throw new FormatException($"'{uri}' is not an s3:// URI (s3://bucket/key or s3://bucket/prefix/).");
             if (key.Length > 0 && !key.EndsWith("/", StringComparison.Ordinal)) S3Names.CheckKey(key);
             else if (key.Length > 0) S3Names.CheckPrefix(key);
             return (bucket, key);
