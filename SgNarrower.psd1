@@ -1,6 +1,6 @@
 @{
     RootModule           = 'SgNarrower.dll'
-    ModuleVersion        = '0.3.0'
+    ModuleVersion        = '0.4.0'
     GUID                 = '5d0f3c52-3f6e-4b8e-9a57-6f1f0c2a7e41'
     Author               = 'SgNarrower contributors'
     CompanyName          = 'SgNarrower'
@@ -30,6 +30,11 @@
             ProjectUri   = 'https://github.com/sgnarrower/sgnarrower'
             LicenseUri   = 'https://github.com/sgnarrower/sgnarrower/blob/main/LICENSE'
             ReleaseNotes = @'
+0.4.0
+- Export-IngressReport: one self-contained HTML page (or Markdown) of open rules, exposure, evidence, changes and records, from the pipeline or from records of many runs, local or in S3; sortable, filterable, paged, printable.
+- Export-IngressFinding: ASFF findings for Security Hub in BatchImportFindings batches, with stable ids that later runs update (resolved after revoke, failed again after restore), and OCSF Detection Findings for Security Lake and SIEMs; one documented severity table. The SSM document imports them when ImportFindings is true.
+- Records carry exposure, replacements and notes, and read evidence back.
+- Inside: namespaces as layers without cycles, one field table for records, plan-confirm-record-execute and Measure's work in the core.
 0.3.0
 - Every call is signed for the region it acts in, however the endpoint is configured (AWS_ENDPOINT_URL, a profile's endpoint_url, -EndpointUrl); an answer from another region or account is a WrongScope error and nothing in that scope changes.
 - Truthful under races: a rule someone else removed after planning is AlreadyAbsent, never Revoked; two runs never both claim one change. Edits always carry their description.
