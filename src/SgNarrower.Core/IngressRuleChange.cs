@@ -62,6 +62,19 @@ namespace SgNarrower
         /// <summary>The rule in a few words, for tables: protocol, ports and source ("tcp 22 0.0.0.0/0", "all ::/0").</summary>
         public string Rule => OpenRule.Rule;
 
+        // Why the change was made, where the rule came with it: its exposure and the evidence Measure-OpenIngressRule
+        // found, so that a record or report of the results shows why each rule was narrowed, kept or closed.
+        public ExposureLevel? Exposure => OpenRule.Exposure;
+        public Recommendation? Recommendation => OpenRule.Recommendation;
+        public string? RecommendationReason => OpenRule.RecommendationReason;
+        /// <summary>The cover the evidence proposed (what a narrowing from evidence granted is in <see cref="ReplacedWith"/>).</summary>
+        public IReadOnlyList<string>? ReplaceWith => OpenRule.ReplaceWith;
+        public int? ObservedSourceCount => OpenRule.ObservedSourceCount;
+        public IReadOnlyList<ObservedSource>? ObservedSources => OpenRule.ObservedSources;
+        public long? FlowRecordCount => OpenRule.FlowRecordCount;
+        public System.DateTimeOffset? EvidenceSince => OpenRule.EvidenceSince;
+        public System.DateTimeOffset? EvidenceUntil => OpenRule.EvidenceUntil;
+
         public override string ToString() => $"{Status}: {RuleText.Long(GroupId, IpProtocol, FromPort, ToPort, Cidr)}";
     }
 }

@@ -148,6 +148,13 @@ Describe 'Measure-OpenIngressRule' {
         $status['sg-0b05 0.0.0.0/0'] | Should -Be 'Revoked'
         $ssh = @((Get-TestWorld $script:Ec2).Regions.'us-east-1'.Groups | Where-Object GroupId -eq sg-0b01).Rules
         ($ssh.CidrIpv4 | Sort-Object) | Should -Be @('198.51.100.7/32', '203.0.113.5/32', '203.0.113.9/32')
+        # The results say why: the evidence each change rests on comes with it, into a report of the results.
+        $narrowed = $results | Where-Object { $_.GroupId -eq 'sg-0b01' }
+        ("$($narrowed.Recommendation)", $narrowed.ObservedSourceCount) | Should -Be @('Narrow', 3)
+        $md = Join-Path $TestDrive 'results.md'
+        $results | Export-IngressReport -Path $md | Out-Null
+        Get-Content $md | Should -Contain "| Narrow | $(@($results | Where-Object { "$($_.Recommendation)" -eq 'Narrow' }).Count) |"
+        Get-Content $md | Should -Contain '| Narrow | 2 |'
 
         $line = Get-Content $record | ConvertFrom-Json | Where-Object GroupId -eq sg-0b01
         $line.Recommendation | Should -Be 'Narrow'

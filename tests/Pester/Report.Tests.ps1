@@ -87,8 +87,12 @@ Describe 'A report of a scan, then of its remediation, from the records of both 
         $count = { param($facet, $value) ($script:Page.tallies | Where-Object { $_.facet -eq $facet -and $_.value -eq $value }).count }
         & $count status Revoked | Should -Be @($script:Results | Where-Object Status -eq 'Revoked').Count
         & $count status Open | Should -Be $script:Scanned.Count
-        & $count exposure Public | Should -Be @($script:Scanned | Where-Object Exposure -eq 'Public').Count
-        & $count exposure Unattached | Should -Be @($script:Scanned | Where-Object Exposure -eq 'Unattached').Count
+        # Results carry the exposure their rule was found with, so they count too.
+        $all = @($script:Scanned) + @($script:Results)
+        & $count exposure Public | Should -Be @($all | Where-Object { "$($_.Exposure)" -eq 'Public' }).Count
+        & $count exposure Unattached | Should -Be @($all | Where-Object { "$($_.Exposure)" -eq 'Unattached' }).Count
+        # SSH over IPv4, 443 and 8080 found on the public instance, and the revoked SSH over IPv4.
+        & $count exposure Public | Should -Be 4
         & $count severity Informational | Should -Be @($script:Results | Where-Object Status -eq 'Revoked').Count
         # Open on high-risk ports (SSH, 8080) from the internet to an instance with a public IPv4 address: the most severe.
         # (SSH over IPv6 is not Critical: the instance has no IPv6 address.)

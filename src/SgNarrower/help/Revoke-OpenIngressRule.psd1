@@ -41,7 +41,7 @@ Required IAM actions: ec2:DescribeSecurityGroupRules, ec2:DescribeSecurityGroups
         @{ Type = 'SgNarrower.OpenIngressRule'; Description = 'Or a change result, or any object with the rule''s property names (Import-Csv, ConvertFrom-Json, Import-Clixml of a record).' }
     )
     Outputs     = @(
-        @{ Type = 'SgNarrower.IngressRuleChange'; Description = 'One per input rule: the rule''s properties (for a changed rule, its id and description as EC2 held them), Status (Revoked, Narrowed, AlreadyAbsent, Skipped, Failed), Error, ErrorId, ReplacedWith and NewRuleIds. Results pipe into Export-IngressAudit and Restore-IngressRule.' }
+        @{ Type = 'SgNarrower.IngressRuleChange'; Description = 'One per input rule: the rule''s properties (for a changed rule, its id and description as EC2 held them), Status (Revoked, Narrowed, AlreadyAbsent, Skipped, Failed), Error, ErrorId, ReplacedWith and NewRuleIds, and the exposure and evidence the rule came with (Exposure, Recommendation, RecommendationReason, ObservedSources...). Results pipe into Export-IngressAudit, Export-IngressReport and Restore-IngressRule.' }
     )
     Notes       = @'
 Errors: per group (other groups go on): AccessDenied (names the IAM action), Throttled, AuthenticationFailed, EndpointUnreachable, SecurityGroupNotFound (a region given by -Region that holds no such group), ChangeNotVerified; per rule: NoReplacementForFamily; per input object: InvalidRuleObject. Terminating: InvalidReplacement, AuditFileNotWritten (nothing revoked), NoCredentials, ProfileNotFound, NoRegion.
