@@ -20,14 +20,32 @@ namespace SgNarrower.AwsApi
         public string? Description { get; set; }
         public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
 
-        /// <summary>What the rule allows; null for a row without a source EC2 would never send.</summary>
+        /// <summary>
+        /// What the rule allows; null for a row without a source EC2 would never send. Computed once for the fields it
+        /// was computed from (a row is filled in once; should a field change, it is computed again).
+        /// </summary>
         public RuleIdentity? Identity
         {
             get
             {
+                var key = (IpProtocol, FromPort, ToPort, CidrIpv4, CidrIpv6, ReferencedGroupId, PrefixListId);
+                var cached = _cached;
+                if (cached != null && cached.Key.Equals(key)) return cached.Identity;
                 var source = RuleSource.From(CidrIpv4, CidrIpv6, ReferencedGroupId, PrefixListId);
-                return source == null ? null : RuleIdentity.FromAws(IpProtocol, FromPort, ToPort, source.Value);
+                var identity = source == null ? null : RuleIdentity.FromAws(IpProtocol, FromPort, ToPort, source.Value);
+                // One reference, replaced whole: a reader on another thread sees a key with its own identity.
+                _cached = new CachedIdentity(key, identity);
+                return identity;
             }
+        }
+
+        private CachedIdentity? _cached;
+
+        private sealed class CachedIdentity
+        {
+            public CachedIdentity((string, int, int, string?, string?, string?, string?) key, RuleIdentity? identity) { Key = key; Identity = identity; }
+            public (string, int, int, string?, string?, string?, string?) Key { get; }
+            public RuleIdentity? Identity { get; }
         }
     }
 }
