@@ -50,8 +50,8 @@ namespace SgNarrower
         public string? Description => OpenRule.Description;
         /// <summary>What a person should know about the change, beyond its status (a prefix list left as it was).</summary>
         public string? Note { get; init; }
-        public Dictionary<string, string> Tags => OpenRule.Tags;
-        public Dictionary<string, string> GroupTags => OpenRule.GroupTags;
+        public IReadOnlyDictionary<string, string> Tags => OpenRule.Tags;
+        public IReadOnlyDictionary<string, string> GroupTags => OpenRule.GroupTags;
         /// <summary>Where the rule is recorded as it was before the change.</summary>
         public string? AuditUri => OpenRule.AuditUri;
         /// <summary>The run id of that record; replacements that narrowing added are tagged with it.</summary>

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Linq;
 using SgNarrower.Rules;
 
 namespace SgNarrower
@@ -34,9 +36,18 @@ namespace SgNarrower
         public string? OpenEntry { get; init; }
         public string? Description { get; init; }
         /// <summary>The rule's own tags.</summary>
-        public Dictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+        public IReadOnlyDictionary<string, string> Tags { get => _tags; init => _tags = Frozen(value); }
         /// <summary>The security group's tags.</summary>
-        public Dictionary<string, string> GroupTags { get; init; } = new Dictionary<string, string>();
+        public IReadOnlyDictionary<string, string> GroupTags { get => _groupTags; init => _groupTags = Frozen(value); }
+
+        private readonly IReadOnlyDictionary<string, string> _tags = NoTags, _groupTags = NoTags;
+        private static readonly IReadOnlyDictionary<string, string> NoTags = new ReadOnlyDictionary<string, string>(new Dictionary<string, string>());
+
+        /// <summary>Tags as the rule keeps them: a copy nobody else holds, that nobody can change (copies made with <c>with</c> share it safely).</summary>
+        private static IReadOnlyDictionary<string, string> Frozen(IReadOnlyDictionary<string, string>? tags) =>
+            tags == null || tags.Count == 0 ? NoTags
+            : tags is ReadOnlyDictionary<string, string> frozen ? frozen
+            : new ReadOnlyDictionary<string, string>(tags.ToDictionary(t => t.Key, t => t.Value));
 
         /// <summary>With -IncludeExposure: Unattached, Private or Public (reachable from the internet in the rule's family).</summary>
         public ExposureLevel? Exposure { get; init; }

@@ -12,7 +12,7 @@ public class AuditRecordTests
     {
         new() { Region = "us-east-1", OwnerId = "111122223333", VpcId = "vpc-1", GroupId = "sg-1", GroupName = "web", SecurityGroupRuleId = "sgr-1",
                 IpProtocol = "tcp", FromPort = 443, ToPort = 443, CidrIpv4 = "0.0.0.0/0", Description = "a \"b\", c\nd",
-                Tags = new() { ["k"] = "v,1" }, GroupTags = new() { ["team"] = "x" } },
+                Tags = new Dictionary<string, string> { ["k"] = "v,1" }, GroupTags = new Dictionary<string, string> { ["team"] = "x" } },
         new() { Region = "us-east-1", GroupId = "sg-1", SecurityGroupRuleId = "sgr-2", IpProtocol = "-1", CidrIpv6 = "::/0" },
         new() { Region = "us-east-1", GroupId = "sg-2", IpProtocol = "icmp", FromPort = 8, ToPort = -1, CidrIpv4 = "0.0.0.0/0", Description = "" },
     };
