@@ -132,22 +132,7 @@ namespace SgNarrower.Audit
         /// <summary>Our own rule, read field by field through the one table of a rule's fields.</summary>
         private static AuditEntry ReadOwn(OpenIngressRule rule) => Read(name => RuleFields.OwnValue(rule, name));
 
-        private static Recommendation? Recommendation(object? value)
-        {
-            switch (value)
-            {
-                case null: return null;
-                case Recommendation r: return r;
-                case int i when Enum.IsDefined(typeof(Recommendation), i): return (Recommendation)i;
-                case long l when l >= 0 && l <= 2: return (Recommendation)(int)l;
-            }
-            var text = Text(value);
-            if (text == null) return null;
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && Enum.IsDefined(typeof(Recommendation), n)) return (Recommendation)n;
-            foreach (Recommendation r in Enum.GetValues(typeof(Recommendation)))
-                if (string.Equals(r.ToString(), text, StringComparison.OrdinalIgnoreCase)) return r;
-            throw new FormatException($"Recommendation '{text}' is not Revoke, Narrow or Keep");
-        }
+        private static Recommendation? Recommendation(object? value) => EnumValue<Recommendation>(value, "Recommendation", numberAsText: true);
 
         /// <summary>A rule's own replacement sources: a list, or text of them separated by commas (a CSV cell).</summary>
         private static List<string>? Sources(object? value)
@@ -170,21 +155,30 @@ namespace SgNarrower.Audit
             }
         }
 
-        private static ExposureLevel? Exposure(object? value)
+        private static ExposureLevel? Exposure(object? value) => EnumValue<ExposureLevel>(value, "Exposure", numberAsText: false);
+
+        /// <summary>
+        /// An enum as our objects hold it, as ConvertTo-Json and Import-Clixml leave it (a number), or by name in any case;
+        /// a number only where the enum defines it. <paramref name="numberAsText"/>: a number written as text counts too.
+        /// </summary>
+        private static T? EnumValue<T>(object? value, string name, bool numberAsText) where T : struct, Enum
         {
-            switch (value)
+            int? number = value switch
             {
-                case null: return null;
-                case ExposureLevel e: return e;
-                case int i when Enum.IsDefined(typeof(ExposureLevel), i): return (ExposureLevel)i;
-                case long l when l >= 0 && l <= 2: return (ExposureLevel)(int)l;
-                case JsonNumber n when n.TryGetInt32(out int j) && Enum.IsDefined(typeof(ExposureLevel), j): return (ExposureLevel)j;
-            }
+                T e => Convert.ToInt32(e, CultureInfo.InvariantCulture),
+                int i => i,
+                long l when l >= int.MinValue && l <= int.MaxValue => (int)l,
+                JsonNumber n when n.TryGetInt32(out int j) => j,
+                _ => null,
+            };
+            if (number != null && Enum.IsDefined(typeof(T), number.Value)) return (T)Enum.ToObject(typeof(T), number.Value);
             var text = Text(value);
             if (text == null) return null;
-            foreach (ExposureLevel e in Enum.GetValues(typeof(ExposureLevel)))
+            if (numberAsText && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n2) && Enum.IsDefined(typeof(T), n2)) return (T)Enum.ToObject(typeof(T), n2);
+            foreach (T e in Enum.GetValues(typeof(T)))
                 if (string.Equals(e.ToString(), text, StringComparison.OrdinalIgnoreCase)) return e;
-            throw new FormatException($"Exposure '{text}' is not Unattached, Private or Public");
+            var names = Enum.GetNames(typeof(T));
+            throw new FormatException($"{name} '{text}' is not {string.Join(", ", names.Take(names.Length - 1))} or {names[names.Length - 1]}");
         }
 
         /// <summary>The sources a narrowing granted, each a CIDR block as AWS writes it or a group id.</summary>
