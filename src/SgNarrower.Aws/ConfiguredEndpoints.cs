@@ -1,4 +1,3 @@
-using System;
 using Amazon.Runtime.CredentialManagement;
 using SgNarrower.AwsApi;
 

@@ -1,6 +1,3 @@
-using System;
-using System.IO;
-using System.Linq;
 using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;

@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower
 {
     /// <summary>Where an audit record went: what Export-IngressAudit -Summary writes, and what it tells the user.</summary>

@@ -254,7 +254,7 @@ public sealed class ChangeEngineTests
     public void A_group_missing_from_a_region_given_by_the_caller_is_an_error_not_absent()
     {
         var e = RuleInput.FromRule(Rule("sg-x", "tcp", 22, 22, "0.0.0.0/0"));
-        var outcome = Assert.Single(ChangeRun.Outcomes(_ => _ec2, new[] { new ChangeRequest(e.Rule, e.Identity, regionFromRule: false) }, new PlanOptions(PlanKind.Revoke, "r")));
+        var outcome = Assert.Single(ChangeRun.Outcomes(_ => _ec2, new[] { new ChangeRequest(e.Rule, e.Identity, RegionFromRule: false) }, new PlanOptions(PlanKind.Revoke, "r")));
         Assert.Equal(ChangeStatus.Failed, Assert.Single(outcome.Changes).Status);
         Assert.Equal("SecurityGroupNotFound", Assert.Single(outcome.Errors).ErrorId);
     }

@@ -1,6 +1,3 @@
-using System;
-using System.IO;
-
 namespace SgNarrower.Audit
 {
     /// <summary>Writes a record file whole or not at all: a temporary file beside it, flushed to disk, then moved in.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.Audit
 {
     /// <summary>A record that cannot be read whole; the message names the line.</summary>

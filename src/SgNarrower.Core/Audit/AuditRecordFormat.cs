@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Text;
 using SgNarrower.Json;
 
 namespace SgNarrower.Audit

@@ -1,20 +1,8 @@
-using System;
-using System.Globalization;
-
 namespace SgNarrower.Audit
 {
-    public sealed class AuditRunInfo
+    /// <summary>One run of a record: its id, when it was recorded, and by what.</summary>
+    public sealed record AuditRunInfo(string RunId, DateTime RecordedAt, string Tool)
     {
-        public AuditRunInfo(string runId, DateTime recordedAt, string tool)
-        {
-            RunId = runId;
-            RecordedAt = recordedAt;
-            Tool = tool;
-        }
-        public string RunId { get; }
-        public DateTime RecordedAt { get; }
-        public string Tool { get; }
-
         public static AuditRunInfo New(string tool)
         {
             var now = DateTime.UtcNow;

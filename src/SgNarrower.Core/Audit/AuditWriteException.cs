@@ -1,20 +1,12 @@
-using System;
 using SgNarrower.AwsApi;
 
 namespace SgNarrower.Audit
 {
     /// <summary>A record that was not (wholly) written; says what was written and stays.</summary>
-    public sealed class AuditWriteException : Exception
+    public sealed class AuditWriteException(string errorId, FailureKind kind, string message, string target, Exception inner) : Exception(message, inner)
     {
-        public AuditWriteException(string errorId, FailureKind kind, string message, string target, Exception inner)
-            : base(message, inner)
-        {
-            ErrorId = errorId;
-            Kind = kind;
-            Target = target;
-        }
-        public string ErrorId { get; }
-        public FailureKind Kind { get; }
-        public string Target { get; }
+        public string ErrorId { get; } = errorId;
+        public FailureKind Kind { get; } = kind;
+        public string Target { get; } = target;
     }
 }

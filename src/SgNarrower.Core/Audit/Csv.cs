@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Text;
-
 namespace SgNarrower.Audit
 {
     /// <summary>RFC 4180 CSV: quote where needed, and read back.</summary>

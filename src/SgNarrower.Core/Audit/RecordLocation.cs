@@ -1,4 +1,3 @@
-using System;
 using SgNarrower.AwsApi;
 
 namespace SgNarrower.Audit

@@ -1,8 +1,4 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
 using System.Text.RegularExpressions;
 using SgNarrower.Json;
 using SgNarrower.Rules;
@@ -116,8 +112,8 @@ namespace SgNarrower.Audit
             {
                 Note = RawText(get("Note")),
                 ReplacedWith = ReplacedWith(get("ReplacedWith")),
+                Replacements = replaceWith != null && replaceWith.Count > 0 ? ReplacementSet.Parse(replaceWith) : null,
             };
-            if (replaceWith != null && replaceWith.Count > 0) entry.Replacements = ReplacementSet.Parse(replaceWith);
             return entry;
         }
 

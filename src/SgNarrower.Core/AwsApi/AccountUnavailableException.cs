@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.AwsApi
 {
     /// <summary>An account that cannot be worked in: its role could not be assumed, or the credentials are for another one.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.AwsApi
 {
     /// <summary>How to reach AWS: the AWS.Tools-style options a cmdlet takes.</summary>

@@ -1,25 +1,16 @@
-using System;
-
 namespace SgNarrower.AwsApi
 {
     /// <summary>An error from an AWS service call, in our terms.</summary>
-    public sealed class AwsServiceException : Exception
+    public sealed class AwsServiceException(string service, string action, string errorCode, string message, int statusCode, Exception? inner = null)
+        : Exception(message, inner)
     {
-        public AwsServiceException(string service, string action, string errorCode, string message, int statusCode, Exception? inner = null)
-            : base(message, inner)
-        {
-            Service = service;
-            Action = action;
-            ErrorCode = errorCode;
-            StatusCode = statusCode;
-        }
         /// <summary>"ec2" or "s3": the IAM service prefix.</summary>
-        public string Service { get; }
+        public string Service { get; } = service;
         /// <summary>The API action, e.g. DescribeSecurityGroups.</summary>
-        public string Action { get; }
+        public string Action { get; } = action;
         /// <summary>AWS's error code, e.g. UnauthorizedOperation, or "ConnectionFailure" when no answer came.</summary>
-        public string ErrorCode { get; }
-        public int StatusCode { get; }
+        public string ErrorCode { get; } = errorCode;
+        public int StatusCode { get; } = statusCode;
 
         /// <summary>An earlier attempt of this call got no reply: this error may answer that attempt's own effect.</summary>
         public bool AfterLostReply { get; set; }

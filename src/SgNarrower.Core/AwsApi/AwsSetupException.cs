@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.AwsApi
 {
     /// <summary>A setup problem found before any work: no credentials, a missing profile, an unknown region.</summary>

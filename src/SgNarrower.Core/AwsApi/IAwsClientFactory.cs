@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace SgNarrower.AwsApi
 {
     /// <summary>The seam between the module and the AWS SDK; implemented in SgNarrower.Aws, loaded in its own context.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace SgNarrower.AwsApi
 {
     /// <summary>The EC2 calls SgNarrower makes, in its own types.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace SgNarrower.AwsApi
 {
     /// <summary>One permission: a protocol and port range with any number of sources, each of them one rule.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace SgNarrower.AwsApi
 {
     /// <summary>A network interface as DescribeNetworkInterfaces shows it, in our own shape.</summary>

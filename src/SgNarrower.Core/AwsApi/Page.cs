@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace SgNarrower.AwsApi
 {
     public sealed class Page<T>

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace SgNarrower.AwsApi
 {
     /// <summary>How SgNarrower asks EC2 and S3 for many things: filters of at most 200 values, and every page of an answer.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.AwsApi
 {
     public sealed class PutObjectSpec

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace SgNarrower.AwsApi
 {
     /// <summary>A route table: which subnets use it (or that it is the VPC's main one) and whether it routes to the internet.</summary>

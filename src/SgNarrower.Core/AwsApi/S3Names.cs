@@ -1,6 +1,3 @@
-using System;
-using System.Linq;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace SgNarrower.AwsApi

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using SgNarrower.Rules;
 
 namespace SgNarrower.AwsApi

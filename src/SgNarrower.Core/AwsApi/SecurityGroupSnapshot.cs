@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace SgNarrower.AwsApi
 {
     /// <summary>A security group as DescribeSecurityGroups (or its JSON export) shows it: our own shape, no SDK types.</summary>

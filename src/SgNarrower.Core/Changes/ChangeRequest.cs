@@ -3,26 +3,13 @@ using SgNarrower.Rules;
 namespace SgNarrower.Changes
 {
     /// <summary>One rule handed in to be changed: checked for completeness, with its identity and its region settled.</summary>
-    public sealed class ChangeRequest
+    /// <param name="Rule">The rule as handed in, its Region set.</param>
+    /// <param name="RegionFromRule">True when the region is the rule's own; false when it came from -Region or the default chain.</param>
+    /// <param name="RecordedStatus">The status a result or record line says the rule had; null for a plain rule.</param>
+    public sealed record ChangeRequest(OpenIngressRule Rule, RuleIdentity Identity, bool RegionFromRule, ChangeStatus? RecordedStatus = null)
     {
-        public ChangeRequest(OpenIngressRule rule, RuleIdentity identity, bool regionFromRule, ChangeStatus? recordedStatus = null)
-        {
-            Rule = rule;
-            Identity = identity;
-            RegionFromRule = regionFromRule;
-            RecordedStatus = recordedStatus;
-        }
-
-        /// <summary>The rule as handed in, its Region set.</summary>
-        public OpenIngressRule Rule { get; }
-        public RuleIdentity Identity { get; }
-        /// <summary>True when the region is the rule's own; false when it came from -Region or the default chain.</summary>
-        public bool RegionFromRule { get; }
-        /// <summary>The status a result or record line says the rule had; null for a plain rule.</summary>
-        public ChangeStatus? RecordedStatus { get; }
-
         /// <summary>The rule's own replacement sources (evidence); null: the command's -ReplaceWith.</summary>
-        public ReplacementSet? Replacements { get; set; }
+        public ReplacementSet? Replacements { get; init; }
 
         public string Region => Rule.Region!;
         /// <summary>The account the rule lives in (its OwnerId); null for the caller's own.</summary>

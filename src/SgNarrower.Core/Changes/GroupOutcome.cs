@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace SgNarrower.Changes
 {
     /// <summary>What happened to one group's rules: one result per input rule, in input order, and the errors to report.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using SgNarrower.AwsApi;
 using SgNarrower.Rules;
 

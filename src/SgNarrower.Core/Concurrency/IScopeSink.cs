@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.Concurrency
 {
     /// <summary>What a worker writes to: a queue, never the host.</summary>

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace SgNarrower.Concurrency
 {
     /// <summary>Region names with wildcards: '*' for every enabled region, 'eu-*' for some.</summary>

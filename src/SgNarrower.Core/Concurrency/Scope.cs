@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.Concurrency
 {
     /// <summary>An account and a region: the unit of EC2's throttling, and of work done at once.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.Evidence
 {
     /// <summary>What an evidence run reports, handed to the caller on the caller's thread (a cmdlet writes it; a test collects it).</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.Evidence
 {
     /// <summary>A flow log file SgNarrower cannot read; the message names the file and what is wrong.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using SgNarrower.AwsApi;
 
 namespace SgNarrower.Evidence

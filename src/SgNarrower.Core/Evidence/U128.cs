@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.Evidence
 {
     /// <summary>An unsigned 128-bit number: IPv6 addresses and address-space sizes, exact.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.Exposure
 {
     /// <summary>A network export SgNarrower cannot read; the message says what is wrong.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using SgNarrower.AwsApi;
 using SgNarrower.Json;
 using SgNarrower.Rules;

@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using SgNarrower.Reporting;
 
 namespace SgNarrower.Findings

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace SgNarrower.Json
 {
     /// <summary>A JSON number kept as its text, so that nothing is lost until a caller asks for a type.</summary>

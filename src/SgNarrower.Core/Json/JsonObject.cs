@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-
 namespace SgNarrower.Json
 {
     /// <summary>A JSON object: properties in document order, looked up case-insensitively as PowerShell does.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.Json
 {
     /// <summary>Thrown for text that is not JSON; carries the line and column of the fault.</summary>

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Globalization;
-using System.Text;
-
 namespace SgNarrower.Json
 {
     /// <summary>Writes compact JSON; properties in the order given so that records diff and read well.</summary>

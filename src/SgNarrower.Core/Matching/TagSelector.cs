@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace SgNarrower.Matching
 {
     /// <summary>A tag selector: "key" matches any value, "key=value" that value.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.Offline
 {
     /// <summary>A file that is not a security-group export; the message says what is wrong and where.</summary>

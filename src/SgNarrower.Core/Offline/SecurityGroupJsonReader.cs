@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using SgNarrower.AwsApi;
 
 namespace SgNarrower.Offline

@@ -1,10 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
 using System.Net;
-using System.Text;
 using SgNarrower.Json;
 
 namespace SgNarrower.Reporting

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Text;
-
 namespace SgNarrower.Reporting
 {
     /// <summary>The summary and the most severe rules as Markdown, for a ticket or a pull request.</summary>

@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Collections.Generic;
-using System.Linq;
 using System.Net;
-using System.Text;
 
 namespace SgNarrower.Reporting
 {

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-
 namespace SgNarrower.Rules
 {
     /// <summary>A set of TCP/UDP port numbers given as single ports and ranges ("22", "1024-2048").</summary>

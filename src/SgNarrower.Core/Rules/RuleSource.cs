@@ -1,5 +1,3 @@
-using System;
-
 namespace SgNarrower.Rules
 {
     /// <summary>Where an ingress rule lets traffic come from: a CIDR (normalised), a security group, or a prefix list.</summary>

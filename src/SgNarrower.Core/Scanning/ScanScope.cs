@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace SgNarrower.Scanning
 {
     public sealed class ScanScope

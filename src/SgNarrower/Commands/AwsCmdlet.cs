@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using SgNarrower.AwsApi;
 using SgNarrower.Completers;
 using SgNarrower.Loading;

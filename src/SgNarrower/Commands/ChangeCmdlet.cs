@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Management.Automation;
 using SgNarrower.Audit;
 using SgNarrower.AwsApi;
 using SgNarrower.Changes;
@@ -45,11 +42,11 @@ namespace SgNarrower.Commands
                 var rule = e.Rule.OwnerId == null && AccountId != null ? e.Rule with { OwnerId = AccountId } : e.Rule;
                 if (rule.Region != null)
                 {
-                    requests.Add(new ChangeRequest(rule, e.Identity, regionFromRule: true, e.Status) { Replacements = e.Replacements });
+                    requests.Add(new ChangeRequest(rule, e.Identity, RegionFromRule: true, e.Status) { Replacements = e.Replacements });
                     continue;
                 }
                 fallback ??= ResolveRegion(session, Region);
-                requests.Add(new ChangeRequest(rule with { Region = fallback }, e.Identity, regionFromRule: false, e.Status) { Replacements = e.Replacements });
+                requests.Add(new ChangeRequest(rule with { Region = fallback }, e.Identity, RegionFromRule: false, e.Status) { Replacements = e.Replacements });
             }
             return requests;
         }

@@ -1,7 +1,3 @@
-using System;
-using System.IO;
-using System.Management.Automation;
-using System.Text;
 using SgNarrower.Audit;
 using SgNarrower.Reporting;
 

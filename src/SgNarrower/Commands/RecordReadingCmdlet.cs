@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Management.Automation;
 using SgNarrower.Audit;
 using SgNarrower.Completers;
 using SgNarrower.Reporting;

@@ -1,9 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
-using System.Text;
 using SgNarrower.Audit;
 using SgNarrower.Changes;
 using SgNarrower.AwsApi;

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using SgNarrower.Audit;
 using SgNarrower.AwsApi;
 using SgNarrower.Changes;
