@@ -110,7 +110,7 @@ namespace SgNarrower.AwsSdk
             {
                 ValidateRegion(region);
                 // One pacer per (account, region): this session is one account.
-                var policy = _policies.GetOrAdd(region, _ => new CallPolicy(_connection.RateShare, _connection.ThrottlePatience));
+                var policy = _policies.GetOrAdd(region, _ => new CallPolicy(_connection.RateShare, _connection.Patience));
                 return _ec2.GetOrAdd(region, r => new Lazy<Ec2Api>(() => new Ec2Api(r, _credentials, SdkConfig.Ec2(r, _connection.EndpointUrl ?? ConfiguredEndpoints.For("EC2", _profileEndpoint)), policy, () => _accountId))).Value;
             }
 

@@ -1,75 +1,98 @@
+using SgNarrower.AwsApi;
+using SgNarrower.Rules;
+using static SgNarrower.Audit.FieldValues;
+
 namespace SgNarrower.Audit
 {
     /// <summary>
-    /// The one table of a rule's fields, in record order: what our own rule objects give the rule reader, and what a
-    /// record writes. Columns, JSON members, formula escaping and the reading of our own objects all come from it;
-    /// a new field is one entry here (and its reading in <see cref="RuleInput"/>).
+    /// The one table of a rule's fields, in record order: how each is read from input and put into a rule, what our own
+    /// rule objects give for it, and what a record writes. Pipeline input, records (columns, JSON members, formula
+    /// escaping) and the reading of our own objects all come from it: a new field is one entry here (and its property).
     /// </summary>
     public static class RuleFields
     {
-        private static RuleField Field(string name, Func<OpenIngressRule, object?>? own, Func<AuditEntry, AuditRunInfo, object?>? written,
-            Func<AuditEntry, AuditRunInfo, bool>? when = null, bool plain = false) => new RuleField(name, own, written, when, plain);
-
-        /// <summary>A rule field written as the rule holds it, on every line.</summary>
-        private static RuleField Rule(string name, Func<OpenIngressRule, object?> get, bool plain = false) =>
-            Field(name, get, (e, _) => get(e.Rule), null, plain);
+        /// <summary>A rule field, written as the rule holds it on every line.</summary>
+        private static RuleField Rule<T>(string name, Func<OpenIngressRule, T?> get, Func<OpenIngressRule, T, OpenIngressRule> put, Func<object?, T?> read, bool plain = false)
+            where T : class =>
+            new RuleField(name, r => get(r), (e, _) => get(e.Rule), null, plain) { Read = read, Put = (r, v) => put(r, (T)v) };
 
         /// <summary>A rule field written only where the rule has it.</summary>
-        private static RuleField Optional(string name, Func<OpenIngressRule, object?> get) =>
-            Field(name, get, (e, _) => get(e.Rule), (e, _) => get(e.Rule) != null);
+        private static RuleField Optional(string name, Func<OpenIngressRule, string?> get, Func<OpenIngressRule, string, OpenIngressRule> put, Func<object?, string?> read) =>
+            Rule(name, get, put, read) with { WrittenWhen = (e, _) => get(e.Rule) != null };
+
+        /// <summary>A field of the evidence Measure-OpenIngressRule found: read and written with a recommendation only.</summary>
+        private static RuleField Evidence(string name, Func<OpenIngressRule, object?> written, Func<object?, object?> read, Func<OpenIngressRule, object, OpenIngressRule> put, bool plain = false) =>
+            new RuleField(name, null, (e, _) => written(e.Rule), Measured, plain) { Read = read, Put = put, ReadWith = "Recommendation" };
+
+        /// <summary>A field of what the rule exposed: read and written with an exposure only.</summary>
+        private static RuleField Exposed(string name, Func<OpenIngressRule, object?> written, Func<object?, object?> read, Func<OpenIngressRule, object, OpenIngressRule> put, bool plain = false) =>
+            new RuleField(name, null, (e, _) => written(e.Rule), HasExposure, plain) { Read = read, Put = put, ReadWith = "Exposure" };
+
+        /// <summary>A field of a change result, not of the rule.</summary>
+        private static RuleField Result(string name, Func<AuditEntry, object?> written, Func<AuditEntry, bool> when, Func<object?, object?> read, Func<AuditEntry, object, AuditEntry> put) =>
+            new RuleField(name, null, (e, _) => written(e), (e, _) => when(e), false) { Read = read, PutInEntry = put };
 
         private static bool Measured(AuditEntry e, AuditRunInfo _) => e.Rule.Recommendation != null;
-        private static bool Exposed(AuditEntry e, AuditRunInfo _) => e.Rule.Exposure != null;
+        private static bool HasExposure(AuditEntry e, AuditRunInfo _) => e.Rule.Exposure != null;
         private static string? Utc(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        private static object? Box<T>(T? value) where T : struct => value.HasValue ? value.Value : null;
+        private static int? Int(long? n) => (int?)n;
 
         public static readonly IReadOnlyList<RuleField> All = new[]
         {
-            Rule("OwnerId", r => r.OwnerId),
-            Rule("Region", r => r.Region),
-            Rule("VpcId", r => r.VpcId),
-            Rule("GroupId", r => r.GroupId),
-            Rule("GroupName", r => r.GroupName),
-            Rule("SecurityGroupRuleId", r => r.SecurityGroupRuleId),
-            Rule("IpProtocol", r => r.IpProtocol, plain: true),
-            Rule("FromPort", r => r.FromPort, plain: true),
-            Rule("ToPort", r => r.ToPort, plain: true),
-            Rule("CidrIpv4", r => r.CidrIpv4),
-            Rule("CidrIpv6", r => r.CidrIpv6),
-            Optional("PrefixListId", r => r.PrefixListId),
+            Rule("OwnerId", r => r.OwnerId, (r, v) => r with { OwnerId = v }, v => Id(v, "OwnerId", AwsNames.AccountId, "a 12-digit AWS account id")),
+            Rule("Region", r => r.Region, (r, v) => r with { Region = v }, v => Id(v, "Region", AwsNames.Region, "an AWS region name (like us-east-1)")),
+            Rule("VpcId", r => r.VpcId, (r, v) => r with { VpcId = v }, Text),
+            Rule("GroupId", r => r.GroupId, (r, v) => r with { GroupId = v }, v => Id(v, "GroupId", Ec2Names.GroupId, "a security group id (sg-...)")) with { Required = true },
+            Rule("GroupName", r => r.GroupName, (r, v) => r with { GroupName = v }, RawText),
+            Rule("SecurityGroupRuleId", r => r.SecurityGroupRuleId, (r, v) => r with { SecurityGroupRuleId = v }, v => Id(v, "SecurityGroupRuleId", Ec2Names.RuleId, "a rule id (sgr-...)")),
+            Rule("IpProtocol", r => r.IpProtocol, (r, v) => r with { IpProtocol = v }, Text, plain: true),
+            // Ports are read as given (a missing one is not -1) and put in as the rule's identity has them.
+            new RuleField("FromPort", r => r.FromPort, (e, _) => e.Rule.FromPort, null, true) { Read = v => Box(Port(v, "FromPort")) },
+            new RuleField("ToPort", r => r.ToPort, (e, _) => e.Rule.ToPort, null, true) { Read = v => Box(Port(v, "ToPort")) },
+            Rule("CidrIpv4", r => r.CidrIpv4, (r, v) => r with { CidrIpv4 = v }, v => CidrSource(v, "CidrIpv4", ipv6: false)),
+            Rule("CidrIpv6", r => r.CidrIpv6, (r, v) => r with { CidrIpv6 = v }, v => CidrSource(v, "CidrIpv6", ipv6: true)),
+            Optional("PrefixListId", r => r.PrefixListId, (r, v) => r with { PrefixListId = v }, v => Id(v, "PrefixListId", Ec2Names.PrefixListId, "a prefix list id (pl-...)")),
             // The list entry that opens a prefix-list rule: what a narrowing of it must stay within.
-            Optional("OpenEntry", r => r.OpenEntry),
-            Rule("Description", r => r.Description),
-            Field("Tags", r => r.Tags, (e, _) => e.Rule.Tags ?? new Dictionary<string, string>()),
-            Field("GroupTags", r => r.GroupTags, (e, _) => e.Rule.GroupTags ?? new Dictionary<string, string>()),
+            Optional("OpenEntry", r => r.OpenEntry, (r, v) => r with { OpenEntry = v }, v => CidrText(v, "OpenEntry")),
+            Rule("Description", r => r.Description, (r, v) => r with { Description = v }, Description),
+            Rule<IReadOnlyDictionary<string, string>>("Tags", r => r.Tags, (r, v) => r with { Tags = v }, v => Tags(v, "Tags")),
+            Rule<IReadOnlyDictionary<string, string>>("GroupTags", r => r.GroupTags, (r, v) => r with { GroupTags = v }, v => Tags(v, "GroupTags")),
             // What a change did, where the entry is a change result.
-            Field("Status", null, (e, _) => e.Status?.ToString(), (e, _) => e.Status != null),
-            Field("Error", null, (e, _) => e.Error, (e, _) => e.Error != null),
+            Result("Status", e => e.Status?.ToString(), e => e.Status != null, v => Box(Status(v)), (e, v) => e with { Status = (ChangeStatus)v }),
+            Result("Error", e => e.Error, e => e.Error != null, RawText, (e, v) => e with { Error = (string)v }),
             // The record a narrowing tagged its replacements with, where it is not this one (a journal of exported rules, results).
-            Field("AuditRunId", r => r.AuditRunId, (e, _) => e.Rule.AuditRunId, (e, run) => e.Rule.AuditRunId != null && e.Rule.AuditRunId != run.RunId),
+            Rule("AuditRunId", r => r.AuditRunId, (r, v) => r with { AuditRunId = v }, Text)
+                with { WrittenWhen = (e, run) => e.Rule.AuditRunId != null && e.Rule.AuditRunId != run.RunId, Alias = "RunId" },
             // The evidence a narrowing rests on, so that an auditor sees why (Measure-OpenIngressRule).
-            Field("Recommendation", r => r.Recommendation, (e, _) => e.Rule.Recommendation?.ToString(), Measured),
-            Field("RecommendationReason", r => r.RecommendationReason, (e, _) => e.Rule.RecommendationReason, Measured),
-            Field("ReplaceWith", r => r.ReplaceWith, (e, _) => (e.Rule.ReplaceWith ?? Array.Empty<string>()).ToList(), Measured),
-            Field("FlowRecordCount", null, (e, _) => e.Rule.FlowRecordCount, Measured, plain: true),
-            Field("ObservedSourceCount", null, (e, _) => e.Rule.ObservedSourceCount, Measured, plain: true),
-            Field("ObservedSources", null, (e, _) => (e.Rule.ObservedSources ?? Array.Empty<ObservedSource>())
+            new RuleField("Recommendation", r => r.Recommendation, (e, _) => e.Rule.Recommendation?.ToString(), Measured, false)
+                { Read = v => Box(EnumValue<Recommendation>(v, "Recommendation", numberAsText: true)), Put = (r, v) => r with { Recommendation = (Recommendation)v } },
+            Evidence("RecommendationReason", r => r.RecommendationReason, RawText, (r, v) => r with { RecommendationReason = (string)v }) with { Own = r => r.RecommendationReason },
+            // Read whatever the rule's recommendation: a rule's own ReplaceWith is what Revoke narrows it to.
+            Evidence("ReplaceWith", r => (r.ReplaceWith ?? Array.Empty<string>()).ToList(), v => Sources(v, "ReplaceWith"),
+                (r, v) => r.Recommendation == null ? r : r with { ReplaceWith = (List<string>)v }) with { Own = r => r.ReplaceWith, ReadWith = null },
+            Evidence("FlowRecordCount", r => r.FlowRecordCount, v => Box(Count(v, "FlowRecordCount")), (r, v) => r with { FlowRecordCount = (long)v }, plain: true),
+            Evidence("ObservedSourceCount", r => r.ObservedSourceCount, v => Box(Int(Count(v, "ObservedSourceCount", int.MaxValue))), (r, v) => r with { ObservedSourceCount = (int)v }, plain: true),
+            Evidence("ObservedSources", r => (r.ObservedSources ?? Array.Empty<ObservedSource>())
                 .Select(o => new List<KeyValuePair<string, object?>>
                 {
                     new KeyValuePair<string, object?>("Address", o.Address), new KeyValuePair<string, object?>("Flows", o.Flows), new KeyValuePair<string, object?>("Packets", o.Packets),
-                }).ToList(), Measured),
+                }).ToList(), ObservedSources, (r, v) => r with { ObservedSources = (IReadOnlyList<ObservedSource>)v }),
             // Every distinct source is listed up to FlowEvidence.MaxObservedSources; past that, how many are not.
-            Field("ObservedSourcesLeftOut", null, (e, _) => e.Rule.ObservedSourcesLeftOut, (e, run) => Measured(e, run) && e.Rule.ObservedSourcesLeftOut > 0, plain: true),
-            Field("EvidenceSince", null, (e, _) => Utc(e.Rule.EvidenceSince), Measured),
-            Field("EvidenceUntil", null, (e, _) => Utc(e.Rule.EvidenceUntil), Measured),
+            Evidence("ObservedSourcesLeftOut", r => r.ObservedSourcesLeftOut, v => Box(Int(Count(v, "ObservedSourcesLeftOut", int.MaxValue))), (r, v) => r with { ObservedSourcesLeftOut = (int)v }, plain: true)
+                with { WrittenWhen = (e, run) => Measured(e, run) && e.Rule.ObservedSourcesLeftOut > 0 },
+            Evidence("EvidenceSince", r => Utc(r.EvidenceSince), v => Box(Time(v, "EvidenceSince")), (r, v) => r with { EvidenceSince = (DateTimeOffset)v }),
+            Evidence("EvidenceUntil", r => Utc(r.EvidenceUntil), v => Box(Time(v, "EvidenceUntil")), (r, v) => r with { EvidenceUntil = (DateTimeOffset)v }),
             // What the rule exposed when it was found (Get-OpenIngressRule -IncludeExposure), for reports and findings.
-            Field("Exposure", null, (e, _) => e.Rule.Exposure?.ToString(), Exposed),
-            Field("NetworkInterfaceCount", null, (e, _) => e.Rule.NetworkInterfaceCount, Exposed, plain: true),
-            Field("AttachedTo", null, (e, _) => (e.Rule.AttachedTo ?? Array.Empty<string>()).ToList(), Exposed),
+            new RuleField("Exposure", null, (e, _) => e.Rule.Exposure?.ToString(), HasExposure, false)
+                { Read = v => Box(EnumValue<ExposureLevel>(v, "Exposure", numberAsText: false)), Put = (r, v) => r with { Exposure = (ExposureLevel)v } },
+            Exposed("NetworkInterfaceCount", r => r.NetworkInterfaceCount, v => Box(Int(Count(v, "NetworkInterfaceCount", int.MaxValue))), (r, v) => r with { NetworkInterfaceCount = (int)v }, plain: true),
+            Exposed("AttachedTo", r => (r.AttachedTo ?? Array.Empty<string>()).ToList(), v => Sources(v, "AttachedTo"), (r, v) => r with { AttachedTo = (List<string>)v }),
             // What a change granted in the open rule's place, and what a person should know about it.
-            Field("ReplacedWith", null, (e, _) => e.ReplacedWith?.ToList(), (e, _) => e.ReplacedWith != null && e.ReplacedWith.Count > 0),
-            Field("Note", null, (e, _) => e.Note, (e, _) => e.Note != null),
+            Result("ReplacedWith", e => e.ReplacedWith?.ToList(), e => e.ReplacedWith != null && e.ReplacedWith.Count > 0, ReplacedWith, (e, v) => e with { ReplacedWith = (IReadOnlyList<string>)v }),
+            Result("Note", e => e.Note, e => e.Note != null, RawText, (e, v) => e with { Note = (string)v }),
             // Where our own rule objects say they are recorded; records name themselves by where they are.
-            Field("AuditUri", r => r.AuditUri, null),
+            new RuleField("AuditUri", r => r.AuditUri, null, null, false) { Read = Text, Put = (r, v) => r with { AuditUri = (string)v } },
         };
 
         private static readonly Dictionary<string, RuleField> ByName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);

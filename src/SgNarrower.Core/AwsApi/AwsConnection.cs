@@ -1,20 +1,14 @@
 namespace SgNarrower.AwsApi
 {
     /// <summary>How to reach AWS: the AWS.Tools-style options a cmdlet takes.</summary>
-    public sealed class AwsConnection
+    /// <param name="EndpointUrl">A service URL to use instead of AWS's (VPC endpoints, S3-compatible stores, tests).</param>
+    /// <param name="S3EndpointUrl">For commands that call both EC2 and S3: the S3 URL, where it differs from <paramref name="EndpointUrl"/>.</param>
+    /// <param name="RateShare">The share (0-1] of each of EC2's per-account, per-region token buckets this command may use.</param>
+    /// <param name="ThrottlePatience">How long one call may keep waiting out throttling (RequestLimitExceeded) before it fails; null: three minutes.</param>
+    public sealed record AwsConnection(string? ProfileName = null, string? ProfileLocation = null, string? AccessKey = null, string? SecretKey = null,
+        string? SessionToken = null, string? EndpointUrl = null, string? S3EndpointUrl = null, double RateShare = 1.0, TimeSpan? ThrottlePatience = null)
     {
-        public string? ProfileName { get; set; }
-        public string? ProfileLocation { get; set; }
-        public string? AccessKey { get; set; }
-        public string? SecretKey { get; set; }
-        public string? SessionToken { get; set; }
-        /// <summary>A service URL to use instead of AWS's (VPC endpoints, S3-compatible stores, tests).</summary>
-        public string? EndpointUrl { get; set; }
-        /// <summary>For commands that call both EC2 and S3: the S3 URL, where it differs from <see cref="EndpointUrl"/>.</summary>
-        public string? S3EndpointUrl { get; set; }
-        /// <summary>The share (0-1] of each of EC2's per-account, per-region token buckets this command may use.</summary>
-        public double RateShare { get; set; } = 1.0;
-        /// <summary>How long one call may keep waiting out throttling (RequestLimitExceeded) before it fails.</summary>
-        public TimeSpan ThrottlePatience { get; set; } = TimeSpan.FromMinutes(3);
+        /// <summary>How long one call may keep waiting out throttling before it fails.</summary>
+        public TimeSpan Patience => ThrottlePatience ?? TimeSpan.FromMinutes(3);
     }
 }

@@ -15,7 +15,6 @@ namespace SgNarrower.Changes
     {
         /// <summary>Calls per step at most: the first, and retries of what a describe shows is still to do.</summary>
         public const int MaxRounds = 3;
-        public const int MaxDescriptionLength = 255;
 
         private readonly IEc2Api _api;
         private readonly Action<string>? _verbose;
@@ -247,12 +246,30 @@ namespace SgNarrower.Changes
             return outcome.Changed;
         }
 
-        private sealed class ModifyOutcome
+        /// <summary>What one verified call did, and why it did not do all it was asked, where it did not.</summary>
+        private abstract class CallOutcome
         {
-            public HashSet<string> Changed { get; } = new HashSet<string>(StringComparer.Ordinal);
             public FailureInfo? Failure;
             public Exception? Exception;
         }
+
+        private sealed class ModifyOutcome : CallOutcome
+        {
+            public HashSet<string> Changed { get; } = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        /// <summary>The call's own error is why the outcome falls short.</summary>
+        private T FailedBy<T>(T outcome, AwsServiceException error, GroupPlan plan) where T : CallOutcome
+        {
+            outcome.Failure = Describe(error, plan);
+            outcome.Exception = error;
+            return outcome;
+        }
+
+        /// <summary>Rules still not as asked after every round of calls.</summary>
+        private static FailureInfo NotVerified(int count, GroupPlan plan, string state, string action) =>
+            new FailureInfo("ChangeNotVerified", FailureKind.ServiceError,
+                $"{count} rule(s) of {plan.GroupId} in {plan.Region} were still {state} after {MaxRounds} {action} calls; another change to the group may be under way. Run again.");
 
         /// <summary>Edits rules in place in one call; after anything but a clear reply, a rule that allows what it should now is changed.</summary>
         private ModifyOutcome ModifyVerified(GroupPlan plan, List<KeyValuePair<string, RuleGrant>> changes, string what)
@@ -270,21 +287,14 @@ namespace SgNarrower.Changes
             if (!callError.OutcomeUnknown)
             {
                 // EC2 answered with an error: the call changed nothing (it is atomic), whatever the rules look like now.
-                outcome.Failure = Describe(callError, plan);
-                outcome.Exception = callError;
-                return outcome;
+                return FailedBy(outcome, callError, plan);
             }
             var now = ReadNow(plan, callError, out outcome.Failure, out outcome.Exception);
             if (now == null) return outcome;
             foreach (var c in changes)
                 if (now.ById(c.Key) is SecurityGroupRuleInfo rule && rule.Identity is RuleIdentity id && id.Equals(c.Value.Identity)
                     && string.Equals(rule.Description ?? "", c.Value.Description ?? "", StringComparison.Ordinal)) outcome.Changed.Add(c.Key);
-            if (outcome.Changed.Count < changes.Count)
-            {
-                outcome.Failure = Describe(callError!, plan);
-                outcome.Exception = callError;
-            }
-            return outcome;
+            return outcome.Changed.Count < changes.Count ? FailedBy(outcome, callError, plan) : outcome;
         }
 
         // ------------------------------------------------------------------ restore
@@ -398,13 +408,11 @@ namespace SgNarrower.Changes
 
         // ------------------------------------------------------------------ verified calls
 
-        private sealed class GrantOutcome
+        private sealed class GrantOutcome : CallOutcome
         {
             public static readonly GrantOutcome Nothing = new GrantOutcome();
             public Dictionary<RuleIdentity, string> Granted { get; } = new Dictionary<RuleIdentity, string>();
             public HashSet<string> Created { get; } = new HashSet<string>(StringComparer.Ordinal);
-            public FailureInfo? Failure;
-            public Exception? Exception;
         }
 
         /// <summary>Grants in one call; whatever the reply, what is there afterwards is granted, and what is missing is tried again.</summary>
@@ -449,20 +457,13 @@ namespace SgNarrower.Changes
                     if (ours && tags.All(t => there.Tags != null && there.Tags.TryGetValue(t.Key, out var v) && v == t.Value)) outcome.Created.Add(there.SecurityGroupRuleId);
                 }
                 missing = missing.Where(g => !outcome.Granted.ContainsKey(g.Identity)).ToList();
-                if (missing.Count > 0 && error != null && !IsDuplicate(error))
-                {
-                    outcome.Failure = Describe(error, plan);
-                    outcome.Exception = error;
-                    return outcome;
-                }
+                if (missing.Count > 0 && error != null && !IsDuplicate(error)) return FailedBy(outcome, error, plan);
             }
-            if (missing.Count > 0)
-                outcome.Failure = new FailureInfo("ChangeNotVerified", FailureKind.ServiceError,
-                    $"{missing.Count} rule(s) of {plan.GroupId} in {plan.Region} were still missing after {MaxRounds} AuthorizeSecurityGroupIngress calls; another change to the group may be under way. Run again.");
+            if (missing.Count > 0) outcome.Failure = NotVerified(missing.Count, plan, "missing", "AuthorizeSecurityGroupIngress");
             return outcome;
         }
 
-        private sealed class RevokeOutcome
+        private sealed class RevokeOutcome : CallOutcome
         {
             public static readonly RevokeOutcome Nothing = new RevokeOutcome();
             public HashSet<string> Revoked { get; } = new HashSet<string>(StringComparer.Ordinal);
@@ -470,8 +471,6 @@ namespace SgNarrower.Changes
             public HashSet<string> RemovedElsewhere { get; } = new HashSet<string>(StringComparer.Ordinal);
             public string? ElsewhereCode;
             public bool GroupGone;
-            public FailureInfo? Failure;
-            public Exception? Exception;
         }
 
         /// <summary>Revokes by id in one call; after anything but a clear reply, a rule planned from the live group and gone now was revoked.</summary>
@@ -514,16 +513,9 @@ namespace SgNarrower.Changes
                 }
                 else outcome.Revoked.UnionWith(gone);
                 pending = pending.Where(id => now.ById(id) != null).ToList();
-                if (pending.Count > 0 && error != null && !IsRuleNotFound(error))
-                {
-                    outcome.Failure = Describe(error, plan);
-                    outcome.Exception = error;
-                    return outcome;
-                }
+                if (pending.Count > 0 && error != null && !IsRuleNotFound(error)) return FailedBy(outcome, error, plan);
             }
-            if (pending.Count > 0)
-                outcome.Failure = new FailureInfo("ChangeNotVerified", FailureKind.ServiceError,
-                    $"{pending.Count} rule(s) of {plan.GroupId} in {plan.Region} were still there after {MaxRounds} RevokeSecurityGroupIngress calls; another change to the group may be under way. Run again.");
+            if (pending.Count > 0) outcome.Failure = NotVerified(pending.Count, plan, "there", "RevokeSecurityGroupIngress");
             return outcome;
         }
 
@@ -597,7 +589,7 @@ namespace SgNarrower.Changes
                 $"What happened to {plan.GroupId} in {plan.Region} could not be checked, so it is reported as failed: the rule may or may not have changed; run Get-OpenIngressRule to see.{call} {d.Message}");
         }
 
-        private static string Truncate(string text) => text.Length > MaxDescriptionLength ? text.Substring(0, MaxDescriptionLength) : text;
+        private static string Truncate(string text) => text.Length > Ec2Names.MaxDescriptionLength ? text.Substring(0, Ec2Names.MaxDescriptionLength) : text;
 
         private static bool IsGroupNotFound(AwsServiceException e) => e.ErrorCode == "InvalidGroup.NotFound" || e.ErrorCode == "InvalidGroupId.NotFound";
         private static bool IsRuleNotFound(AwsServiceException e) => e.ErrorCode == "InvalidPermission.NotFound" || e.ErrorCode == "InvalidSecurityGroupRuleId.NotFound";

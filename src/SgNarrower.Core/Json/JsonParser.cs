@@ -61,13 +61,7 @@ namespace SgNarrower.Json
                 _pos++;
                 SkipWhitespace();
                 obj[name] = ReadValue(depth + 1);
-                SkipWhitespace();
-                char c = Peek();
-                _pos++;
-                if (c == ',') continue;
-                if (c == '}') return obj;
-                _pos--;
-                throw Error("Expected ',' or '}' in an object");
+                if (!More('}', "an object")) return obj;
             }
         }
 
@@ -81,14 +75,18 @@ namespace SgNarrower.Json
             {
                 SkipWhitespace();
                 list.Add(ReadValue(depth + 1));
-                SkipWhitespace();
-                char c = Peek();
-                _pos++;
-                if (c == ',') continue;
-                if (c == ']') return list;
-                _pos--;
-                throw Error("Expected ',' or ']' in an array");
+                if (!More(']', "an array")) return list;
             }
+        }
+
+        /// <summary>After a member or item: true at a comma (another follows), false at the closing bracket (passed).</summary>
+        private bool More(char close, string what)
+        {
+            SkipWhitespace();
+            char c = Peek();
+            if (c != ',' && c != close) throw Error($"Expected ',' or '{close}' in {what}");
+            _pos++;
+            return c == ',';
         }
 
         private string ReadString()
@@ -104,25 +102,16 @@ namespace SgNarrower.Json
                 {
                     if (_pos >= _text.Length) throw Error("Unterminated string");
                     char e = _text[_pos++];
-                    switch (e)
+                    if (e < 128 && JsonEscapes.RawOf[e] != '\0') sb.Append(JsonEscapes.RawOf[e]);
+                    else if (e == 'u')
                     {
-                        case '"': sb.Append('"'); break;
-                        case '\\': sb.Append('\\'); break;
-                        case '/': sb.Append('/'); break;
-                        case 'b': sb.Append('\b'); break;
-                        case 'f': sb.Append('\f'); break;
-                        case 'n': sb.Append('\n'); break;
-                        case 'r': sb.Append('\r'); break;
-                        case 't': sb.Append('\t'); break;
-                        case 'u':
-                            if (_pos + 4 > _text.Length ||
-                                !int.TryParse(_text.Substring(_pos, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int code))
-                                throw Error("Bad \\u escape");
-                            sb.Append((char)code);
-                            _pos += 4;
-                            break;
-                        default: throw Error($"Bad escape '\\{e}'");
+                        if (_pos + 4 > _text.Length ||
+                            !int.TryParse(_text.Substring(_pos, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int code))
+                            throw Error("Bad \\u escape");
+                        sb.Append((char)code);
+                        _pos += 4;
                     }
+                    else throw Error($"Bad escape '\\{e}'");
                 }
                 else if (c < ' ')
                 {

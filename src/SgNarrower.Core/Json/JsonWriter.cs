@@ -21,30 +21,10 @@ namespace SgNarrower.Json
                 case long l: sb.Append(l.ToString(CultureInfo.InvariantCulture)); break;
                 case JsonNumber n: sb.Append(n.Text); break;
                 case IEnumerable<KeyValuePair<string, object?>> obj:
-                    sb.Append('{');
-                    bool first = true;
-                    foreach (var kv in obj)
-                    {
-                        if (!first) sb.Append(',');
-                        first = false;
-                        WriteString(sb, kv.Key);
-                        sb.Append(':');
-                        WriteValue(sb, kv.Value);
-                    }
-                    sb.Append('}');
+                    WriteObject(sb, obj);
                     break;
                 case IEnumerable<KeyValuePair<string, string>> map:
-                    sb.Append('{');
-                    bool firstEntry = true;
-                    foreach (var kv in map)
-                    {
-                        if (!firstEntry) sb.Append(',');
-                        firstEntry = false;
-                        WriteString(sb, kv.Key);
-                        sb.Append(':');
-                        WriteString(sb, kv.Value);
-                    }
-                    sb.Append('}');
+                    WriteObject(sb, map.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value)));
                     break;
                 case System.Collections.IEnumerable list:
                     sb.Append('[');
@@ -63,25 +43,29 @@ namespace SgNarrower.Json
             }
         }
 
+        private static void WriteObject(StringBuilder sb, IEnumerable<KeyValuePair<string, object?>> members)
+        {
+            sb.Append('{');
+            bool first = true;
+            foreach (var kv in members)
+            {
+                if (!first) sb.Append(',');
+                first = false;
+                WriteString(sb, kv.Key);
+                sb.Append(':');
+                WriteValue(sb, kv.Value);
+            }
+            sb.Append('}');
+        }
+
         public static void WriteString(StringBuilder sb, string s)
         {
             sb.Append('"');
             foreach (char c in s)
             {
-                switch (c)
-                {
-                    case '"': sb.Append("\\\""); break;
-                    case '\\': sb.Append("\\\\"); break;
-                    case '\n': sb.Append("\\n"); break;
-                    case '\r': sb.Append("\\r"); break;
-                    case '\t': sb.Append("\\t"); break;
-                    case '\b': sb.Append("\\b"); break;
-                    case '\f': sb.Append("\\f"); break;
-                    default:
-                        if (c < ' ') sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                        else sb.Append(c);
-                        break;
-                }
+                if (c < 128 && JsonEscapes.CodeOf[c] != '\0') sb.Append('\\').Append(JsonEscapes.CodeOf[c]);
+                else if (c < ' ') sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                else sb.Append(c);
             }
             sb.Append('"');
         }

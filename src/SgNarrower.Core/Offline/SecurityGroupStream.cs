@@ -427,6 +427,16 @@ namespace SgNarrower.Offline
             throw new FormatException($"{name} should be a whole number, not '{text}'");
         }
 
+        /// <summary>Passes the opening bracket: false (and the closing one passed too) where nothing is between them.</summary>
+        private bool OpensNonEmpty(char close)
+        {
+            Next();
+            SkipWhitespace();
+            if (Peek() != close) return true;
+            Next();
+            return false;
+        }
+
         /// <summary>Passes over one value of any shape, checking it is JSON, building nothing.</summary>
         [MethodImpl(OptimizeAtFirstCall)]
         private void Skip(int depth)
@@ -437,9 +447,7 @@ namespace SgNarrower.Offline
             {
                 case '"': SkipString(); return;
                 case '{':
-                    Next();
-                    SkipWhitespace();
-                    if (Peek() == '}') { Next(); return; }
+                    if (!OpensNonEmpty('}')) return;
                     while (true)
                     {
                         SkipWhitespace();
@@ -452,9 +460,7 @@ namespace SgNarrower.Offline
                         if (EndOfMembers('}')) return;
                     }
                 case '[':
-                    Next();
-                    SkipWhitespace();
-                    if (Peek() == ']') { Next(); return; }
+                    if (!OpensNonEmpty(']')) return;
                     while (true)
                     {
                         SkipWhitespace();

@@ -56,13 +56,19 @@ namespace SgNarrower.Reporting
             sb.Append("<div><dt>").Append(E(name)).Append("</dt><dd").Append(list ? " class=\"list\"" : "").Append(" data-fact=\"").Append(key).Append("\">")
               .Append(E(value)).Append("</dd></div>\n");
 
+        /// <summary>The four facets a report counts and filters by: a name, the key the page's script knows it by, its counts.</summary>
+        private static (string Name, string Facet, IReadOnlyList<Tally> Tallies)[] Facets(ReportSummary s) => new[]
+        {
+            ("Severity", "severity", s.BySeverity),
+            ("Status", "status", s.ByStatus),
+            ("Exposure", "exposure", s.ByExposure),
+            ("Recommendation", "recommendation", s.ByRecommendation),
+        };
+
         private static void Tallies(StringBuilder sb, ReportSummary s)
         {
             sb.Append("<section aria-labelledby=\"counts-heading\">\n<h2 id=\"counts-heading\">Open rules by severity, status, exposure and recommendation</h2>\n<div class=\"tallies\">\n");
-            Tally(sb, "By severity", "severity", s.BySeverity);
-            Tally(sb, "By status", "status", s.ByStatus);
-            Tally(sb, "By exposure", "exposure", s.ByExposure);
-            Tally(sb, "By recommendation", "recommendation", s.ByRecommendation);
+            foreach (var (name, facet, tallies) in Facets(s)) Tally(sb, "By " + name.ToLowerInvariant(), facet, tallies);
             sb.Append("</div>\n</section>\n");
         }
 
@@ -109,10 +115,7 @@ namespace SgNarrower.Reporting
         {
             sb.Append("<section aria-labelledby=\"rules-heading\" id=\"rules\">\n<h2 id=\"rules-heading\">Every rule</h2>\n<div class=\"controls\" role=\"search\">\n");
             sb.Append("<label>Filter by text<input type=\"search\" id=\"filter\" placeholder=\"sg-, 22, 203.0.113.0/24, a description...\" autocomplete=\"off\"></label>\n");
-            Select(sb, "Severity", "severity", s.BySeverity);
-            Select(sb, "Status", "status", s.ByStatus);
-            Select(sb, "Exposure", "exposure", s.ByExposure);
-            Select(sb, "Recommendation", "recommendation", s.ByRecommendation);
+            foreach (var (name, facet, tallies) in Facets(s)) Select(sb, name, facet, tallies);
             sb.Append("<label>Rows per page<select id=\"page-size\"><option>25</option><option selected>50</option><option>100</option><option>250</option></select></label>\n");
             sb.Append("<span id=\"match-count\" role=\"status\" aria-live=\"polite\"></span>\n</div>\n");
             sb.Append("<noscript><p class=\"empty\">The table of rules needs JavaScript; the summary above is complete without it.</p></noscript>\n");

@@ -19,19 +19,13 @@ namespace SgNarrower.Rules
         /// <summary>True where the protocol has port numbers (TCP and UDP).</summary>
         public static bool HasPorts(ProtocolKind kind) => kind == ProtocolKind.Tcp || kind == ProtocolKind.Udp;
 
-        public static string DisplayName(string? ipProtocol)
-        {
-            var kind = Classify(ipProtocol);
-            return kind switch
+        public static string DisplayName(string? ipProtocol) =>
+            Classify(ipProtocol) switch
             {
                 ProtocolKind.All => "all traffic",
-                ProtocolKind.Tcp => "tcp",
-                ProtocolKind.Udp => "udp",
-                ProtocolKind.Icmp => "icmp",
-                ProtocolKind.Icmpv6 => "icmpv6",
-                _ => "protocol " + ipProtocol,
+                ProtocolKind.Other => "protocol " + ipProtocol,
+                var kind => Name(kind),
             };
-        }
 
         /// <summary>
         /// The protocol as EC2 stores it: names for tcp/udp/icmp/icmpv6 (EC2 turns 6, 17, 1 and 58 into names),
@@ -39,18 +33,18 @@ namespace SgNarrower.Rules
         /// </summary>
         public static string Canonical(string? ipProtocol)
         {
-            var kind = Classify(ipProtocol);
-            return kind switch
+            var text = (ipProtocol ?? "").Trim();
+            return Classify(text) switch
             {
                 ProtocolKind.All => "-1",
-                ProtocolKind.Tcp => "tcp",
-                ProtocolKind.Udp => "udp",
-                ProtocolKind.Icmp => "icmp",
-                ProtocolKind.Icmpv6 => "icmpv6",
-                _ => int.TryParse((ipProtocol ?? "").Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)
-                    ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : (ipProtocol ?? "").Trim().ToLowerInvariant(),
+                ProtocolKind.Other => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+                    ? n.ToString(CultureInfo.InvariantCulture) : text.ToLowerInvariant(),
+                var kind => Name(kind),
             };
         }
+
+        /// <summary>EC2's name of a named protocol: tcp, udp, icmp, icmpv6.</summary>
+        private static string Name(ProtocolKind kind) => kind.ToString().ToLowerInvariant();
 
         public static bool IsValid(string? ipProtocol)
         {

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace SgNarrower.Rules
 {
     /// <summary>
@@ -13,8 +11,6 @@ namespace SgNarrower.Rules
         public const int MinIpv4PrefixLength = 8;
         /// <summary>No IPv6 replacement broader than this prefix length.</summary>
         public const int MinIpv6PrefixLength = 32;
-
-        private static readonly Regex GroupIdPattern = new Regex("^sg-[0-9a-z]+$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
         private ReplacementSet(IReadOnlyList<RuleSource> sources) { Sources = sources; }
 
@@ -34,7 +30,7 @@ namespace SgNarrower.Rules
                 RuleSource source;
                 if (text.StartsWith("sg-", StringComparison.OrdinalIgnoreCase))
                 {
-                    if (!GroupIdPattern.IsMatch(text)) throw new FormatException($"-ReplaceWith '{text}' is not a security group id (sg- followed by letters and digits).");
+                    if (!Ec2Names.GroupId.IsMatch(text.ToLowerInvariant())) throw new FormatException($"-ReplaceWith '{text}' is not a security group id (sg- followed by letters and digits).");
                     source = RuleSource.SecurityGroup(text);
                 }
                 else

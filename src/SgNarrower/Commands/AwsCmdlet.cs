@@ -1,3 +1,4 @@
+using SgNarrower.Audit;
 using SgNarrower.AwsApi;
 using SgNarrower.Completers;
 using SgNarrower.Loading;
@@ -8,31 +9,24 @@ namespace SgNarrower.Commands
     public abstract class AwsCmdlet : PSCmdlet
     {
         /// <summary>A named profile from the shared credentials/config files. A profile that does not exist is an error.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(ProfileNameCompleter))]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ArgumentCompleter(typeof(ProfileNameCompleter)), ValidateNotNullOrEmpty]
         public string? ProfileName { get; set; }
 
         /// <summary>The credentials file to read profiles from, instead of the shared files.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string? ProfileLocation { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string? AccessKey { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string? SecretKey { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string? SessionToken { get; set; }
 
         /// <summary>A service URL to call instead of AWS's public endpoint (VPC endpoints, S3-compatible stores, tests).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string? EndpointUrl { get; set; }
 
         internal static readonly string[] ConnectionParameterNames =
@@ -53,9 +47,7 @@ namespace SgNarrower.Commands
         {
             try
             {
-                var connection = Connection;
-                connection.S3EndpointUrl = s3EndpointUrl;
-                return AwsLoader.Factory.CreateSession(connection);
+                return AwsLoader.Factory.CreateSession(Connection with { S3EndpointUrl = s3EndpointUrl });
             }
             catch (AwsSetupException e)
             {
@@ -72,6 +64,17 @@ namespace SgNarrower.Commands
                 ThrowTerminatingError(Errors.Record("NoRegion", ErrorCategory.InvalidArgument,
                     "No AWS region was given and none is configured. Pass -Region (for example -Region us-east-1) or set AWS_REGION.", null));
             return r!;
+        }
+
+        /// <summary>An input object as a checked rule; one that is not stops the command, saying what was not done.</summary>
+        protected AuditEntry ReadOrStop(PSObject input, string notA, string nothingDone)
+        {
+            try { return PipelineInput.ToEntry(input); }
+            catch (FormatException e)
+            {
+                ThrowTerminatingError(Errors.Record("InvalidRuleObject", ErrorCategory.InvalidData, $"An input object is not {notA} ({e.Message}). {nothingDone}", input, e));
+                throw; // not reached
+            }
         }
 
         protected void ThrowSetup(AwsSetupException e) => ThrowTerminatingError(Errors.Setup(e));

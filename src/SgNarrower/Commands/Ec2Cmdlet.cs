@@ -12,35 +12,23 @@ namespace SgNarrower.Commands
     public abstract class Ec2Cmdlet : AwsCmdlet
     {
         /// <summary>The role to assume in each account (arn:&lt;partition&gt;:iam::&lt;account&gt;:role/&lt;RoleName&gt;).</summary>
-        [Parameter]
-        [ValidatePattern(@"^[\w+=,.@/-]{1,512}$")]
+        [Parameter, ValidatePattern(@"^[\w+=,.@/-]{1,512}$")]
         public string? RoleName { get; set; }
 
-        [Parameter]
-        [ValidatePattern(@"^[\w+=,.@:/-]{2,1224}$")]
+        [Parameter, ValidatePattern(@"^[\w+=,.@:/-]{2,1224}$")]
         public string? ExternalId { get; set; }
 
         /// <summary>How many (account, region) scopes are worked on at once.</summary>
-        [Parameter]
-        [ValidateRange(1, 64)]
+        [Parameter, ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 8;
 
         /// <summary>The share of each of EC2's per-account, per-region request buckets to use, 0.05 to 1.</summary>
-        [Parameter]
-        [ValidateRange(0.05, 1.0)]
+        [Parameter, ValidateRange(0.05, 1.0)]
         public double RateShare { get; set; } = 1.0;
 
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
 
-        protected override AwsConnection Connection
-        {
-            get
-            {
-                var c = base.Connection;
-                c.RateShare = RateShare;
-                return c;
-            }
-        }
+        protected override AwsConnection Connection => base.Connection with { RateShare = RateShare };
 
         protected override void StopProcessing() => _stop.Cancel();
 

@@ -12,37 +12,28 @@ namespace SgNarrower.Commands
         [Parameter(ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string? BucketName { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string? Key { get; set; }
 
-        [Parameter]
-        [ValidateNotNull]
+        [Parameter, ValidateNotNull]
         public string? KeyPrefix { get; set; }
 
-        [Parameter]
-        [ArgumentCompleter(typeof(RegionCompleter))]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ArgumentCompleter(typeof(RegionCompleter)), ValidateNotNullOrEmpty]
         public string? Region { get; set; }
 
-        [Parameter]
-        [ValidateSet("AES256", "aws:kms", "None")]
+        [Parameter, ValidateSet("AES256", "aws:kms", "None")]
         public string? ServerSideEncryption { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string? KmsKeyId { get; set; }
 
-        [Parameter]
-        [ValidatePattern(AwsNames.AccountIdPattern)]
+        [Parameter, ValidatePattern(AwsNames.AccountIdPattern)]
         public string? ExpectedBucketOwner { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
         [Parameter]
@@ -127,7 +118,7 @@ namespace SgNarrower.Commands
                 // A plain rule is recorded afresh: this record is its record. A change result keeps the run id its
                 // replacements were tagged with, so that a restore from this record finds them.
                 if (entry.Status == null && entry.Rule.AuditRunId != null)
-                    entry = new AuditEntry(entry.Rule with { AuditRunId = null, AuditUri = null }, entry.Identity, entry.Status, entry.Error);
+                    entry = entry with { Rule = entry.Rule with { AuditRunId = null, AuditUri = null } };
                 _items.Add((InputObject, entry));
             }
             catch (FormatException e)

@@ -9,8 +9,7 @@ namespace SgNarrower.Commands
     public sealed class ExportIngressFindingCommand : RecordReadingCmdlet
     {
         /// <summary>The folder to write the files into (created if need be).</summary>
-        [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(Mandatory = true, Position = 0), ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
         [Parameter]

@@ -8,21 +8,18 @@ namespace SgNarrower.Commands
     [OutputType(typeof(IngressReportFile))]
     public sealed class ExportIngressReportCommand : RecordReadingCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(Mandatory = true, Position = 0), ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
         /// <summary>Html (the default) or Markdown; a -Path ending in .md means Markdown.</summary>
         [Parameter]
         public ReportFormat Format { get; set; } = ReportFormat.Html;
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string Title { get; set; } = "Security-group ingress open to the world";
 
         /// <summary>Markdown: how many rules the table shows, most severe first.</summary>
-        [Parameter]
-        [ValidateRange(0, 100000)]
+        [Parameter, ValidateRange(0, 100000)]
         public int First { get; set; } = 50;
 
         [Parameter]

@@ -24,97 +24,73 @@ namespace SgNarrower.Commands
         private const string LiveSet = "Live";
         private const string OfflineSet = "Offline";
 
-        [Parameter(ParameterSetName = LiveSet, Position = 0)]
-        [Parameter(ParameterSetName = OfflineSet)]
-        [ArgumentCompleter(typeof(RegionCompleter))]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = LiveSet, Position = 0), Parameter(ParameterSetName = OfflineSet), ArgumentCompleter(typeof(RegionCompleter)), ValidateNotNullOrEmpty]
         public string[]? Region { get; set; }
 
-        [Parameter(ParameterSetName = OfflineSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName", "PSPath")]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = OfflineSet, Mandatory = true, ValueFromPipelineByPropertyName = true), Alias("FullName", "PSPath"), ValidateNotNullOrEmpty]
         public string[]? Path { get; set; }
 
-        [Parameter(ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true), ValidateNotNullOrEmpty]
         public string[]? GroupId { get; set; }
 
         /// <summary>Accounts to scan, each through -RoleName.</summary>
-        [Parameter(ParameterSetName = LiveSet)]
-        [ValidateNotNullOrEmpty]
-        [ValidatePattern(AwsNames.AccountIdPattern)]
+        [Parameter(ParameterSetName = LiveSet), ValidateNotNullOrEmpty, ValidatePattern(AwsNames.AccountIdPattern)]
         public string[]? AccountId { get; set; }
 
-        [Parameter(ParameterSetName = LiveSet)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = LiveSet), ValidateNotNullOrEmpty]
         public string[]? VpcId { get; set; }
 
-        [Parameter(ParameterSetName = LiveSet)]
-        [ValidateRange(5, 1000)]
+        [Parameter(ParameterSetName = LiveSet), ValidateRange(5, 1000)]
         public int PageSize { get; set; } = 1000;
 
         /// <summary>Adds each rule's exposure: whether what carries its group is reachable from the internet.</summary>
-        [Parameter(ParameterSetName = LiveSet)]
-        [Parameter(ParameterSetName = OfflineSet)]
+        [Parameter(ParameterSetName = LiveSet), Parameter(ParameterSetName = OfflineSet)]
         public SwitchParameter IncludeExposure { get; set; }
 
         /// <summary>Only rules of these exposures (implies -IncludeExposure).</summary>
-        [Parameter(ParameterSetName = LiveSet)]
-        [Parameter(ParameterSetName = OfflineSet)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = LiveSet), Parameter(ParameterSetName = OfflineSet), ValidateNotNullOrEmpty]
         public ExposureLevel[]? Exposure { get; set; }
 
         /// <summary>Offline exposure: a saved 'aws ec2 describe-network-interfaces' export of the same region.</summary>
-        [Parameter(ParameterSetName = OfflineSet)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = OfflineSet), ValidateNotNullOrEmpty]
         public string? NetworkInterfacePath { get; set; }
 
         /// <summary>Offline exposure: a saved 'aws ec2 describe-route-tables' export of the same region.</summary>
-        [Parameter(ParameterSetName = OfflineSet)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = OfflineSet), ValidateNotNullOrEmpty]
         public string? RouteTablePath { get; set; }
 
         /// <summary>Also lists rules opened on purpose whose sgnarrower:open-until deadline lies ahead.</summary>
         [Parameter(ParameterSetName = LiveSet)]
         public SwitchParameter IncludeTemporary { get; set; }
 
-        [Parameter]
-        [ValidateRange(0, 65535)]
+        [Parameter, ValidateRange(0, 65535)]
         public int[]? Port { get; set; }
 
         [Parameter]
         public PortPolicy PortPolicy { get; set; } = PortPolicy.All;
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string[]? AuthorizedTcpPort { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string[]? AuthorizedUdpPort { get; set; }
 
-        [Parameter]
-        [ValidateRange(0, 32)]
+        [Parameter, ValidateRange(0, 32)]
         public int? BroadIpv4PrefixLength { get; set; }
 
-        [Parameter]
-        [ValidateRange(0, 128)]
+        [Parameter, ValidateRange(0, 128)]
         public int? BroadIpv6PrefixLength { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string[]? IncludeCidr { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string[]? ExcludeGroupId { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string[]? ExcludeGroupTag { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string[]? ExcludeRuleTag { get; set; }
 
         private OpenRuleMatcher? _matcher;

@@ -16,23 +16,18 @@ namespace SgNarrower.Commands
         public PSObject? InputObject { get; set; }
 
         /// <summary>Record files (JSON Lines or CSV), or folders whose .jsonl and .csv files are all read.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string[]? RecordPath { get; set; }
 
         /// <summary>s3://bucket/key for one record, s3://bucket/prefix/ for every record under the prefix.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string[]? RecordUri { get; set; }
 
         /// <summary>The region of the bucket that -RecordUri reads.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(RegionCompleter))]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ArgumentCompleter(typeof(RegionCompleter)), ValidateNotNullOrEmpty]
         public string? Region { get; set; }
 
-        [Parameter]
-        [ValidatePattern(AwsNames.AccountIdPattern)]
+        [Parameter, ValidatePattern(AwsNames.AccountIdPattern)]
         public string? ExpectedBucketOwner { get; set; }
 
         private readonly List<AuditEntry> _piped = new List<AuditEntry>();
@@ -40,12 +35,7 @@ namespace SgNarrower.Commands
         protected override void ProcessRecord()
         {
             if (InputObject == null) return;
-            try { _piped.Add(PipelineInput.ToEntry(InputObject)); }
-            catch (FormatException e)
-            {
-                ThrowTerminatingError(Errors.Record("InvalidRuleObject", ErrorCategory.InvalidData,
-                    $"An input object is not a rule SgNarrower can report ({e.Message}). Nothing was written.", InputObject, e));
-            }
+            _piped.Add(ReadOrStop(InputObject, "a rule SgNarrower can report", "Nothing was written."));
         }
 
         /// <summary>Records in the order given (paths, then S3), then the pipeline's objects.</summary>

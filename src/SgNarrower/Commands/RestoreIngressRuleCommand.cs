@@ -14,30 +14,22 @@ namespace SgNarrower.Commands
         private const string UriSet = "Uri";
         private const string PipelineSet = "Pipeline";
 
-        [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0), ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
-        [Parameter(ParameterSetName = S3Set, Mandatory = true)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = S3Set, Mandatory = true), ValidateNotNullOrEmpty]
         public string? BucketName { get; set; }
 
-        [Parameter(ParameterSetName = S3Set, Mandatory = true)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = S3Set, Mandatory = true), ValidateNotNullOrEmpty]
         public string? Key { get; set; }
 
-        [Parameter(ParameterSetName = UriSet, Mandatory = true)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = UriSet, Mandatory = true), ValidateNotNullOrEmpty]
         public string? Uri { get; set; }
 
-        [Parameter(ParameterSetName = S3Set)]
-        [Parameter(ParameterSetName = UriSet)]
-        [ValidatePattern(AwsNames.AccountIdPattern)]
+        [Parameter(ParameterSetName = S3Set), Parameter(ParameterSetName = UriSet), ValidatePattern(AwsNames.AccountIdPattern)]
         public string? ExpectedBucketOwner { get; set; }
 
-        [Parameter(ParameterSetName = S3Set)]
-        [Parameter(ParameterSetName = UriSet)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = S3Set), Parameter(ParameterSetName = UriSet), ValidateNotNullOrEmpty]
         public string? S3EndpointUrl { get; set; }
 
         [Parameter(ParameterSetName = PipelineSet, ValueFromPipeline = true)]
@@ -51,12 +43,7 @@ namespace SgNarrower.Commands
         protected override void ProcessRecord()
         {
             if (InputObject == null) return;
-            try { _entries.Add(PipelineInput.ToEntry(InputObject)); }
-            catch (FormatException e)
-            {
-                ThrowTerminatingError(Errors.Record("InvalidRuleObject", ErrorCategory.InvalidData,
-                    $"An input object is not a rule that can be put back ({e.Message}). Nothing was granted.", InputObject, e));
-            }
+            _entries.Add(ReadOrStop(InputObject, "a rule that can be put back", "Nothing was granted."));
         }
 
         protected override void EndProcessing()

@@ -20,16 +20,13 @@ namespace SgNarrower.Commands
         [Parameter(ParameterSetName = InputSet, Mandatory = true, ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
-        [Parameter(ParameterSetName = RuleSet, Mandatory = true)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = RuleSet, Mandatory = true), ValidateNotNullOrEmpty]
         public string? GroupId { get; set; }
 
-        [Parameter(ParameterSetName = RuleSet)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = RuleSet), ValidateNotNullOrEmpty]
         public string? SecurityGroupRuleId { get; set; }
 
-        [Parameter(ParameterSetName = RuleSet)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = RuleSet), ValidateNotNullOrEmpty]
         public string? IpProtocol { get; set; }
 
         [Parameter(ParameterSetName = RuleSet)]
@@ -38,20 +35,16 @@ namespace SgNarrower.Commands
         [Parameter(ParameterSetName = RuleSet)]
         public int? ToPort { get; set; }
 
-        [Parameter(ParameterSetName = RuleSet)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = RuleSet), ValidateNotNullOrEmpty]
         public string? CidrIpv4 { get; set; }
 
-        [Parameter(ParameterSetName = RuleSet)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = RuleSet), ValidateNotNullOrEmpty]
         public string? CidrIpv6 { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string[]? ReplaceWith { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty]
         public string? AuditPath { get; set; }
 
         [Parameter]
