@@ -73,6 +73,9 @@ namespace SgNarrower
         public long? FlowRecordCount => OpenRule.FlowRecordCount;
         public System.DateTimeOffset? EvidenceSince => OpenRule.EvidenceSince;
         public System.DateTimeOffset? EvidenceUntil => OpenRule.EvidenceUntil;
+        public int? ObservedSourcesLeftOut => OpenRule.ObservedSourcesLeftOut;
+        public int? NetworkInterfaceCount => OpenRule.NetworkInterfaceCount;
+        public IReadOnlyList<string>? AttachedTo => OpenRule.AttachedTo;
 
         public override string ToString() => $"{Status}: {RuleText.Long(GroupId, IpProtocol, FromPort, ToPort, Cidr)}";
     }

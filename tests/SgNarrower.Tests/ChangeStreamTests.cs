@@ -24,7 +24,7 @@ public sealed class ChangeStreamTests
         var results = new List<IngressRuleChange>();
         stream.Drain(wait, new ChangeHandlers
         {
-            Record = plans => batchSizes?.Add(plans.Count),
+            Record = items => { batchSizes?.Add(items.Count); return null; },
             Outcome = outcome => results.AddRange(outcome.Changes),
         });
         return results;
@@ -132,17 +132,42 @@ public sealed class ChangeStreamTests
         stream.Drain(wait: true, new ChangeHandlers
         {
             Confirm = item => { order.Add("confirm " + item.Request.GroupId); return null; },
-            Record = plans =>
+            Record = items =>
             {
                 // Nothing of the batch has changed while it is being recorded.
                 Assert.Equal(0, _ec2.Count("RevokeSecurityGroupIngress"));
-                Assert.All(plans, p => Assert.Single(_ec2.Groups[p.GroupId]));
-                order.Add("record " + plans.Count);
+                Assert.All(items, i => Assert.Single(_ec2.Groups[i.Request.GroupId]));
+                order.Add("record " + items.Count);
+                return "journal.jsonl";
             },
             Outcome = o => { order.Add("changed " + o.Changes.Single().GroupId); results.AddRange(o.Changes); },
         });
         Assert.Equal(new[] { "confirm sg-0", "confirm sg-1", "confirm sg-2", "record 3", "changed sg-0", "changed sg-1", "changed sg-2" }, order);
         Assert.All(results, r => Assert.Equal(ChangeStatus.Revoked, r.Status));
+        // Each result names the record its rule was written to before it changed.
+        Assert.All(results, r => Assert.Equal("journal.jsonl", r.AuditUri));
+    }
+
+    [Fact]
+    public void Only_changes_no_record_holds_as_they_are_now_are_handed_to_be_recorded()
+    {
+        var recorded = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
+        var unrecorded = _ec2.Add("sg-2", "tcp", 22, 22, "0.0.0.0/0");
+        using var stream = Open();
+        var fromRecord = Request("sg-1", recorded);
+        stream.Add(fromRecord with { Rule = fromRecord.Rule with { AuditUri = "s3://audit/run.jsonl" } });
+        stream.Add(Request("sg-2", unrecorded));
+        stream.Complete();
+        var handed = new List<string>();
+        var results = new List<IngressRuleChange>();
+        stream.Drain(wait: true, new ChangeHandlers
+        {
+            Record = items => { handed.AddRange(items.Select(i => i.Request.GroupId)); return "journal.jsonl"; },
+            Outcome = o => results.AddRange(o.Changes),
+        });
+        Assert.Equal(new[] { "sg-2" }, handed);
+        Assert.Equal("s3://audit/run.jsonl", results.Single(r => r.GroupId == "sg-1").AuditUri);
+        Assert.Equal("journal.jsonl", results.Single(r => r.GroupId == "sg-2").AuditUri);
     }
 
     [Fact]

@@ -20,6 +20,9 @@ namespace SgNarrower.Audit
         /// <summary>Puts a value read into a rule (rule fields); null for the fields of a change result.</summary>
         internal Func<OpenIngressRule, object, OpenIngressRule>? Put { get; init; }
 
+        /// <summary>For the fields of a change result: the value a result of ours holds (its rule's fields come from <see cref="Own"/>).</summary>
+        internal Func<IngressRuleChange, object?>? Result { get; init; }
+
         /// <summary>Puts a value read into the entry (the fields of a change result: status, error, note, what was granted).</summary>
         internal Func<AuditEntry, object, AuditEntry>? PutInEntry { get; init; }
 

@@ -29,8 +29,9 @@ namespace SgNarrower.Audit
             new RuleField(name, null, (e, _) => written(e.Rule), HasExposure, plain) { Read = read, Put = put, ReadWith = "Exposure" };
 
         /// <summary>A field of a change result, not of the rule.</summary>
-        private static RuleField Result(string name, Func<AuditEntry, object?> written, Func<AuditEntry, bool> when, Func<object?, object?> read, Func<AuditEntry, object, AuditEntry> put) =>
-            new RuleField(name, null, (e, _) => written(e), (e, _) => when(e), false) { Read = read, PutInEntry = put };
+        private static RuleField Result(string name, Func<IngressRuleChange, object?> result, Func<AuditEntry, object?> written, Func<AuditEntry, bool> when,
+            Func<object?, object?> read, Func<AuditEntry, object, AuditEntry> put) =>
+            new RuleField(name, null, (e, _) => written(e), (e, _) => when(e), false) { Result = result, Read = read, PutInEntry = put };
 
         private static bool Measured(AuditEntry e, AuditRunInfo _) => e.Rule.Recommendation != null;
         private static bool HasExposure(AuditEntry e, AuditRunInfo _) => e.Rule.Exposure != null;
@@ -59,8 +60,8 @@ namespace SgNarrower.Audit
             Rule<IReadOnlyDictionary<string, string>>("Tags", r => r.Tags, (r, v) => r with { Tags = v }, v => Tags(v, "Tags")),
             Rule<IReadOnlyDictionary<string, string>>("GroupTags", r => r.GroupTags, (r, v) => r with { GroupTags = v }, v => Tags(v, "GroupTags")),
             // What a change did, where the entry is a change result.
-            Result("Status", e => e.Status?.ToString(), e => e.Status != null, v => Box(Status(v)), (e, v) => e with { Status = (ChangeStatus)v }),
-            Result("Error", e => e.Error, e => e.Error != null, RawText, (e, v) => e with { Error = (string)v }),
+            Result("Status", c => c.Status, e => e.Status?.ToString(), e => e.Status != null, v => Box(Status(v)), (e, v) => e with { Status = (ChangeStatus)v }),
+            Result("Error", c => c.Error, e => e.Error, e => e.Error != null, RawText, (e, v) => e with { Error = (string)v }),
             // The record a narrowing tagged its replacements with, where it is not this one (a journal of exported rules, results).
             Rule("AuditRunId", r => r.AuditRunId, (r, v) => r with { AuditRunId = v }, Text)
                 with { WrittenWhen = (e, run) => e.Rule.AuditRunId != null && e.Rule.AuditRunId != run.RunId, Alias = "RunId" },
@@ -89,8 +90,8 @@ namespace SgNarrower.Audit
             Exposed("NetworkInterfaceCount", r => r.NetworkInterfaceCount, v => Box(Int(Count(v, "NetworkInterfaceCount", int.MaxValue))), (r, v) => r with { NetworkInterfaceCount = (int)v }, plain: true),
             Exposed("AttachedTo", r => (r.AttachedTo ?? Array.Empty<string>()).ToList(), v => Sources(v, "AttachedTo"), (r, v) => r with { AttachedTo = (List<string>)v }),
             // What a change granted in the open rule's place, and what a person should know about it.
-            Result("ReplacedWith", e => e.ReplacedWith?.ToList(), e => e.ReplacedWith != null && e.ReplacedWith.Count > 0, ReplacedWith, (e, v) => e with { ReplacedWith = (IReadOnlyList<string>)v }),
-            Result("Note", e => e.Note, e => e.Note != null, RawText, (e, v) => e with { Note = (string)v }),
+            Result("ReplacedWith", c => c.ReplacedWith, e => e.ReplacedWith?.ToList(), e => e.ReplacedWith != null && e.ReplacedWith.Count > 0, ReplacedWith, (e, v) => e with { ReplacedWith = (IReadOnlyList<string>)v }),
+            Result("Note", c => c.Note, e => e.Note, e => e.Note != null, RawText, (e, v) => e with { Note = (string)v }),
             // Where our own rule objects say they are recorded; records name themselves by where they are.
             new RuleField("AuditUri", r => r.AuditUri, null, null, false) { Read = Text, Put = (r, v) => r with { AuditUri = (string)v } },
         };
@@ -100,6 +101,10 @@ namespace SgNarrower.Audit
         /// <summary>The value one of our own rules holds for a field, by name; null for any other name.</summary>
         public static object? OwnValue(OpenIngressRule rule, string name) =>
             ByName.TryGetValue(name, out var f) && f.Own != null ? f.Own(rule) : null;
+
+        /// <summary>The value one of our own change results holds for a field, by name: its rule's, or its own; null for any other name.</summary>
+        public static object? ResultValue(IngressRuleChange change, string name) =>
+            !ByName.TryGetValue(name, out var f) ? null : f.Own != null ? f.Own(change.OpenRule) : f.Result?.Invoke(change);
 
         /// <summary>The record's fields, in column order.</summary>
         public static IEnumerable<RuleField> InRecord => All.Where(f => f.InRecord);

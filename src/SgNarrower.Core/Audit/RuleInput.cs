@@ -16,6 +16,9 @@ namespace SgNarrower.Audit
         /// <summary>Checks one of our own rule objects the same way (a hand-made one may be incomplete), and keeps it as it is, its ports as EC2 writes them.</summary>
         public static AuditEntry FromRule(OpenIngressRule rule) => Read(name => RuleFields.OwnValue(rule, name), rule);
 
+        /// <summary>One of our own change results: its rule kept as it is (nothing the result does not show is lost), with what the change did.</summary>
+        public static AuditEntry FromChange(IngressRuleChange change) => Read(name => RuleFields.ResultValue(change, name), change.OpenRule);
+
         private static AuditEntry Read(Func<string, object?> get, OpenIngressRule? own)
         {
             var values = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -31,17 +34,13 @@ namespace SgNarrower.Audit
             var identity = RuleIdentity.Parse((string?)Value("IpProtocol"), (int?)Value("FromPort"), (int?)Value("ToPort"), Source(Value));
             var replaceWith = (List<string>?)Value("ReplaceWith");
             var replacements = replaceWith != null && replaceWith.Count > 0 ? ReplacementSet.Parse(replaceWith) : null;
-            if (own != null)
-                return new AuditEntry(own.FromPort == identity.FromPort && own.ToPort == identity.ToPort ? own : own with { FromPort = identity.FromPort, ToPort = identity.ToPort }, identity)
-                {
-                    Replacements = replacements,
-                };
-
-            var rule = new OpenIngressRule();
-            foreach (var field in RuleFields.All)
-                if (field.Put != null && values.TryGetValue(field.Name, out var v)) rule = field.Put(rule, v);
+            var rule = own ?? new OpenIngressRule();
+            if (own == null)
+                foreach (var field in RuleFields.All)
+                    if (field.Put != null && values.TryGetValue(field.Name, out var v)) rule = field.Put(rule, v);
             // As EC2 reports them: -1 where the protocol carries none.
-            var entry = new AuditEntry(rule with { FromPort = identity.FromPort, ToPort = identity.ToPort }, identity) { Replacements = replacements };
+            if (rule.FromPort != identity.FromPort || rule.ToPort != identity.ToPort) rule = rule with { FromPort = identity.FromPort, ToPort = identity.ToPort };
+            var entry = new AuditEntry(rule, identity) { Replacements = replacements };
             foreach (var field in RuleFields.All)
                 if (field.PutInEntry != null && values.TryGetValue(field.Name, out var v)) entry = field.PutInEntry(entry, v);
             return entry;

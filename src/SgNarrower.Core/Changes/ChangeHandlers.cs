@@ -13,10 +13,11 @@ namespace SgNarrower.Changes
         public Func<PlanItem, string?> Confirm { get; set; } = _ => null;
 
         /// <summary>
-        /// Records a confirmed batch durably before any of its changes go out; throws when it cannot, and then nothing
-        /// of the batch changes.
+        /// Records the confirmed changes of a batch that no record holds as they are now (<see cref="PlanItem.NeedsRecord"/>)
+        /// durably, before any change of the batch goes out, and says where (null: not recorded, as with -SkipAudit);
+        /// throws when it cannot, and then nothing of the batch changes.
         /// </summary>
-        public Action<IReadOnlyList<GroupPlan>> Record { get; set; } = _ => { };
+        public Func<IReadOnlyList<PlanItem>, string?> Record { get; set; } = _ => null;
 
         public Action<GroupOutcome> Outcome { get; set; } = _ => { };
         public Action<string> Verbose { get; set; } = _ => { };

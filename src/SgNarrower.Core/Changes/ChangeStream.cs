@@ -96,7 +96,9 @@ namespace SgNarrower.Changes
                         foreach (var plan in m.Plans)
                             foreach (var item in plan.Pending.ToList())
                                 if (handlers.Confirm(item) is string reason) item.Skip(reason);
-                        handlers.Record(m.Plans);
+                        var unrecorded = m.Plans.SelectMany(p => p.Pending).Where(i => i.NeedsRecord).ToList();
+                        if (unrecorded.Count > 0 && handlers.Record(unrecorded) is string where)
+                            foreach (var item in unrecorded) item.Recorded(where);
                         m.Approve();
                         break;
                     case ChangeMessageKind.Outcome:

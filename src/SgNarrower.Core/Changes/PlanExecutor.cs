@@ -106,7 +106,7 @@ namespace SgNarrower.Changes
                     }
                     catch (AwsServiceException e)
                     {
-                        failedReplacements[share.Replacement.Identity] = (Describe(e, plan), e);
+                        failedReplacements[share.Replacement.Identity] = (Explain(e, plan), e);
                     }
                 }
             }
@@ -233,7 +233,7 @@ namespace SgNarrower.Changes
             }
             catch (AwsServiceException e)
             {
-                var info = Describe(e, plan);
+                var info = Explain(e, plan);
                 failure = new FailureInfo(info.ErrorId, info.Kind, "It could not be marked for its restore, so it was not changed. " + info.Message);
                 error = e;
                 return new HashSet<string>(StringComparer.Ordinal);
@@ -261,7 +261,7 @@ namespace SgNarrower.Changes
         /// <summary>The call's own error is why the outcome falls short.</summary>
         private T FailedBy<T>(T outcome, AwsServiceException error, GroupPlan plan) where T : CallOutcome
         {
-            outcome.Failure = Describe(error, plan);
+            outcome.Failure = Explain(error, plan);
             outcome.Exception = error;
             return outcome;
         }
@@ -382,7 +382,7 @@ namespace SgNarrower.Changes
                 }
                 catch (AwsServiceException e)
                 {
-                    AddReplacementNote(results, s.Items, $"The replacement {s.Rule.SecurityGroupRuleId} keeps this run in its {RuleTags.Replacement} tag: {Describe(e, plan).Message}");
+                    AddReplacementNote(results, s.Items, $"The replacement {s.Rule.SecurityGroupRuleId} keeps this run in its {RuleTags.Replacement} tag: {Explain(e, plan).Message}");
                 }
             }
             if (revokeIds.Count > 0)
@@ -565,7 +565,7 @@ namespace SgNarrower.Changes
             : errorId == "NoReplacementForFamily" || errorId == "ReplacementOutsideList" ? FailureKind.InvalidArgument
             : FailureKind.ServiceError;
 
-        private FailureInfo Describe(AwsServiceException e, GroupPlan plan) => AwsErrors.Explain(e, $"security group {plan.GroupId} in {plan.Region}");
+        private FailureInfo Explain(AwsServiceException e, GroupPlan plan) => AwsErrors.Explain(e, $"security group {plan.GroupId} in {plan.Region}");
 
         /// <summary>The group as it is now, after a call whose reply proves nothing; null (and why) when it cannot be read.</summary>
         private LiveGroup? ReadNow(GroupPlan plan, AwsServiceException? callError, out FailureInfo? failure, out Exception? exception)
@@ -583,7 +583,7 @@ namespace SgNarrower.Changes
 
         private FailureInfo Unverified(AwsServiceException describeError, GroupPlan plan, AwsServiceException? callError)
         {
-            var d = Describe(describeError, plan);
+            var d = Explain(describeError, plan);
             var call = callError == null ? "" : $" The change call had failed too ({callError.ErrorCode}).";
             return new FailureInfo(d.ErrorId, d.Kind,
                 $"What happened to {plan.GroupId} in {plan.Region} could not be checked, so it is reported as failed: the rule may or may not have changed; run Get-OpenIngressRule to see.{call} {d.Message}");

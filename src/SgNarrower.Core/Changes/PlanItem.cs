@@ -28,7 +28,13 @@ namespace SgNarrower.Changes
         /// <summary>Where the rule is recorded as it is now, when the change wrote it there (Revoke's journal).</summary>
         public string? AuditUri { get; private set; }
 
-        public void Recorded(string auditUri) => AuditUri = auditUri;
+        internal void Recorded(string auditUri) => AuditUri = auditUri;
+
+        /// <summary>
+        /// A change to record before it is made: the rule names no record, or its description changed since it was
+        /// recorded (that record would restore the old one).
+        /// </summary>
+        public bool NeedsRecord => Request.Rule.AuditUri == null || (LiveRule != null && LiveRule.Description != Request.Rule.Description);
 
         /// <summary>True while the item still asks for a change.</summary>
         public bool NeedsChange => Decided == null;
@@ -45,7 +51,7 @@ namespace SgNarrower.Changes
         }
 
         /// <summary>Not changed: -WhatIf or a declined prompt.</summary>
-        public void Skip(string? reason = null) => Decide(ChangeStatus.Skipped, reason);
+        internal void Skip(string? reason = null) => Decide(ChangeStatus.Skipped, reason);
 
         /// <summary>The rule as it is now, where a live rule matched; else as handed in.</summary>
         public OpenIngressRule CurrentRule => LiveRule == null ? Request.Rule : Request.Rule with

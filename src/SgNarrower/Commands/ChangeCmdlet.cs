@@ -67,7 +67,7 @@ namespace SgNarrower.Commands
         /// released; each group's results and errors are written as it finishes. <paramref name="wait"/>: until the
         /// stream has finished, else only what is there now.
         /// </summary>
-        protected void Pump(bool wait, Func<PlanItem, string> action, Action<IReadOnlyList<GroupPlan>>? record, string activity)
+        protected void Pump(bool wait, Func<PlanItem, string> action, Func<IReadOnlyList<PlanItem>, string?>? record, string activity)
         {
             if (_stream == null) return;
             try
@@ -76,7 +76,7 @@ namespace SgNarrower.Commands
                 {
                     // Asks about every rule that still needs a change; a declined or -WhatIf rule is Skipped.
                     Confirm = item => Approve(item.PromptText(), action(item)) ? null : IsWhatIf ? "-WhatIf: nothing was changed." : "Declined at the prompt.",
-                    Record = plans => record?.Invoke(plans),
+                    Record = items => record?.Invoke(items),
                     Outcome = outcome => Write(outcome, activity),
                     Verbose = WriteVerbose,
                     Error = (scope, e) => WriteError(ScopeError(scope, e)),

@@ -170,7 +170,7 @@ namespace SgNarrower.Commands
             catch (AuditWriteException e)
             {
                 ThrowTerminatingError(Errors.Record(e.ErrorId, Errors.Category(e.Kind),
-                    e.Message + " Nothing was passed on.", e.Target, e));
+                    e.Message + " Nothing was passed on.", e.Location, e));
                 return;
             }
 

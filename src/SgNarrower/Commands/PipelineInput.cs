@@ -11,6 +11,7 @@ namespace SgNarrower.Commands
         public static AuditEntry ToEntry(PSObject input)
         {
             if (input.BaseObject is OpenIngressRule rule) return RuleInput.FromRule(rule);
+            if (input.BaseObject is IngressRuleChange change) return RuleInput.FromChange(change);
             // A row of a CSV record read with Import-Csv: its cells are escaped against spreadsheet formulas.
             bool csvRecordRow = input.Properties["RecordType"] != null && Get(input, "FormatVersion") is string;
             return RuleInput.Read(name =>

@@ -54,8 +54,7 @@ namespace SgNarrower.Commands
         private bool _lookUpById;
         private IAwsSession? _session;
         private AuditRunInfo? _run;
-        private string? _journalPath;
-        private readonly List<PlanItem> _journaled = new List<PlanItem>();
+        private Journal? _journal;
 
         protected override void BeginProcessing()
         {
@@ -79,7 +78,7 @@ namespace SgNarrower.Commands
             AuditEntry entry;
             try
             {
-                entry = ParameterSetName == RuleSet ? RuleInput.Read(DirectField) : PipelineInput.ToEntry(InputObject!);
+                entry = ParameterSetName == RuleSet ? RuleInput.Read(RuleParameter) : PipelineInput.ToEntry(InputObject!);
             }
             catch (FormatException e)
             {
@@ -115,17 +114,10 @@ namespace SgNarrower.Commands
             _session = null;
         }
 
-        private object? DirectField(string name) => name switch
-        {
-            "GroupId" => GroupId,
-            "SecurityGroupRuleId" => SecurityGroupRuleId,
-            "IpProtocol" => IpProtocol,
-            "FromPort" => FromPort,
-            "ToPort" => ToPort,
-            "CidrIpv4" => CidrIpv4,
-            "CidrIpv6" => CidrIpv6,
-            _ => null,
-        };
+        /// <summary>A field of the rule the Rule set's parameters give: they are named for the fields, and read like any other input.</summary>
+        private object? RuleParameter(string name) =>
+            MyInvocation.MyCommand.Parameters.TryGetValue(name, out var p) && p.ParameterSets.ContainsKey(RuleSet)
+            && MyInvocation.BoundParameters.TryGetValue(name, out var value) ? value : null;
 
         protected override void EndProcessing()
         {
@@ -171,28 +163,22 @@ namespace SgNarrower.Commands
 
         /// <summary>
         /// Nothing is revoked without a record: what a batch has without one is journaled before its changes go out, or
-        /// nothing more is revoked. The run's one journal holds every batch so far, replaced whole each time.
+        /// nothing more is revoked.
         /// </summary>
-        private void WriteJournal(IReadOnlyList<GroupPlan> plans)
+        private string? WriteJournal(IReadOnlyList<PlanItem> items)
         {
-            if (SkipAudit) return;
-            var items = Journal.ItemsToJournal(plans);
-            if (items.Count == 0) return;
-            var run = _run!;
-            string path = _journalPath ?? AuditPath ?? Journal.DefaultFolder();
-            try
-            {
-                bool replace = _journalPath != null;
-                path = _journalPath ??= Journal.PathFor(AuditPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(AuditPath), run);
-                Journal.Write(_journaled.Concat(items).ToList(), run, path, replace);
-                _journaled.AddRange(items);
-            }
+            if (SkipAudit) return null;
+            _journal ??= new Journal(_run!, AuditPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(AuditPath));
+            string path;
+            try { path = _journal.Add(items); }
             catch (Exception e) when (e is AuditWriteException || e is IOException || e is UnauthorizedAccessException)
             {
                 var id = e is AuditWriteException w ? w.ErrorId : e is UnauthorizedAccessException ? "AuditFileAccessDenied" : "AuditFileNotWritten";
-                ThrowTerminatingError(Errors.Record(id, ErrorCategory.WriteError, $"The journal of the rules to revoke was not written: {e.Message} Nothing was revoked.", path, e));
+                ThrowTerminatingError(Errors.Record(id, ErrorCategory.WriteError, $"The journal of the rules to revoke was not written: {e.Message} Nothing was revoked.", _journal.Location, e));
+                return null;
             }
             WriteInformation(new HostInformationMessage { Message = $"Journaled {items.Count} rule(s) before revoking, to {path}." }, new[] { "PSHOST", "SgNarrower" });
+            return path;
         }
     }
 }
