@@ -63,4 +63,47 @@ public sealed class EvidenceRunTests
         Assert.Equal("FlowLogUnreadable", ((Concurrency.ScopeFailure)error).ErrorId);
         Assert.Equal((3, 3), (progress.Last().Item1, progress.Last().Item2));
     }
+
+    /// <summary>A session no call may reach: with saved exposure and local files, measuring asks AWS nothing.</summary>
+    private sealed class NoAwsSession : AwsApi.IAwsSession
+    {
+        public string? DefaultRegion => "us-east-1";
+        public AwsApi.IEc2Api Ec2(string region) => throw new InvalidOperationException("EC2 was called");
+        public AwsApi.IS3Api S3(string region) => throw new InvalidOperationException("S3 was called");
+        public string AccountId(string region) => throw new InvalidOperationException("STS was called");
+        public AwsApi.IAwsSession AssumeRole(AwsApi.RoleRequest role, string region) => throw new InvalidOperationException("STS was called");
+        public void Dispose() { }
+    }
+
+    private static ExposureMap Saved() => new(
+        NetworkJsonReader.ReadInterfaces("""{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","SubnetId":"subnet-1","VpcId":"vpc-1","PrivateIpAddress":"10.0.0.5","Groups":[{"GroupId":"sg-1"}],"Attachment":{"InstanceId":"i-1"}}]}"""),
+        NetworkJsonReader.ReadRouteTables("""{"RouteTables":[]}"""));
+
+    private static EvidenceRun Run()
+    {
+        var rule = RuleInput.FromRule(new OpenIngressRule { Region = "us-east-1", OwnerId = "111122223333", GroupId = "sg-1", IpProtocol = "tcp", FromPort = 22, ToPort = 22, CidrIpv4 = "0.0.0.0/0" });
+        return new EvidenceRun(new[] { (rule.Rule, rule.Identity) }, Since, Until, 2, new EvidenceHandlers(), CancellationToken.None);
+    }
+
+    [Fact]
+    public void A_whole_run_over_saved_exposure_and_a_folder_of_logs_calls_no_AWS_service()
+    {
+        var folder = Directory.CreateTempSubdirectory("sgn-logs-").FullName;
+        File.WriteAllText(Path.Combine(folder, "a.log"), "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n" + Record("203.0.113.5") + "\n");
+        var sources = new EvidenceSources(new[] { folder }, Array.Empty<string>(), false, Array.Empty<string>(), Array.Empty<string>());
+        var accounts = new AwsApi.AccountSessions(new NoAwsSession(), null, null, "run-1", "us-east-1");
+
+        var measured = Assert.Single(Run().Measure(sources, Saved(), accounts, () => throw new InvalidOperationException("S3 was called"), 8));
+
+        Assert.Equal(Recommendation.Narrow, measured.Recommendation);
+        Assert.Equal("203.0.113.5", Assert.Single(measured.ObservedSources!).Address);
+    }
+
+    [Fact]
+    public void A_local_source_that_is_not_there_stops_the_run_before_any_log_is_read()
+    {
+        var sources = new EvidenceSources(new[] { Path.Combine(Path.GetTempPath(), "no-such-flow-logs-" + Guid.NewGuid()) }, Array.Empty<string>(), false, Array.Empty<string>(), Array.Empty<string>());
+        var accounts = new AwsApi.AccountSessions(new NoAwsSession(), null, null, "run-1", "us-east-1");
+        Assert.Throws<FileNotFoundException>(() => Run().Measure(sources, Saved(), accounts, () => throw new InvalidOperationException("S3 was called"), 8).ToList());
+    }
 }

@@ -105,4 +105,22 @@ public sealed class FieldTableTests
         foreach (var p in typeof(OpenIngressRule).GetProperties(BindingFlags.Public | BindingFlags.Instance))
             Assert.True(names.Contains(p.Name) || notFields.Contains(p.Name), $"OpenIngressRule.{p.Name} is in no entry of RuleFields");
     }
+
+    [Fact]
+    public void Every_property_the_default_views_show_is_a_property_of_the_type_they_show()
+    {
+        // The views in SgNarrower.Format.ps1xml name properties as text: a field renamed in the table and the types
+        // would otherwise leave an empty column.
+        var formats = System.Xml.Linq.XDocument.Load(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "SgNarrower", "SgNarrower.Format.ps1xml"));
+        var views = formats.Descendants("View").ToList();
+        Assert.NotEmpty(views);
+        foreach (var view in views)
+        {
+            var typeName = view.Element("ViewSelectedBy")!.Element("TypeName")!.Value;
+            var type = typeof(OpenIngressRule).Assembly.GetType(typeName);
+            Assert.True(type != null, $"The view {typeName} names no type of the core");
+            foreach (var property in view.Descendants("PropertyName").Select(p => p.Value))
+                Assert.True(type!.GetProperty(property) != null, $"The view of {typeName} shows {property}, which it does not have");
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using SgNarrower.AwsApi;
+using SgNarrower.Concurrency;
 using SgNarrower.Matching;
 using SgNarrower.Scanning;
 using Xunit;
@@ -68,5 +70,66 @@ public sealed class ExportScanTests
         var none = new Exposure.ExposureMap(Exposure.NetworkJsonReader.ReadInterfaces("{\"NetworkInterfaces\":[]}"), Exposure.NetworkJsonReader.ReadRouteTables("{\"RouteTables\":[]}"));
         Assert.Empty(scanner.ScanExport(Offline.SecurityGroupStream.Read(new StringReader(export)), "us-east-1", none, new[] { ExposureLevel.Public }));
         Assert.All(scanner.ScanExport(Offline.SecurityGroupStream.Read(new StringReader(export)), "us-east-1", none, null), r => Assert.Equal(ExposureLevel.Unattached, r.Exposure));
+    }
+}
+
+/// <summary>The live scan of an estate, scope by scope, over in-memory EC2s: the work Get-OpenIngressRule hands its workers.</summary>
+public sealed class EstateScanTests
+{
+    private sealed class Sink : IScopeSink
+    {
+        public List<object> Written { get; } = new();
+        public List<Exception> Errors { get; } = new();
+        public void Write(object item) => Written.Add(item);
+        public void Verbose(string text) { }
+        public void Warning(string text) { }
+        public void Error(Exception error) => Errors.Add(error);
+    }
+
+    /// <summary>One caller's account: an in-memory EC2 per region.</summary>
+    private sealed class Session(Dictionary<string, FakeEc2> regions) : IAwsSession
+    {
+        public string? DefaultRegion => "us-east-1";
+        public IEc2Api Ec2(string region) => regions[region];
+        public IS3Api S3(string region) => throw new NotSupportedException();
+        public string AccountId(string region) => "111122223333";
+        public IAwsSession AssumeRole(RoleRequest role, string region) => throw new NotSupportedException();
+        public void Dispose() { }
+    }
+
+    private static EstateScan Estate(Dictionary<string, FakeEc2> regions, params string[] patterns) =>
+        new(new AccountSessions(new Session(regions), null, null, "run-1", "us-east-1"), patterns, "us-east-1", new OpenRuleMatcher(new OpenRulePolicy()),
+            new ScanScope { GroupIds = new[] { "sg-1", "sg-gone" } });
+
+    [Fact]
+    public void An_account_s_regions_are_those_its_describe_regions_names_that_the_patterns_match()
+    {
+        var home = new FakeEc2("us-east-1");
+        home.Regions.Clear();
+        home.Regions.AddRange(new[] { "us-east-1", "us-west-2", "eu-west-1" });
+        var sink = new Sink();
+        var estate = Estate(new() { ["us-east-1"] = home }, "us-*");
+
+        estate.Regions(Assert.Single(estate.Accounts(null)), sink);
+
+        Assert.Equal(new[] { "us-east-1", "us-west-2" }, sink.Written.Cast<Scope>().Select(s => s.Region).OrderBy(r => r));
+        Assert.Equal(1, home.Count("DescribeRegions"));
+    }
+
+    [Fact]
+    public void A_scope_writes_its_open_rules_its_pages_and_an_error_for_each_group_not_found()
+    {
+        var west = new FakeEc2("us-west-2");
+        var ssh = west.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
+        west.Add("sg-1", "tcp", 443, 443, "10.0.0.0/8");
+        var sink = new Sink();
+
+        Estate(new() { ["us-west-2"] = west }, "us-west-2").Scan(new Scope(null, "us-west-2"), sink);
+
+        var rule = Assert.Single(sink.Written.OfType<OpenIngressRule>());
+        Assert.Equal((ssh.Id, "us-west-2"), (rule.SecurityGroupRuleId, rule.Region));
+        Assert.Equal(1, sink.Written.OfType<ScopePage>().Last().OpenRules);
+        var missing = Assert.IsType<ScopeFailure>(Assert.Single(sink.Errors));
+        Assert.Equal(("SecurityGroupNotFound", "sg-gone"), (missing.ErrorId, missing.Target));
     }
 }

@@ -45,16 +45,23 @@ namespace SgNarrower.Changes
         public int PlannedGroups => _lanes.Values.Sum(l => l.PlannedGroups);
 
         /// <summary>One more request (pipeline thread).</summary>
-        public void Add(ChangeRequest request)
+        public void Add(ChangeRequest request) => AddRange(new[] { request });
+
+        /// <summary>Requests known together (a whole record): each scope's arrive in its lane at once, so its batches are full.</summary>
+        public void AddRange(IEnumerable<ChangeRequest> requests)
         {
             if (_complete) throw new InvalidOperationException("The stream's input is complete.");
-            if (!_lanes.TryGetValue(request.Scope, out var lane))
+            foreach (var scope in requests.GroupBy(r => r.Scope))
             {
-                _lanes[request.Scope] = lane = new Lane(this, request.Scope);
-                Interlocked.Increment(ref _running);
-                lane.Start();
+                bool start = !_lanes.TryGetValue(scope.Key, out var lane);
+                if (start)
+                {
+                    _lanes[scope.Key] = lane = new Lane(this, scope.Key);
+                    Interlocked.Increment(ref _running);
+                }
+                lane!.Add(scope);
+                if (start) lane.Start();
             }
-            lane.Add(request);
         }
 
         /// <summary>No more requests: every lane plans what it has and finishes.</summary>
@@ -149,13 +156,16 @@ namespace SgNarrower.Changes
 
             public int PlannedGroups { get { lock (_gate) return _planned.Count; } }
 
-            public void Add(ChangeRequest request)
+            public void Add(IEnumerable<ChangeRequest> requests)
             {
                 lock (_gate)
                 {
-                    if (_waiting.Count == 0) _firstWaiting = DateTime.UtcNow;
-                    _waiting.Add(request);
-                    _waitingGroups.Add(request.GroupId);
+                    foreach (var request in requests)
+                    {
+                        if (_waiting.Count == 0) _firstWaiting = DateTime.UtcNow;
+                        _waiting.Add(request);
+                        _waitingGroups.Add(request.GroupId);
+                    }
                     Monitor.PulseAll(_gate);
                 }
             }

@@ -137,6 +137,61 @@ namespace SgNarrower.Evidence
             _handlers.Verbose($"{files.Count} aggregate file(s): {rows} row(s) standing for {records} flow record(s)");
         }
 
+        /// <summary>
+        /// The whole run: exposure (from <paramref name="saved"/> exports, else read per scope), then the flow logs or
+        /// their aggregates, then each rule with its evidence and recommendation. A missing local file throws
+        /// FileNotFoundException before any log is read; an S3 listing that fails is reported and the rest goes on.
+        /// </summary>
+        /// <param name="s3">The S3 client for the flow logs' bucket, asked for only where an s3:// source is given.</param>
+        public IEnumerable<OpenIngressRule> Measure(EvidenceSources sources, ExposureMap? saved, AccountSessions accounts, Func<IS3Api> s3, int maxCidr)
+        {
+            // The S3 layout needs each rule's account: its own OwnerId, else the caller's.
+            string AccountOf(Scope scope) => scope.Account ?? accounts.For(null, scope.Region).AccountId(scope.Region);
+            if (saved != null)
+            {
+                UseExposure(saved);
+                if (sources.FlowLogUris.Count > 0) LearnAccounts(AccountOf);
+            }
+            else ReadExposure(scope => accounts.For(scope.Account, scope.Region).Ec2(scope.Region), AccountOf);
+
+            if (sources.Aggregated) ReadAggregates(AggregateFiles(sources, s3));
+            else ReadFlowLogs(FlowLogFiles(sources, s3));
+            return Results(maxCidr);
+        }
+
+        /// <summary>Local files, then in S3 the days of the window for the accounts and regions of the rules.</summary>
+        private List<FlowLogFile> FlowLogFiles(EvidenceSources sources, Func<IS3Api> s3)
+        {
+            var files = FlowLogSources.Local(sources.FlowLogPaths).ToList();
+            foreach (var uri in sources.FlowLogUris)
+                files.AddRange(FlowLogSources.InS3(s3(), uri, Accounts, Evidence.Since, Evidence.Until, sources.HiveCompatiblePartitions,
+                    (e, where) => ListingFailed(e, where, uri)));
+            return files;
+        }
+
+        /// <summary>The aggregate query's result files, local and in S3.</summary>
+        private List<FlowLogFile> AggregateFiles(EvidenceSources sources, Func<IS3Api> s3)
+        {
+            var files = FlowLogSources.LocalAggregates(sources.AggregatePaths).ToList();
+            foreach (var uri in sources.AggregateUris)
+            {
+                try
+                {
+                    var found = FlowLogSources.AggregatesInS3(s3(), uri);
+                    if (found.Count == 0) _handlers.Warning($"No .csv result under {uri}.");
+                    files.AddRange(found);
+                }
+                catch (AwsServiceException e) { ListingFailed(e, uri, uri); }
+            }
+            return files;
+        }
+
+        private void ListingFailed(AwsServiceException e, string where, string uri)
+        {
+            var info = AwsErrors.Explain(e, where);
+            _handlers.Error(uri, new ScopeFailure(info.ErrorId, info.Kind, info.Message, uri, e));
+        }
+
         /// <summary>Each rule with its evidence and recommendation.</summary>
         public IEnumerable<OpenIngressRule> Results(int maxCidr) => Evidence.Results(_exposure!, maxCidr);
 

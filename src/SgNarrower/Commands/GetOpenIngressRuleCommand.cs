@@ -13,14 +13,6 @@ namespace SgNarrower.Commands
     [OutputType(typeof(OpenIngressRule))]
     public sealed class GetOpenIngressRuleCommand : Ec2Cmdlet
     {
-        /// <summary>A scope's scanner finished a page: what the progress bar shows.</summary>
-        private sealed class PageDone
-        {
-            public PageDone(Scope scope, ScanProgress progress) { Scope = scope; Progress = progress; }
-            public Scope Scope { get; }
-            public ScanProgress Progress { get; }
-        }
-
         private const string LiveSet = "Live";
         private const string OfflineSet = "Offline";
 
@@ -210,20 +202,13 @@ namespace SgNarrower.Commands
                 catch (AwsSetupException e) { ThrowSetup(e); }
             }
             var home = concrete ?? session.DefaultRegion ?? "us-east-1";
-            var accounts = Accounts(session, AuditRunInfo.New(ModuleInfo.Tool).RunId, home);
+            var estate = new EstateScan(Accounts(session, AuditRunInfo.New(ModuleInfo.Tool).RunId, home), patterns, home, _matcher!,
+                new ScanScope { GroupIds = _groupIds, VpcIds = VpcId ?? Array.Empty<string>(), PageSize = PageSize, IncludeTemporary = IncludeTemporary,
+                    IncludeExposure = IncludeExposure, Exposure = Exposure });
 
-            // First the scopes: each account's regions (a wildcard asks DescribeRegions in that account).
+            // First the scopes: each account's regions; then every scope at once, up to -ThrottleLimit.
             var scopes = new List<Scope>();
-            var homes = (AccountId ?? new string?[] { null }).Distinct().Select(a => new Scope(a, home)).ToList();
-            RunScopes(homes, (account, sink) =>
-            {
-                var s = accounts.For(account.Account, home);
-                var enabled = patterns.Any(RegionPatterns.HasWildcard) ? s.Ec2(home).DescribeRegions() : Array.Empty<string>();
-                foreach (var region in RegionPatterns.Expand(patterns, enabled)) sink.Write(new Scope(account.Account, region));
-            }, o => scopes.Add((Scope)o), ScopeError);
-
-            var scope = new ScanScope { GroupIds = _groupIds, VpcIds = VpcId ?? Array.Empty<string>(), PageSize = PageSize, IncludeTemporary = IncludeTemporary,
-                IncludeExposure = IncludeExposure, Exposure = Exposure };
+            RunScopes(estate.Accounts(AccountId), estate.Regions, o => scopes.Add((Scope)o), ScopeError);
             const int activityId = 1;
             int done = 0, found = 0;
             void Progress(string current) => WriteProgress(new ProgressRecord(activityId, "Scanning security groups",
@@ -232,27 +217,14 @@ namespace SgNarrower.Commands
                 PercentComplete = scopes.Count > 1 ? done * 100 / scopes.Count : -1,
                 CurrentOperation = current,
             });
-            RunScopes(scopes, (sc, sink) =>
+            RunScopes(scopes, estate.Scan, o =>
             {
-                var api = accounts.For(sc.Account, sc.Region).Ec2(sc.Region);
-                // Progress is queued like everything else a worker says: a copy of the scanner's counters per page.
-                var scanner = new OpenRuleScanner(_matcher!, sink.Verbose, p => sink.Write(new PageDone(sc,
-                    new ScanProgress { Region = p.Region, GroupsScanned = p.GroupsScanned, Pages = p.Pages, OpenRules = p.OpenRules })), sink.Warning);
-                foreach (var rule in scanner.ScanRegion(api, scope)) sink.Write(rule);
-                foreach (var missing in scanner.MissingGroupIds)
-                    sink.Error(new ScopeFailure("SecurityGroupNotFound", FailureKind.NotFound,
-                        $"Security group {missing} was not found in {sc}. Check the id, the region and the account.", missing));
-            },
-            o =>
-            {
-                if (o is PageDone page)
+                if (o is ScopePage page) Progress(page.ToString());
+                else
                 {
-                    var p = page.Progress;
-                    Progress($"{page.Scope}: {p.GroupsScanned} group(s) in {p.Pages} page(s), {p.OpenRules} open rule(s)");
-                    return;
+                    found++;
+                    WriteObject(o);
                 }
-                found++;
-                WriteObject(o);
             },
             ScopeError,
             sc =>

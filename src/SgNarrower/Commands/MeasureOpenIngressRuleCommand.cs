@@ -105,54 +105,20 @@ namespace SgNarrower.Commands
                 Error = (what, e) => WriteError(what is Scope scope ? ScopeError(scope, e) : ScopeError(new Scope(null, what.ToString() ?? ""), e)),
                 FilesRead = (done, total, records) => WriteProgress(new ProgressRecord(4, "Reading flow logs", $"{done} of {total} file(s), {records} record(s)") { PercentComplete = done * 100 / Math.Max(1, total) }),
             }, StopToken);
-            // The S3 layout needs each rule's account: its own OwnerId, else the caller's.
-            string AccountOf(Scope scope) => scope.Account ?? accounts.For(null, scope.Region).AccountId(scope.Region);
-
+            var sources = new EvidenceSources(Paths(FlowLogPath), FlowLogUri ?? Array.Empty<string>(), HiveCompatiblePartitions, Paths(AggregatePath), AggregateUri ?? Array.Empty<string>());
             // What carries each rule's group, per account and region: from saved exports, or in a few calls.
             var saved = ReadNetworkExports(NetworkInterfacePath, RouteTablePath, wanted: false);
-            if (saved != null)
+            IEnumerable<OpenIngressRule> results;
+            try { results = run.Measure(sources, saved, accounts, () => session.S3(ResolveRegion(session, Region ?? rules[0].Rule.Region)), MaxCidr); }
+            catch (FileNotFoundException e)
             {
-                run.UseExposure(saved);
-                if (FlowLogUri != null) run.LearnAccounts(AccountOf);
+                ThrowTerminatingError(Errors.Record("FileNotFound", ErrorCategory.ObjectNotFound, e.Message, e.FileName, e));
+                return;
             }
-            else run.ReadExposure(scope => accounts.For(scope.Account, scope.Region).Ec2(scope.Region), AccountOf);
-
-            // The files: local ones, and in S3 the days of the window for the accounts and regions of the rules.
-            var files = new List<FlowLogFile>();
-            try { files.AddRange(FlowLogSources.Local((FlowLogPath ?? Array.Empty<string>()).Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)))); }
-            catch (FileNotFoundException e) { ThrowTerminatingError(Errors.Record("FileNotFound", ErrorCategory.ObjectNotFound, e.Message, e.FileName, e)); }
-            foreach (var uri in FlowLogUri ?? Array.Empty<string>())
-            {
-                var s3 = session.S3(ResolveRegion(session, Region ?? rules[0].Rule.Region));
-                files.AddRange(FlowLogSources.InS3(s3, uri, run.Accounts, run.Evidence.Since, run.Evidence.Until, HiveCompatiblePartitions,
-                    (e, where) => WriteError(Errors.Aws(e, where, uri))));
-            }
-            if (AggregatePath != null || AggregateUri != null) run.ReadAggregates(Aggregates(session, rules[0].Rule.Region));
-            else
-            {
-                run.ReadFlowLogs(files);
-                WriteProgress(new ProgressRecord(4, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
-            }
-            foreach (var rule in run.Results(MaxCidr)) WriteObject(rule);
+            if (!sources.Aggregated) WriteProgress(new ProgressRecord(4, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
+            foreach (var rule in results) WriteObject(rule);
         }
 
-        /// <summary>The aggregate query's result files, local and in S3.</summary>
-        private List<FlowLogFile> Aggregates(IAwsSession session, string? ruleRegion)
-        {
-            var files = new List<FlowLogFile>();
-            try { files.AddRange(FlowLogSources.LocalAggregates((AggregatePath ?? Array.Empty<string>()).Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)))); }
-            catch (FileNotFoundException e) { ThrowTerminatingError(Errors.Record("FileNotFound", ErrorCategory.ObjectNotFound, e.Message, e.FileName, e)); }
-            foreach (var uri in AggregateUri ?? Array.Empty<string>())
-            {
-                try
-                {
-                    var found = FlowLogSources.AggregatesInS3(session.S3(ResolveRegion(session, Region ?? ruleRegion)), uri);
-                    if (found.Count == 0) WriteWarning($"No .csv result under {uri}.");
-                    files.AddRange(found);
-                }
-                catch (AwsServiceException e) { WriteError(Errors.Aws(e, uri, uri)); }
-            }
-            return files;
-        }
+        private string[] Paths(string[]? paths) => (paths ?? Array.Empty<string>()).Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)).ToArray();
     }
 }

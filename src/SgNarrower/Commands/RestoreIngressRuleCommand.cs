@@ -64,7 +64,7 @@ namespace SgNarrower.Commands
                 var accounts = Accounts(session, runId, requests[0].Region);
                 // The whole record is read first; then it is planned in batches ahead of the grants.
                 var stream = OpenStream(accounts, new PlanOptions(PlanKind.Restore, runId) { KeepReplacements = KeepReplacement });
-                foreach (var request in requests) stream.Add(request);
+                stream.AddRange(requests);
                 stream.Complete();
                 Pump(wait: true, item => item.LiveRule != null
                     ? $"Remove {item.ReplacementsToRemove.Count} replacement rule(s) that narrowing added"
