@@ -34,7 +34,8 @@
 - Export-IngressReport: one self-contained HTML page (or Markdown) of open rules, exposure, evidence, changes and records, from the pipeline or from records of many runs, local or in S3; sortable, filterable, paged, printable.
 - Export-IngressFinding: ASFF findings for Security Hub in BatchImportFindings batches, with stable ids that later runs update (resolved after revoke, failed again after restore), and OCSF Detection Findings for Security Lake and SIEMs; one documented severity table. The SSM document imports them when ImportFindings is true.
 - Records carry exposure, replacements and notes, and read evidence back.
-- Inside: namespaces as layers without cycles, one field table for records, plan-confirm-record-execute and Measure's work in the core.
+- Change results piped on (into Export-IngressAudit, Restore-IngressRule, Export-IngressReport) keep every field of their rule; they now show NetworkInterfaceCount, AttachedTo and ObservedSourcesLeftOut too.
+- Inside: namespaces as layers without cycles; one field table through which pipeline input, records and our own objects are read and written; the live scan, Measure's run and plan-confirm-record-execute in the core.
 0.3.0
 - Every call is signed for the region it acts in, however the endpoint is configured (AWS_ENDPOINT_URL, a profile's endpoint_url, -EndpointUrl); an answer from another region or account is a WrongScope error and nothing in that scope changes.
 - Truthful under races: a rule someone else removed after planning is AlreadyAbsent, never Revoked; two runs never both claim one change. Edits always carry their description.

@@ -19,6 +19,13 @@ namespace SgNarrower.Changes
         public static string? NotPutBack(ChangeStatus? status) =>
             WasRemoved(status) ? null : $"The record says {status}: SgNarrower did not remove this rule, so it does not put it back.";
 
+        /// <summary>
+        /// A record line whose status says SgNarrower did not remove the rule: its result (Skipped, and why), known
+        /// without a look at EC2; null for a line to put back.
+        /// </summary>
+        public static IngressRuleChange? NotRemoved(OpenIngressRule rule, ChangeStatus? status) =>
+            NotPutBack(status) is string why ? new IngressRuleChange(rule, "Restore", ChangeStatus.Skipped) { Error = why } : null;
+
         public static List<GroupPlan> Plan(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
             bool keepReplacements, string runId) =>
             ChangePlanning.PerGroup(PlanKind.Restore, requests, live, runId, (item, liveGroup) =>

@@ -72,23 +72,13 @@ namespace SgNarrower.Evidence
             foreach (var (account, region) in scopes.Distinct())
                 foreach (var dayPrefix in DayPrefixes(prefix, account, region, since, until, hive))
                 {
-                    string? token = null;
-                    do
+                    // Page by page: what the pages before a failed one listed stays.
+                    try
                     {
-                        Page<string> page;
-                        try { page = s3.ListKeys(bucket, dayPrefix, token); }
-                        catch (AwsServiceException e)
-                        {
-                            failed(e, $"s3://{bucket}/{dayPrefix}");
-                            break;
-                        }
-                        foreach (var key in page.Items.Where(IsFlowLogName))
-                        {
-                            var k = key;
-                            files.Add(new FlowLogFile($"s3://{bucket}/{k}", () => s3.OpenObject(bucket, k)));
-                        }
-                        token = page.NextToken;
-                    } while (token != null);
+                        foreach (var key in Paging.All(token => s3.ListKeys(bucket, dayPrefix, token)).Where(IsFlowLogName))
+                            files.Add(new FlowLogFile($"s3://{bucket}/{key}", () => s3.OpenObject(bucket, key)));
+                    }
+                    catch (AwsServiceException e) { failed(e, $"s3://{bucket}/{dayPrefix}"); }
                 }
             return files;
         }

@@ -53,9 +53,10 @@ namespace SgNarrower.Commands
             {
                 if (ParameterSetName != PipelineSet) _entries.AddRange(ReadRecord(ref session));
                 // Lines whose status says SgNarrower did not remove the rule need no look at EC2.
-                foreach (var skipped in _entries.Where(e => !RestorePlanner.WasRemoved(e.Status)))
-                    WriteObject(new IngressRuleChange(skipped.Rule, "Restore", ChangeStatus.Skipped) { Error = RestorePlanner.NotPutBack(skipped.Status) });
-                var toRestore = _entries.Where(e => RestorePlanner.WasRemoved(e.Status)).ToList();
+                var toRestore = new List<AuditEntry>();
+                foreach (var entry in _entries)
+                    if (RestorePlanner.NotRemoved(entry.Rule, entry.Status) is IngressRuleChange skipped) WriteObject(skipped);
+                    else toRestore.Add(entry);
                 if (toRestore.Count == 0) return;
 
                 session ??= OpenSession();
