@@ -66,9 +66,13 @@ namespace SgNarrower.Commands
             AccountUnavailableException a => Errors.Record(a.Failure.ErrorId, Errors.Category(a.Failure.Kind), a.Failure.Message, a.Account, a.InnerException),
             AwsServiceException s => Errors.Aws(s, (scope.Account != null ? $"account {scope.Account}, " : "") + "region " + scope.Region, scope.ToString()),
             AwsSetupException s => Errors.Setup(s),
-            ScopeFailure f => Errors.Record(f.ErrorId, Errors.Category(f.Kind), f.Message, f.Target, f.InnerException),
-            _ => Errors.Record("UnexpectedError", ErrorCategory.NotSpecified, $"{scope}: {e.Message}", scope.ToString(), e),
+            _ => FailureError(scope, e),
         };
+
+        /// <summary>An error about one thing a worker handled (a group, a file): its own id, the thing as target.</summary>
+        protected static ErrorRecord FailureError(object what, Exception e) => e is ScopeFailure f
+            ? Errors.Record(f.ErrorId, Errors.Category(f.Kind), f.Message, f.Target ?? what.ToString(), f.InnerException)
+            : Errors.Record("UnexpectedError", ErrorCategory.NotSpecified, $"{what}: {e.Message}", what.ToString(), e);
 
         /// <summary>
         /// Exposure from saved exports instead of calls: both are needed (a public address says nothing without the

@@ -102,7 +102,8 @@ namespace SgNarrower.Commands
             {
                 Verbose = WriteVerbose,
                 Warning = WriteWarning,
-                Error = (what, e) => WriteError(what is Scope scope ? ScopeError(scope, e) : ScopeError(new Scope(null, what.ToString() ?? ""), e)),
+                // What failed is a scope (exposure, accounts) or a file (flow logs, aggregates, their listings).
+                Error = (what, e) => WriteError(what is Scope scope ? ScopeError(scope, e) : FailureError(what, e)),
                 FilesRead = (done, total, records) => WriteProgress(new ProgressRecord(4, "Reading flow logs", $"{done} of {total} file(s), {records} record(s)") { PercentComplete = done * 100 / Math.Max(1, total) }),
             }, StopToken);
             var sources = new EvidenceSources(Paths(FlowLogPath), FlowLogUri ?? Array.Empty<string>(), HiveCompatiblePartitions, Paths(AggregatePath), AggregateUri ?? Array.Empty<string>());
