@@ -123,4 +123,16 @@ public sealed class FieldTableTests
                 Assert.True(type!.GetProperty(property) != null, $"The view of {typeName} shows {property}, which it does not have");
         }
     }
+
+    [Fact]
+    public void Our_own_rule_is_acted_on_as_it_was_checked_its_text_trimmed_and_nothing_else_copied()
+    {
+        var handMade = new OpenIngressRule { Region = " us-east-1 ", GroupId = "sg-1 ", IpProtocol = "tcp", FromPort = 22, ToPort = 22, CidrIpv4 = "0.0.0.0/0", OpenUntil = Since };
+        var read = RuleInput.FromRule(handMade).Rule;
+        Assert.Equal(("us-east-1", "sg-1", Since), (read.Region, read.GroupId, read.OpenUntil));
+
+        // A rule as SgNarrower made it needs no change: the same object goes on.
+        var clean = handMade with { Region = "us-east-1", GroupId = "sg-1" };
+        Assert.Same(clean, RuleInput.FromRule(clean).Rule);
+    }
 }

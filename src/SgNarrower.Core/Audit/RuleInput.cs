@@ -34,10 +34,12 @@ namespace SgNarrower.Audit
             var identity = RuleIdentity.Parse((string?)Value("IpProtocol"), (int?)Value("FromPort"), (int?)Value("ToPort"), Source(Value));
             var replaceWith = (List<string>?)Value("ReplaceWith");
             var replacements = replaceWith != null && replaceWith.Count > 0 ? ReplacementSet.Parse(replaceWith) : null;
+            // Our own rule is kept as it is, but for text that reading changed (a hand-made rule's padded region or id):
+            // what was checked is what is acted on.
             var rule = own ?? new OpenIngressRule();
-            if (own == null)
-                foreach (var field in RuleFields.All)
-                    if (field.Put != null && values.TryGetValue(field.Name, out var v)) rule = field.Put(rule, v);
+            foreach (var field in RuleFields.All)
+                if (field.Put != null && values.TryGetValue(field.Name, out var v) && (own == null || field.Own?.Invoke(own) is string text && !text.Equals(v)))
+                    rule = field.Put(rule, v);
             // As EC2 reports them: -1 where the protocol carries none.
             if (rule.FromPort != identity.FromPort || rule.ToPort != identity.ToPort) rule = rule with { FromPort = identity.FromPort, ToPort = identity.ToPort };
             var entry = new AuditEntry(rule, identity) { Replacements = replacements };

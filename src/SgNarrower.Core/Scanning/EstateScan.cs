@@ -43,7 +43,7 @@ namespace SgNarrower.Scanning
         public void Scan(Scope scope, IScopeSink sink)
         {
             var api = _accounts.For(scope.Account, scope.Region).Ec2(scope.Region);
-            var scanner = new OpenRuleScanner(_matcher, sink.Verbose, p => sink.Write(new ScopePage(scope, p.Region, p.GroupsScanned, p.Pages, p.OpenRules)), sink.Warning);
+            var scanner = new OpenRuleScanner(_matcher, sink.Verbose, p => sink.Write(new ScopePage(scope, p.GroupsScanned, p.Pages, p.OpenRules)), sink.Warning);
             foreach (var rule in scanner.ScanRegion(api, _scope)) sink.Write(rule);
             foreach (var missing in scanner.MissingGroupIds)
                 sink.Error(new ScopeFailure("SecurityGroupNotFound", FailureKind.NotFound,
