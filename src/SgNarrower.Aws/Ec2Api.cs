@@ -226,7 +226,7 @@ namespace SgNarrower.AwsSdk
                 var request = new DescribeManagedPrefixListsRequest { MaxResults = 100, NextToken = token, Filters = new List<Filter> { new Filter("prefix-list-id", prefixListIds.ToList()) } };
                 var response = Call("DescribeManagedPrefixLists", () => _client.DescribeManagedPrefixListsAsync(request));
                 result.AddRange((response.PrefixLists ?? new List<ManagedPrefixList>()).Where(p => p?.PrefixListId != null)
-                    .Select(p => new PrefixListInfo { PrefixListId = p.PrefixListId, Name = p.PrefixListName, OwnerId = p.OwnerId }));
+                    .Select(p => new PrefixListInfo { PrefixListId = p.PrefixListId, Name = p.PrefixListName, OwnerId = p.OwnerId, AddressFamily = p.AddressFamily, MaxEntries = p.MaxEntries }));
                 token = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
             } while (token != null);
             return result;

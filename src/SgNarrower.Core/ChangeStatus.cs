@@ -10,11 +10,16 @@ namespace SgNarrower
         AlreadyAbsent,
         /// <summary>Not changed: -WhatIf, a declined prompt, or a record line that SgNarrower did not change.</summary>
         Skipped,
-        /// <summary>The change failed; Error says why. The rule is as it was.</summary>
+        /// <summary>The change failed; Error says why. The rule is as it was, and nothing was granted or tagged for it.</summary>
         Failed,
         /// <summary>The rule was granted back from the record.</summary>
         Restored,
         /// <summary>The rule was there already, checked against EC2; nothing to do.</summary>
         AlreadyPresent,
+        /// <summary>
+        /// The change failed part-way and what it had done could not all be taken back: the open rule is still there, and
+        /// Error names the rules or tags left for it, to remove by hand.
+        /// </summary>
+        Incomplete,
     }
 }

@@ -189,10 +189,13 @@ namespace SgNarrower.Audit
             Enum.IsDefined(typeof(ChangeStatus), n) ? (ChangeStatus)n
                 : throw new FormatException($"Status {n} is not one SgNarrower writes (0-{Enum.GetValues(typeof(ChangeStatus)).Length - 1})");
 
+        /// <summary>Trimmed text, or null where there is none; a control or bidirectional character is refused, never read past.</summary>
         internal static string? Text(object? v)
         {
             var s = RawText(v);
-            return string.IsNullOrWhiteSpace(s) ? null : s!.Trim();
+            if (string.IsNullOrWhiteSpace(s)) return null;
+            if (InputText.IndexOfForbidden(s) >= 0) throw new NotPlainTextException(s!);
+            return s!.Trim();
         }
 
         internal static string? RawText(object? v) => v switch

@@ -25,7 +25,9 @@ namespace SgNarrower.Audit
             foreach (var field in RuleFields.All)
             {
                 if (field.ReadWith != null && !values.ContainsKey(field.ReadWith)) continue;
-                var value = field.Read(get(field.Name)) ?? (field.Alias != null ? field.Read(get(field.Alias)) : null);
+                object? value;
+                try { value = field.Read(get(field.Name)) ?? (field.Alias != null ? field.Read(get(field.Alias)) : null); }
+                catch (NotPlainTextException e) { throw new FormatException(e.For(field.Name)); }
                 if (value != null) values[field.Name] = value;
                 else if (field.Required) throw new FormatException($"it has no {field.Name}");
             }

@@ -6,10 +6,10 @@ namespace SgNarrower.AwsApi
     public static class AwsNames
     {
         /// <summary>A 12-digit account id (a const, for ValidatePattern).</summary>
-        public const string AccountIdPattern = "^[0-9]{12}$";
+        public const string AccountIdPattern = "^[0-9]{12}\\z";
 
         /// <summary>Region names as AWS spells them: us-east-1, eu-central-2, us-gov-west-1, cn-north-1.</summary>
-        public const string RegionPattern = "^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$";
+        public const string RegionPattern = "^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}\\z";
 
         public static readonly Regex AccountId = new Regex(AccountIdPattern, RegexOptions.CultureInvariant);
         public static readonly Regex Region = new Regex(RegionPattern, RegexOptions.CultureInvariant);

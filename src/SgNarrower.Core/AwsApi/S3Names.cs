@@ -10,8 +10,8 @@ namespace SgNarrower.AwsApi
     public static class S3Names
     {
         public const int MaxKeyBytes = 1024;
-        private static readonly Regex BucketPattern = new Regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", RegexOptions.CultureInvariant);
-        private static readonly Regex IpLike = new Regex(@"^\d{1,3}(\.\d{1,3}){3}$", RegexOptions.CultureInvariant);
+        private static readonly Regex BucketPattern = new Regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\\z", RegexOptions.CultureInvariant);
+        private static readonly Regex IpLike = new Regex(@"^\d{1,3}(\.\d{1,3}){3}\z", RegexOptions.CultureInvariant);
         private static readonly string[] ReservedPrefixes = { "xn--", "sthree-", "amzn-s3-demo-" };
         private static readonly string[] ReservedSuffixes = { "-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3" };
 

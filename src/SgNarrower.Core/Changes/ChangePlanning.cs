@@ -23,9 +23,10 @@ namespace SgNarrower.Changes
                 var live = LiveState.Read(ec2, requests.Select(r => r.GroupId), verbose);
                 // A group that is not there may be a group of another account: say so rather than call it deleted.
                 if (checkAccount != null && live.Values.Any(g => !g.Exists)) checkAccount(scope.Account);
+                var quota = new QuotaCheck(options.RuleQuota, PrefixListsCounted(ec2, requests, live, options, verbose));
                 return options.Kind == PlanKind.Revoke
-                    ? RevokePlanner.Plan(requests, live, options.Replacements, options.RunId, PrefixListEntries(ec2, requests, verbose))
-                    : RestorePlanner.Plan(requests, live, options.KeepReplacements, options.RunId);
+                    ? RevokePlanner.Plan(requests, live, options.Replacements, options.RunId, PrefixListEntries(ec2, requests, verbose), quota)
+                    : RestorePlanner.Plan(requests, live, options.KeepReplacements, options.RunId, quota);
             }
             catch (AccountUnavailableException e)
             {
@@ -53,6 +54,30 @@ namespace SgNarrower.Changes
                     return ec2.GetManagedPrefixListEntries(id, token);
                 }).Select(e => Cidr.TryParse(e, out var c) ? (Cidr?)c : null).Where(c => c != null).Select(c => c!.Value).ToList();
             return entries;
+        }
+
+        /// <summary>
+        /// The prefix lists the groups to be changed refer to now, with their MaxEntries: what their rules count as
+        /// against a group's quota. Only where something may be granted (a restore, or a narrowing); no call when no
+        /// such group refers to a list.
+        /// </summary>
+        private static Dictionary<string, PrefixListInfo> PrefixListsCounted(IEc2Api ec2, IReadOnlyList<ChangeRequest> requests,
+            IReadOnlyDictionary<string, LiveGroup> live, PlanOptions options, Action<string>? verbose)
+        {
+            var lists = new Dictionary<string, PrefixListInfo>(StringComparer.OrdinalIgnoreCase);
+            bool grants = options.Kind == PlanKind.Restore || !options.Replacements.IsEmpty || requests.Any(r => r.Replacements != null);
+            if (!grants) return lists;
+            var ids = requests.Select(r => r.GroupId).Distinct(StringComparer.OrdinalIgnoreCase)
+                .SelectMany(g => live.TryGetValue(g, out var group) ? group.Ingress : Array.Empty<SecurityGroupRuleInfo>())
+                .Select(r => r.PrefixListId).Where(id => !string.IsNullOrEmpty(id)).Select(id => id!)
+                .Concat(options.Kind == PlanKind.Restore ? requests.Select(r => r.Identity.Source.PrefixListId).Where(id => id != null).Select(id => id!) : Enumerable.Empty<string>())
+                .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            foreach (var chunk in Paging.Chunk(ids))
+            {
+                verbose?.Invoke($"{ec2.Region}: DescribeManagedPrefixLists for {chunk.Count} list(s), to count them against the groups' rule quota");
+                foreach (var list in ec2.DescribeManagedPrefixLists(chunk)) lists[list.PrefixListId] = list;
+            }
+            return lists;
         }
 
         private static List<GroupPlan> Failed(PlanOptions options, IReadOnlyList<ChangeRequest> requests, FailureInfo info, string lead, Exception error) =>

@@ -37,29 +37,83 @@ namespace SgNarrower.Changes
             public string? ErrorId;
             public Exception? Exception;
             public List<string> NewRuleIds = new List<string>();
+
+            public void Fail(string? errorId, string error, Exception? exception = null)
+            {
+                Status = ChangeStatus.Failed;
+                ErrorId = errorId;
+                Error = error;
+                Exception = exception;
+            }
         }
 
-        /// <summary>A rule narrowing grants in a group, the open rules it replaces, and the runs they belong to.</summary>
+        /// <summary>A rule narrowing grants in a group, the open rules it replaces, and the runs and items they belong to.</summary>
         private sealed class Replacement
         {
             public Replacement(RuleIdentity identity) { Identity = identity; }
             public RuleIdentity Identity { get; }
             public List<string> Replaces { get; } = new List<string>();
             public List<string> RunIds { get; } = new List<string>();
-            public string? Description;
+            public List<PlanItem> Items { get; } = new List<PlanItem>();
         }
 
+        /// <summary>A replacement that was in the group already, and the run ids its tags named before this run added its own.</summary>
+        private sealed record Share(SecurityGroupRuleInfo Rule, IReadOnlyList<string> OwnersBefore, Dictionary<string, string> Written, Replacement Replacement);
+
+        /// <summary>One group's revoke as it goes: each item's outcome, and what this run granted and tagged, to take back what a failed item needed.</summary>
+        private sealed class RevokeRun
+        {
+            public RevokeRun(GroupPlan plan)
+            {
+                Plan = plan;
+                Results = plan.Items.ToDictionary(i => i, _ => new ItemOutcome());
+            }
+            public GroupPlan Plan { get; }
+            public Dictionary<PlanItem, ItemOutcome> Results { get; }
+            /// <summary>The live id of every replacement there is now, granted by this run or found.</summary>
+            public Dictionary<RuleIdentity, string> GrantedIds { get; } = new Dictionary<RuleIdentity, string>();
+            /// <summary>Replacements this run created: only these are ever revoked again.</summary>
+            public HashSet<string> CreatedByUs { get; } = new HashSet<string>(StringComparer.Ordinal);
+            public List<Share> Shares { get; } = new List<Share>();
+            /// <summary>The open rules this run marked for an edit in place, with their narrowed-tag run ids from before.</summary>
+            public List<(SecurityGroupRuleInfo Rule, IReadOnlyList<string> Before, Dictionary<string, string> Written)> Marks { get; } =
+                new List<(SecurityGroupRuleInfo, IReadOnlyList<string>, Dictionary<string, string>)>();
+            public ItemOutcome this[PlanItem item] => Results[item];
+
+            public IEnumerable<string> NewIds(PlanItem item, IEnumerable<RuleSource> sources) =>
+                sources.Select(s => GrantedIds.TryGetValue(item.Request.Identity.WithSource(s), out var id) ? id : null).Where(id => id != null).Select(id => id!);
+        }
+
+        /// <summary>
+        /// Revokes and narrows one group, in named steps: grant what replaces the open rules, edit in place what stays of
+        /// its own type, revoke the other open rules, then take back everything granted or tagged for a rule that did
+        /// not get all it was promised, so that a Failed rule has nothing changed for it.
+        /// </summary>
         private GroupOutcome Revoke(GroupPlan plan)
         {
-            var results = plan.Items.ToDictionary(i => i, _ => new ItemOutcome());
+            var run = new RevokeRun(plan);
             var pending = plan.Pending.ToList();
-            var live = plan.Live;
-            var createdByUs = new HashSet<string>(StringComparer.Ordinal);
-            var grantedIds = new Dictionary<RuleIdentity, string>();
+            var failedReplacements = GrantReplacements(run, pending);
+            var revoking = FailWhereReplacementsMissing(run, pending, failedReplacements);
+            var editing = revoking.Where(i => i.InPlace).ToList();
+            revoking = revoking.Where(i => !i.InPlace).ToList();
+            NarrowInPlace(run, editing);
+            revoking = FailWhereEditMissing(run, revoking, editing);
+            RevokeOpenRules(run, revoking);
+            TakeBackForUnchanged(run, pending);
+            return Report(plan, run.Results, PlanKind.Revoke);
+        }
 
-            // 1. Everything that replaces an open rule exists before the open rule goes. A replacement that an in-place
-            // edit of this group produces is not granted: the rules that rely on it are revoked only after the edit.
-            var edits = pending.Where(i => i.InPlace).Select(i => i.Request.Identity.WithSource(i.Replacements[0])).ToList();
+        /// <summary>
+        /// Step 1: everything that replaces an open rule exists before the open rule goes. A replacement that an edit in
+        /// place of this group produces is not granted. One AuthorizeSecurityGroupIngress per set of owning runs, and a
+        /// replacement that is there already gets this run's id in its tags (so that restoring either run leaves the
+        /// other's access). Returns the replacements that could not be made, and why.
+        /// </summary>
+        private Dictionary<RuleIdentity, (FailureInfo Info, Exception? Error)> GrantReplacements(RevokeRun run, List<PlanItem> pending)
+        {
+            var plan = run.Plan;
+            var edits = new HashSet<RuleIdentity>(pending.Where(i => i.InPlace).Select(i => i.Request.Identity.WithSource(i.Replacements[0])));
             var replacements = new Dictionary<RuleIdentity, Replacement>();
             foreach (var item in pending)
                 foreach (var source in StillToGrant(item))
@@ -67,112 +121,112 @@ namespace SgNarrower.Changes
                     var identity = item.Request.Identity.WithSource(source);
                     if (edits.Contains(identity)) continue;
                     if (!replacements.TryGetValue(identity, out var replacement)) replacements[identity] = replacement = new Replacement(identity);
-                    replacement.Replaces.Add(item.Request.Identity.Source + (item.LiveRule != null ? $" ({item.LiveRule.SecurityGroupRuleId})" : ""));
+                    replacement.Replaces.Add(ReplacementMark.Replaced(item.Request.Identity.Source, item.LiveRule?.SecurityGroupRuleId));
                     replacement.RunIds.Add(RunIdOf(item, plan));
+                    replacement.Items.Add(item);
                 }
-            var failedReplacements = new Dictionary<RuleIdentity, (FailureInfo Info, Exception? Error)>();
-            if (replacements.Count > 0)
+            var failed = new Dictionary<RuleIdentity, (FailureInfo Info, Exception? Error)>();
+            var toCreate = new List<Replacement>();
+            foreach (var replacement in replacements.Values)
             {
-                var toCreate = new List<Replacement>();
-                var toShare = new List<(SecurityGroupRuleInfo Rule, string Value, Replacement Replacement)>();
-                foreach (var replacement in replacements.Values)
+                var existing = plan.Live.ByIdentity(replacement.Identity);
+                if (existing == null) { toCreate.Add(replacement); continue; }
+                run.GrantedIds[replacement.Identity] = existing.SecurityGroupRuleId;
+                // A replacement another run added (or an open rule another run narrowed into it): this run shares it.
+                var owners = RuleTags.RunIds(existing.Tags);
+                bool anotherRuns = owners.Count > 0 || RuleTags.RunIds(existing.Tags, RuleTags.Narrowed).Count > 0;
+                if (!anotherRuns || replacement.RunIds.All(owners.Contains)) continue;
+                var written = RuleTags.Write(RuleTags.Replacement, owners.Concat(replacement.RunIds), existing.Tags);
+                try
                 {
-                    replacement.Description = Truncate("SgNarrower: replaces " + string.Join(", ", replacement.Replaces.Distinct()));
-                    var existing = live.ByIdentity(replacement.Identity);
-                    if (existing == null) { toCreate.Add(replacement); continue; }
-                    grantedIds[replacement.Identity] = existing.SecurityGroupRuleId;
-                    // A replacement another run added (or an open rule another run narrowed into it): this run shares it,
-                    // so that restoring either run leaves the other's access.
-                    var owners = RuleTags.RunIds(existing.Tags);
-                    bool anotherRuns = owners.Count > 0 || RuleTags.RunIds(existing.Tags, RuleTags.Narrowed).Count > 0;
-                    if (anotherRuns && replacement.RunIds.Any(r => !owners.Contains(r)))
-                        toShare.Add((existing, RuleTags.Join(owners.Concat(replacement.RunIds)), replacement));
+                    _verbose?.Invoke($"{_api.Region}: CreateTags {existing.SecurityGroupRuleId}: {RuleTags.Replacement} += {string.Join(" ", replacement.RunIds.Distinct())}");
+                    _api.TagRules(new[] { existing.SecurityGroupRuleId }, written);
+                    run.Shares.Add(new Share(existing, owners, written, replacement));
                 }
-                foreach (var batch in toCreate.GroupBy(n => RuleTags.Join(n.RunIds)))
+                catch (AwsServiceException e)
                 {
-                    var grants = batch.Select(n => new RuleGrant(n.Identity, n.Description)).ToList();
-                    var outcome = GrantVerified(plan, grants, new Dictionary<string, string> { [RuleTags.Replacement] = batch.Key }, "replacement rule(s)");
-                    foreach (var kv in outcome.Granted) grantedIds[kv.Key] = kv.Value;
-                    createdByUs.UnionWith(outcome.Created);
-                    foreach (var g in grants.Where(g => !outcome.Granted.ContainsKey(g.Identity)))
-                        failedReplacements[g.Identity] = (outcome.Failure!, outcome.Exception);
-                }
-                foreach (var share in toShare)
-                {
-                    try
-                    {
-                        _verbose?.Invoke($"{_api.Region}: CreateTags {share.Rule.SecurityGroupRuleId}: {RuleTags.Replacement}={share.Value}");
-                        _api.TagRules(new[] { share.Rule.SecurityGroupRuleId }, new Dictionary<string, string> { [RuleTags.Replacement] = share.Value });
-                    }
-                    catch (AwsServiceException e)
-                    {
-                        failedReplacements[share.Replacement.Identity] = (Explain(e, plan), e);
-                    }
+                    failed[replacement.Identity] = (Explain(e, plan), e);
                 }
             }
+            foreach (var batch in toCreate.GroupBy(n => RuleTags.SetKey(n.RunIds)))
+            {
+                var grants = batch.Select(n => new RuleGrant(n.Identity, ReplacementMark.Description(n.Replaces))).ToList();
+                var outcome = GrantVerified(plan, grants, RuleTags.Write(RuleTags.Replacement, batch.First().RunIds), "replacement rule(s)");
+                foreach (var kv in outcome.Granted) run.GrantedIds[kv.Key] = kv.Value;
+                run.CreatedByUs.UnionWith(outcome.Created);
+                foreach (var g in grants.Where(g => !outcome.Granted.ContainsKey(g.Identity)))
+                    failed[g.Identity] = (outcome.Failure!, outcome.Exception);
+            }
+            return failed;
+        }
 
-            var revoking = new List<PlanItem>();
+        /// <summary>Step 1b: an open rule whose replacements are not all there stays: its item fails. Returns the items to go on with.</summary>
+        private static List<PlanItem> FailWhereReplacementsMissing(RevokeRun run, List<PlanItem> pending, Dictionary<RuleIdentity, (FailureInfo Info, Exception? Error)> failed)
+        {
+            var going = new List<PlanItem>();
             foreach (var item in pending)
             {
-                var failed = StillToGrant(item).Select(s => item.Request.Identity.WithSource(s)).Where(failedReplacements.ContainsKey).ToList();
-                if (failed.Count == 0) { revoking.Add(item); continue; }
-                var (info, error) = failedReplacements[failed[0]];
-                var r = results[item];
-                r.Status = ChangeStatus.Failed;
-                r.ErrorId = info.ErrorId;
-                r.Error = $"The replacement could not be granted, so the open rule was left in place. {info.Message}";
-                r.Exception = error;
+                var missing = StillToGrant(item).Select(s => item.Request.Identity.WithSource(s)).Where(failed.ContainsKey).ToList();
+                if (missing.Count == 0) { going.Add(item); continue; }
+                var (info, error) = failed[missing[0]];
+                run[item].Fail(info.ErrorId, $"The replacement could not be granted, so the open rule was left in place. {info.Message}", error);
             }
+            return going;
+        }
 
-            // 2a. Narrowing in place: the open rule is marked for its record's restore, then edited into its first
-            // replacement in one atomic call (it keeps its id, so nothing is open and nothing is locked out in between).
-            var editing = revoking.Where(i => i.InPlace).ToList();
-            revoking = revoking.Where(i => !i.InPlace).ToList();
-            if (editing.Count > 0)
+        /// <summary>
+        /// Step 2: narrowing in place. The open rules are marked for their record's restore (sgnarrower:narrowed names
+        /// the record's run), then each is edited into its first replacement, of its own type, in one atomic call: it keeps
+        /// its id, so nothing is open and nothing is locked out in between.
+        /// </summary>
+        private void NarrowInPlace(RevokeRun run, List<PlanItem> editing)
+        {
+            if (editing.Count == 0) return;
+            var plan = run.Plan;
+            var (edited, failure, error) = EditInPlace(run, editing);
+            foreach (var item in editing)
             {
-                var edited = EditInPlace(plan, editing, out var failure, out var error);
-                foreach (var item in editing)
+                var id = item.LiveRule!.SecurityGroupRuleId;
+                if (edited.Contains(id))
                 {
-                    var r = results[item];
-                    var id = item.LiveRule!.SecurityGroupRuleId;
-                    if (edited.Contains(id))
-                    {
-                        r.Status = ChangeStatus.Narrowed;
-                        r.NewRuleIds.Add(id);
-                        r.NewRuleIds.AddRange(StillToGrant(item).Select(s => grantedIds.TryGetValue(item.Request.Identity.WithSource(s), out var nid) ? nid : null)
-                            .Where(x => x != null).Select(x => x!));
-                    }
-                    else
-                    {
-                        r.Status = ChangeStatus.Failed;
-                        r.ErrorId = failure!.ErrorId;
-                        r.Exception = error;
-                        r.Error = "The open rule is still in place. " + failure.Message;
-                    }
+                    run[item].Status = ChangeStatus.Narrowed;
+                    run[item].NewRuleIds.Add(id);
+                    run[item].NewRuleIds.AddRange(run.NewIds(item, StillToGrant(item)));
                 }
+                else run[item].Fail(failure!.ErrorId, "The open rule is still in place. " + failure.Message, error);
             }
+        }
 
-            // 2b. The other open rules, by their live ids, in one call; not those whose replacement an edit failed to make.
-            var made = new HashSet<RuleIdentity>(editing.Where(i => results[i].Status == ChangeStatus.Narrowed).Select(i => i.Request.Identity.WithSource(i.Replacements[0])));
-            foreach (var item in revoking.Where(i => i.Replacements.Any(s => edits.Contains(i.Request.Identity.WithSource(s)) && !made.Contains(i.Request.Identity.WithSource(s)))).ToList())
+        /// <summary>Step 2b: rules whose narrowing relied on a replacement an edit of this group was to make, which it did not, stay.</summary>
+        private static List<PlanItem> FailWhereEditMissing(RevokeRun run, List<PlanItem> revoking, List<PlanItem> editing)
+        {
+            var edits = new HashSet<RuleIdentity>(editing.Select(i => i.Request.Identity.WithSource(i.Replacements[0])));
+            var made = new HashSet<RuleIdentity>(editing.Where(i => run[i].Status == ChangeStatus.Narrowed).Select(i => i.Request.Identity.WithSource(i.Replacements[0])));
+            var going = new List<PlanItem>();
+            foreach (var item in revoking)
             {
-                var r = results[item];
-                r.Status = ChangeStatus.Failed;
-                r.ErrorId = "ReplacementNotMade";
-                r.Error = $"{item.PromptText()} was left in place: the rule it was to be narrowed to could not be made (see the error of the rule edited into it).";
-                revoking.Remove(item);
+                bool reliesOnFailedEdit = item.Replacements.Select(s => item.Request.Identity.WithSource(s)).Any(id => edits.Contains(id) && !made.Contains(id));
+                if (!reliesOnFailedEdit) { going.Add(item); continue; }
+                run[item].Fail("ReplacementNotMade",
+                    $"{item.PromptText()} was left in place: the rule it was to be narrowed to could not be made (see the error of the rule edited into it).");
             }
+            return going;
+        }
+
+        /// <summary>Step 3: the other open rules go, by their live ids, in one verified call.</summary>
+        private void RevokeOpenRules(RevokeRun run, List<PlanItem> revoking)
+        {
+            var plan = run.Plan;
             var ids = revoking.Select(i => i.LiveRule!.SecurityGroupRuleId).Distinct(StringComparer.Ordinal).ToList();
             var revoke = ids.Count == 0 ? RevokeOutcome.Nothing : RevokeVerified(plan, ids, "open rule(s)");
             foreach (var item in revoking)
             {
-                var r = results[item];
+                var r = run[item];
                 var id = item.LiveRule!.SecurityGroupRuleId;
                 if (revoke.Revoked.Contains(id))
                 {
                     r.Status = item.Replacements.Count > 0 ? ChangeStatus.Narrowed : ChangeStatus.Revoked;
-                    r.NewRuleIds.AddRange(item.Replacements.Select(s => grantedIds.TryGetValue(item.Request.Identity.WithSource(s), out var nid) ? nid : null)
-                        .Where(x => x != null).Select(x => x!));
+                    r.NewRuleIds.AddRange(run.NewIds(item, item.Replacements));
                 }
                 else if (revoke.RemovedElsewhere.Contains(id))
                 {
@@ -184,66 +238,111 @@ namespace SgNarrower.Changes
                     r.Status = ChangeStatus.AlreadyAbsent;
                     r.Error = $"Security group {plan.GroupId} was deleted in {plan.Region} during the run, and its rules with it.";
                 }
-                else
+                else r.Fail(revoke.Failure!.ErrorId, (item.Replacements.Count > 0 ? "The open rule is still in place. " : "") + revoke.Failure.Message, revoke.Exception);
+            }
+        }
+
+        /// <summary>
+        /// Step 4: all or nothing per rule. For every rule that was not narrowed (it failed, or someone else removed it
+        /// meanwhile), what this run granted for it and no narrowed rule needs is revoked again and verified, and the
+        /// tags this run added are set back. Where that cannot be done the rule is Incomplete, never Failed: it says which
+        /// rules are left.
+        /// </summary>
+        private void TakeBackForUnchanged(RevokeRun run, List<PlanItem> pending)
+        {
+            var plan = run.Plan;
+            bool Unchanged(PlanItem i) => run[i].Status != ChangeStatus.Narrowed && run[i].Status != ChangeStatus.Revoked;
+            var notNarrowed = pending.Where(i => i.Replacements.Count > 0 && Unchanged(i)).ToList();
+            if (notNarrowed.Count == 0) return;
+            var stillNeeded = new HashSet<string>(pending.Where(i => !Unchanged(i)).SelectMany(i => run[i].NewRuleIds), StringComparer.Ordinal);
+            var left = new Dictionary<PlanItem, List<string>>();
+            void Left(PlanItem item, string what)
+            {
+                if (!left.TryGetValue(item, out var list)) left[item] = list = new List<string>();
+                list.Add(what);
+            }
+
+            // Grants this run created only for such rules.
+            var undo = notNarrowed.SelectMany(i => run.NewIds(i, StillToGrant(i)))
+                .Where(id => run.CreatedByUs.Contains(id) && !stillNeeded.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
+            var back = undo.Count == 0 ? RevokeOutcome.Nothing : RevokeVerified(plan, undo, "replacement rule(s) of rules that stay as they were");
+            var notBack = new HashSet<string>(back.GroupGone ? Enumerable.Empty<string>() : undo.Where(u => !back.Revoked.Contains(u)), StringComparer.Ordinal);
+            foreach (var item in notNarrowed)
+                foreach (var id in run.NewIds(item, StillToGrant(item)).Where(notBack.Contains))
+                    Left(item, $"replacement rule {id}, granted for it, could not be revoked again ({back.Failure?.Message})");
+
+            // This run's id, added to replacements that were there already, goes again where no narrowed rule of the run needs it.
+            foreach (var share in run.Shares.Where(s => s.Replacement.Items.Any(notNarrowed.Contains)))
+            {
+                var keep = share.OwnersBefore.Concat(share.Replacement.Items.Where(i => !Unchanged(i)).Select(i => RunIdOf(i, plan))).ToList();
+                if (RuleTags.SetKey(keep) == RuleTags.SetKey(RuleTags.RunIds(share.Written))) continue;
+                try { _api.TagRules(new[] { share.Rule.SecurityGroupRuleId }, RuleTags.Write(RuleTags.Replacement, keep, share.Written)); }
+                catch (AwsServiceException e)
                 {
-                    r.Status = ChangeStatus.Failed;
-                    r.ErrorId = revoke.Failure!.ErrorId;
-                    r.Exception = revoke.Exception;
-                    r.Error = (item.Replacements.Count > 0 ? "The open rule is still in place. " : "") + revoke.Failure.Message;
+                    foreach (var item in share.Replacement.Items.Where(notNarrowed.Contains))
+                        Left(item, $"replacement rule {share.Rule.SecurityGroupRuleId} still names this run in its {RuleTags.Replacement} tags ({Explain(e, plan).Message})");
                 }
             }
-            revoking.AddRange(editing);
 
-            // 3. Replacements this run created for rules that then could not be revoked are taken back: the group is as it was.
-            var stillNeeded = new HashSet<string>(revoking.Where(i => results[i].Status == ChangeStatus.Narrowed).SelectMany(i => results[i].NewRuleIds), StringComparer.Ordinal);
-            var undo = revoking.Where(i => results[i].Status == ChangeStatus.Failed)
-                .SelectMany(i => StillToGrant(i).Select(s => grantedIds.TryGetValue(i.Request.Identity.WithSource(s), out var nid) ? nid : null))
-                .Where(x => x != null && createdByUs.Contains(x) && !stillNeeded.Contains(x)).Select(x => x!).Distinct().ToList();
-            if (undo.Count > 0)
+            // The narrowed mark on open rules whose edit did not happen.
+            foreach (var mark in run.Marks)
             {
-                var back = RevokeVerified(plan, undo, "replacement rule(s) of rules that stay open");
-                var note = back.Revoked.Count == undo.Count
-                    ? " The replacement rules granted for it were removed again."
-                    : $" The replacement rules {string.Join(", ", undo.Where(u => !back.Revoked.Contains(u)))} granted for it could not be removed again; remove them by hand.";
-                foreach (var item in revoking.Where(i => results[i].Status == ChangeStatus.Failed)) results[item].Error += note;
+                var items = notNarrowed.Where(i => i.InPlace && i.LiveRule!.SecurityGroupRuleId == mark.Rule.SecurityGroupRuleId).ToList();
+                if (items.Count == 0) continue;
+                try { _api.TagRules(new[] { mark.Rule.SecurityGroupRuleId }, RuleTags.Write(RuleTags.Narrowed, mark.Before, mark.Written)); }
+                catch (AwsServiceException e)
+                {
+                    foreach (var item in items) Left(item, $"its {RuleTags.Narrowed} tag still names this run ({Explain(e, plan).Message})");
+                }
             }
 
-            return Report(plan, results, "Revoke");
+            foreach (var item in notNarrowed)
+            {
+                var r = run[item];
+                if (left.TryGetValue(item, out var what))
+                {
+                    r.Status = ChangeStatus.Incomplete;
+                    r.ErrorId = "ChangeNotTakenBack";
+                    r.Error = (r.Error ?? "The rule was not narrowed.") + $" What this run changed for it could not all be taken back: {string.Join("; ", what)}. Remove or retag them by hand (Get-OpenIngressRule and the group's rules show them).";
+                }
+                else if (undo.Count > 0 && run.NewIds(item, StillToGrant(item)).Any(undo.Contains))
+                    r.Error += " The replacement rules granted for it were revoked again: the group is as it was.";
+            }
         }
 
         private static string RunIdOf(PlanItem item, GroupPlan plan) => item.Request.RecordRunId ?? plan.RunId;
 
-        /// <summary>The replacements granted as new rules: all of them, or all but the first when the open rule becomes that one.</summary>
-        /// <summary>The replacement sources an item still replacements granted: all of them, or all but the first where the open rule is edited into it.</summary>
+        /// <summary>The replacement sources granted as new rules: all of them, or all but the first where the open rule is edited into it.</summary>
         private static IEnumerable<RuleSource> StillToGrant(PlanItem item) => item.InPlace ? item.Replacements.Skip(1) : item.Replacements;
 
-        /// <summary>Marks the open rules (sgnarrower:narrowed = their record's run), then edits each into its first replacement; returns the ids edited.</summary>
-        private HashSet<string> EditInPlace(GroupPlan plan, List<PlanItem> items, out FailureInfo? failure, out Exception? error)
+        /// <summary>Marks the open rules (sgnarrower:narrowed adds their record's run), then edits each into its first replacement.</summary>
+        private (HashSet<string> Edited, FailureInfo? Failure, Exception? Error) EditInPlace(RevokeRun run, List<PlanItem> items)
         {
-            failure = null;
-            error = null;
+            var plan = run.Plan;
             var targets = items.GroupBy(i => i.LiveRule!.SecurityGroupRuleId, StringComparer.Ordinal).Select(g => g.First()).ToList();
             try
             {
-                foreach (var byRun in targets.GroupBy(i => RunIdOf(i, plan)))
+                foreach (var item in targets)
                 {
-                    _verbose?.Invoke($"{_api.Region}: CreateTags {byRun.Count()} rule(s) of {plan.GroupId}: {RuleTags.Narrowed}={byRun.Key}");
-                    _api.TagRules(byRun.Select(i => i.LiveRule!.SecurityGroupRuleId).ToList(), new Dictionary<string, string> { [RuleTags.Narrowed] = byRun.Key });
+                    var rule = item.LiveRule!;
+                    var before = RuleTags.RunIds(rule.Tags, RuleTags.Narrowed);
+                    var runId = RunIdOf(item, plan);
+                    if (before.Contains(runId)) continue;
+                    var written = RuleTags.Write(RuleTags.Narrowed, before.Concat(new[] { runId }), rule.Tags);
+                    _verbose?.Invoke($"{_api.Region}: CreateTags {rule.SecurityGroupRuleId} of {plan.GroupId}: {RuleTags.Narrowed} += {runId}");
+                    _api.TagRules(new[] { rule.SecurityGroupRuleId }, written);
+                    run.Marks.Add((rule, before, written));
                 }
             }
             catch (AwsServiceException e)
             {
                 var info = Explain(e, plan);
-                failure = new FailureInfo(info.ErrorId, info.Kind, "It could not be marked for its restore, so it was not changed. " + info.Message);
-                error = e;
-                return new HashSet<string>(StringComparer.Ordinal);
+                return (new HashSet<string>(StringComparer.Ordinal), new FailureInfo(info.ErrorId, info.Kind, "It could not be marked for its restore, so it was not changed. " + info.Message), e);
             }
             var changes = targets.Select(i => new KeyValuePair<string, RuleGrant>(i.LiveRule!.SecurityGroupRuleId,
-                new RuleGrant(i.Request.Identity.WithSource(i.Replacements[0]), Truncate($"SgNarrower: replaces {i.Request.Identity.Source} ({i.LiveRule.SecurityGroupRuleId})")))).ToList();
+                new RuleGrant(i.Request.Identity.WithSource(i.Replacements[0]), ReplacementMark.Description(new[] { ReplacementMark.Replaced(i.Request.Identity.Source, i.LiveRule.SecurityGroupRuleId) })))).ToList();
             var outcome = ModifyVerified(plan, changes, "open rule(s) narrowed in place");
-            failure = outcome.Failure;
-            error = outcome.Exception;
-            return outcome.Changed;
+            return (outcome.Changed, outcome.Failure, outcome.Exception);
         }
 
         /// <summary>What one verified call did, and why it did not do all it was asked, where it did not.</summary>
@@ -308,7 +407,7 @@ namespace SgNarrower.Changes
             foreach (var item in pending.Where(i => i.LiveRule == null && i.ModifyBack == null))
                 if (!toGrant.ContainsKey(item.Request.Identity)) toGrant[item.Request.Identity] = new RuleGrant(item.Request.Identity, item.Request.Rule.Description);
             var grant = toGrant.Count == 0 ? GrantOutcome.Nothing
-                : GrantVerified(plan, toGrant.Values.ToList(), new Dictionary<string, string> { [RuleTags.Restored] = plan.RunId }, "rule(s) from the record");
+                : GrantVerified(plan, toGrant.Values.ToList(), RuleTags.Write(RuleTags.Restored, new[] { plan.RunId }), "rule(s) from the record");
 
             // Rules narrowing edited in place are edited back: the same rule, its id kept, as recorded.
             var backs = pending.Where(i => i.LiveRule == null && i.ModifyBack != null).GroupBy(i => i.ModifyBack!.SecurityGroupRuleId, StringComparer.Ordinal).Select(g => g.First()).ToList();
@@ -318,7 +417,10 @@ namespace SgNarrower.Changes
             if (modified.Changed.Count > 0)
             {
                 // The mark goes with the narrowing (its value emptied: CreateTags cannot remove a tag).
-                try { _api.TagRules(modified.Changed.ToList(), new Dictionary<string, string> { [RuleTags.Narrowed] = "" }); }
+                var emptied = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var b in backs.Where(b => modified.Changed.Contains(b.ModifyBack!.SecurityGroupRuleId)))
+                    foreach (var t in RuleTags.Write(RuleTags.Narrowed, Array.Empty<string>(), b.ModifyBack!.Tags)) emptied[t.Key] = t.Value;
+                try { _api.TagRules(modified.Changed.ToList(), emptied); }
                 catch (AwsServiceException e) { _verbose?.Invoke($"{_api.Region}: the {RuleTags.Narrowed} tag stays on {string.Join(", ", modified.Changed)}: {e.Message}"); }
             }
 
@@ -373,11 +475,12 @@ namespace SgNarrower.Changes
                 var remaining = RuleTags.RunIds(s.Rule.Tags).Where(id => !s.RunIds.Contains(id)).ToList();
                 var narrowedBy = RuleTags.RunIds(s.Rule.Tags, RuleTags.Narrowed).Where(id => !s.RunIds.Contains(id)).ToList();
                 if (remaining.Count == 0 && narrowedBy.Count == 0) { revokeIds.Add(s.Rule.SecurityGroupRuleId); continue; }
-                var tags = new Dictionary<string, string> { [RuleTags.Replacement] = RuleTags.Join(remaining) };
-                if (s.RunIds.Any(id => RuleTags.IsNarrowedBy(s.Rule.Tags, id))) tags[RuleTags.Narrowed] = RuleTags.Join(narrowedBy);
+                var tags = RuleTags.Write(RuleTags.Replacement, remaining, s.Rule.Tags);
+                if (s.RunIds.Any(id => RuleTags.IsNarrowedBy(s.Rule.Tags, id)))
+                    foreach (var t in RuleTags.Write(RuleTags.Narrowed, narrowedBy, s.Rule.Tags)) tags[t.Key] = t.Value;
                 try
                 {
-                    _verbose?.Invoke($"{_api.Region}: CreateTags {s.Rule.SecurityGroupRuleId}: {RuleTags.Replacement}={RuleTags.Join(remaining)} (still another run's replacement)");
+                    _verbose?.Invoke($"{_api.Region}: CreateTags {s.Rule.SecurityGroupRuleId}: {RuleTags.Replacement}={string.Join(" ", remaining)} (still another run's replacement)");
                     _api.TagRules(new[] { s.Rule.SecurityGroupRuleId }, tags);
                 }
                 catch (AwsServiceException e)
@@ -393,7 +496,7 @@ namespace SgNarrower.Changes
                     AddReplacementNote(results, removable.Where(s => left.Contains(s.Rule.SecurityGroupRuleId)).SelectMany(s => s.Items),
                         $"The rule is back, but the replacement rule(s) {string.Join(", ", left)} that narrowing added are still there: {removed.Failure?.Message}");
             }
-            return Report(plan, results, "Restore");
+            return Report(plan, results, PlanKind.Restore);
         }
 
         private static void AddReplacementNote(Dictionary<PlanItem, ItemOutcome> results, IEnumerable<PlanItem> items, string note)
@@ -521,7 +624,7 @@ namespace SgNarrower.Changes
 
         // ------------------------------------------------------------------ shared
 
-        private GroupOutcome Report(GroupPlan plan, Dictionary<PlanItem, ItemOutcome> results, string action)
+        private GroupOutcome Report(GroupPlan plan, Dictionary<PlanItem, ItemOutcome> results, PlanKind kind)
         {
             var outcome = new GroupOutcome();
             var reported = new HashSet<string>(StringComparer.Ordinal);
@@ -531,9 +634,9 @@ namespace SgNarrower.Changes
                 var status = item.Decided ?? r.Status ?? ChangeStatus.Failed;
                 var error = item.Decided != null ? item.Reason : r.Error;
                 var errorId = item.Decided != null ? item.ErrorId : r.ErrorId;
-                var rule = action == "Revoke" ? item.CurrentRule with { AuditRunId = RunIdOf(item, plan) } : RestoredRule(item, r);
+                var rule = kind == PlanKind.Revoke ? item.CurrentRule with { AuditRunId = RunIdOf(item, plan) } : RestoredRule(item, r);
                 if (item.AuditUri != null) rule = rule with { AuditUri = item.AuditUri };
-                var change = new IngressRuleChange(rule, action, status)
+                var change = new IngressRuleChange(rule, kind.ToString(), status)
                 {
                     Error = error,
                     ErrorId = errorId,
@@ -545,7 +648,7 @@ namespace SgNarrower.Changes
                 outcome.Changes.Add(change);
                 // One error per distinct failure: a group-wide failure is reported once, with the first rule it hit.
                 var exception = item.Decided != null ? item.DecisionError : r.Exception;
-                if (errorId != null && (status == ChangeStatus.Failed || r.ErrorId == "ReplacementNotRemoved") && reported.Add(errorId + "|" + error))
+                if (errorId != null && (status == ChangeStatus.Failed || status == ChangeStatus.Incomplete || r.ErrorId == "ReplacementNotRemoved") && reported.Add(errorId + "|" + error))
                     outcome.Errors.Add(new ChangeError(errorId, KindOf(errorId, exception), error ?? errorId, change, exception));
             }
             return outcome;
@@ -588,8 +691,6 @@ namespace SgNarrower.Changes
             return new FailureInfo(d.ErrorId, d.Kind,
                 $"What happened to {plan.GroupId} in {plan.Region} could not be checked, so it is reported as failed: the rule may or may not have changed; run Get-OpenIngressRule to see.{call} {d.Message}");
         }
-
-        private static string Truncate(string text) => text.Length > Ec2Names.MaxDescriptionLength ? text.Substring(0, Ec2Names.MaxDescriptionLength) : text;
 
         private static bool IsGroupNotFound(AwsServiceException e) => e.ErrorCode == "InvalidGroup.NotFound" || e.ErrorCode == "InvalidGroupId.NotFound";
         private static bool IsRuleNotFound(AwsServiceException e) => e.ErrorCode == "InvalidPermission.NotFound" || e.ErrorCode == "InvalidSecurityGroupRuleId.NotFound";

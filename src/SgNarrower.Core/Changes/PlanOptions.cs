@@ -14,5 +14,7 @@ namespace SgNarrower.Changes
         public string RunId { get; }
         public ReplacementSet Replacements { get; set; } = ReplacementSet.None;
         public bool KeepReplacements { get; set; }
+        /// <summary>Inbound rules a group may hold per address family: EC2's default, or the account's raised quota (-RuleQuota).</summary>
+        public int RuleQuota { get; set; } = Changes.RuleQuota.Default;
     }
 }

@@ -27,6 +27,15 @@ namespace SgNarrower.Changes
             NotPutBack(status) is string why ? new IngressRuleChange(rule, "Restore", ChangeStatus.Skipped) { Error = why } : null;
 
         public static List<GroupPlan> Plan(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
+            bool keepReplacements, string runId, QuotaCheck? quota = null)
+        {
+            var plans = Decide(requests, live, keepReplacements, runId);
+            foreach (var plan in plans)
+                (quota ?? QuotaCheck.Default).Apply(plan, item => item.LiveRule == null && item.ModifyBack == null ? new[] { item.Request.Identity } : Array.Empty<RuleIdentity>());
+            return plans;
+        }
+
+        private static List<GroupPlan> Decide(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
             bool keepReplacements, string runId) =>
             ChangePlanning.PerGroup(PlanKind.Restore, requests, live, runId, (item, liveGroup) =>
             {
@@ -44,10 +53,20 @@ namespace SgNarrower.Changes
                     return;
                 }
                 item.LiveRule = liveGroup.ByIdentity(request.Identity);
+                if (item.LiveRule == null && Ec2Names.DescriptionProblem(request.Rule.Description) is string bad)
+                {
+                    // EC2 would refuse it; SgNarrower never writes such a description, and EC2 never reports one.
+                    item.Decide(ChangeStatus.Failed,
+                        $"The record's description of {request.Identity} in {request.GroupId} cannot be put back as recorded: {bad}. Nothing was granted; EC2 reports no such description, so the line did not come from it as it is.",
+                        "DescriptionNotAccepted");
+                    return;
+                }
                 var narrowed = request.RecordRunId == null ? new List<SecurityGroupRuleInfo>() : NarrowedInPlace(liveGroup, request);
                 // The rule narrowing edited in place is edited back (same id); if the rule is back already, it is an extra.
                 // Not when another run's narrowing shares it: then the rule is granted anew, and the shared one stays theirs.
-                if (item.LiveRule == null && narrowed.Count > 0 && RuleTags.RunIds(narrowed[0].Tags).All(id => id == request.RecordRunId))
+                // An edit back is of the same rule type only (EC2 never changes a rule's type in place).
+                if (item.LiveRule == null && narrowed.Count > 0 && RuleTags.RunIds(narrowed[0].Tags).All(id => id == request.RecordRunId)
+                    && narrowed[0].Identity?.Source.Kind == request.Identity.Source.Kind)
                 {
                     item.ModifyBack = narrowed[0];
                     narrowed.RemoveAt(0);
@@ -62,7 +81,7 @@ namespace SgNarrower.Changes
         private static List<SecurityGroupRuleInfo> NarrowedInPlace(LiveGroup live, ChangeRequest request) =>
             live.Ingress.Where(r => RuleTags.IsNarrowedBy(r.Tags, request.RecordRunId!) && r.Identity is RuleIdentity id && id.SamePermission(request.Identity)
                                     && CouldReplace(id.Source, request)
-                                    && (r.SecurityGroupRuleId == request.Rule.SecurityGroupRuleId || (r.Description ?? "").StartsWith("SgNarrower: replaces " + request.Identity.Source, StringComparison.Ordinal)))
+                                    && (r.SecurityGroupRuleId == request.Rule.SecurityGroupRuleId || ReplacementMark.Replaces(r.Description, request.Identity.Source)))
                 .OrderBy(r => r.SecurityGroupRuleId == request.Rule.SecurityGroupRuleId ? 0 : 1)
                 .ToList();
 

@@ -11,33 +11,49 @@ namespace SgNarrower.Changes
     public static class RevokePlanner
     {
         /// <param name="prefixLists">The live entries of the prefix lists that rules narrowed from evidence refer to.</param>
+        /// <param name="quota">The groups' rule quota; a narrowing that cannot fit is refused before anything is granted.</param>
         public static List<GroupPlan> Plan(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
-            ReplacementSet replacements, string runId, IReadOnlyDictionary<string, IReadOnlyList<Cidr>>? prefixLists = null)
+            ReplacementSet replacements, string runId, IReadOnlyDictionary<string, IReadOnlyList<Cidr>>? prefixLists = null, QuotaCheck? quota = null)
         {
             var plans = Decide(requests, live, replacements, runId, prefixLists ?? new Dictionary<string, IReadOnlyList<Cidr>>());
-            foreach (var plan in plans) ChooseInPlace(plan);
+            foreach (var plan in plans)
+            {
+                ChooseInPlace(plan);
+                // A refused item may have been the one whose edit another relied on: choose again among those left.
+                if ((quota ?? QuotaCheck.Default).Apply(plan, NewRules)) ChooseInPlace(plan);
+            }
             return plans;
         }
 
+        /// <summary>The rules narrowing an item grants as new rules: all its replacements, but the one its open rule is edited into.</summary>
+        internal static IEnumerable<RuleIdentity> NewRules(PlanItem item) =>
+            (item.InPlace ? item.Replacements.Skip(1) : item.Replacements).Select(s => item.Request.Identity.WithSource(s));
+
         /// <summary>
-        /// A rule narrowed to a first replacement that is not in the group yet is edited into it in place
-        /// (ModifySecurityGroupRules: one atomic step, the rule keeps its id); a first replacement that is there
-        /// already (or that another rule of the group turns into) is used as it is, and the open rule is revoked.
+        /// EC2 edits a rule in place (ModifySecurityGroupRules: one atomic step, the rule keeps its id) only into a source
+        /// of its own type: an IPv4 block stays an IPv4 block, IPv6 stays IPv6, a prefix list a prefix list and a group
+        /// reference a group reference (API Reference, SecurityGroupRuleRequest). So an open rule is edited into its
+        /// first replacement of its own type that is not in the group yet (and that no other rule of the group turns
+        /// into); that replacement goes first. Otherwise every replacement is granted and the open rule revoked.
         /// </summary>
         private static void ChooseInPlace(GroupPlan plan)
         {
             var claimed = new HashSet<RuleIdentity>();
-            var byTarget = new Dictionary<string, bool>(StringComparer.Ordinal);
+            var byTarget = new Dictionary<string, RuleSource?>(StringComparer.Ordinal);
             foreach (var item in plan.Pending.Where(i => i.Replacements.Count > 0))
             {
                 var id = item.LiveRule!.SecurityGroupRuleId;
-                if (!byTarget.TryGetValue(id, out var inPlace))
+                if (!byTarget.TryGetValue(id, out var target))
                 {
-                    var first = item.Request.Identity.WithSource(item.Replacements[0]);
-                    inPlace = plan.Live.ByIdentity(first) == null && claimed.Add(first);
-                    byTarget[id] = inPlace;
+                    var kind = item.Request.Identity.Source.Kind;
+                    target = item.Replacements.Where(s => s.Kind == kind)
+                        .Select(s => (RuleSource?)s)
+                        .FirstOrDefault(s => plan.Live.ByIdentity(item.Request.Identity.WithSource(s!.Value)) == null && !claimed.Contains(item.Request.Identity.WithSource(s.Value)));
+                    if (target != null) claimed.Add(item.Request.Identity.WithSource(target.Value));
+                    byTarget[id] = target;
                 }
-                item.InPlace = inPlace;
+                item.InPlace = target != null && item.Replacements.Contains(target.Value);
+                if (item.InPlace) item.Replacements = new[] { target!.Value }.Concat(item.Replacements.Where(s => !s.Equals(target.Value))).ToList();
             }
         }
 

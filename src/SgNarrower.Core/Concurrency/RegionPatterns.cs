@@ -11,7 +11,7 @@ namespace SgNarrower.Concurrency
             foreach (var p in patterns)
             {
                 if (!HasWildcard(p)) { if (!result.Contains(p)) result.Add(p); continue; }
-                var regex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(p).Replace("\\*", ".*").Replace("\\?", ".") + "$",
+                var regex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(p).Replace("\\*", ".*").Replace("\\?", ".") + "\\z",
                     System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
                 foreach (var r in enabled.Where(r => regex.IsMatch(r)).OrderBy(r => r, StringComparer.Ordinal))
                     if (!result.Contains(r)) result.Add(r);

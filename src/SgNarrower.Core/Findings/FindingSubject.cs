@@ -121,6 +121,7 @@ namespace SgNarrower.Findings
                     case ChangeStatus.Restored: return "SgNarrower put it back from its record." + outcome;
                     case ChangeStatus.AlreadyPresent: return "It was there when SgNarrower checked before putting it back." + outcome;
                     case ChangeStatus.Skipped: return "Not changed." + outcome;
+                    case ChangeStatus.Incomplete: return "A change failed part-way and could not all be taken back: the rule is still open, and rules or tags were left for it." + outcome;
                     default: return "A change failed, and the rule is as it was." + outcome;
                 }
             }

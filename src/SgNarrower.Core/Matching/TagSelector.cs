@@ -1,3 +1,5 @@
+using SgNarrower.Rules;
+
 namespace SgNarrower.Matching
 {
     /// <summary>A tag selector: "key" matches any value, "key=value" that value.</summary>
@@ -10,6 +12,7 @@ namespace SgNarrower.Matching
         public static TagSelector Parse(string text)
         {
             if (string.IsNullOrWhiteSpace(text)) throw new FormatException("A tag selector is 'key' or 'key=value'; it cannot be empty.");
+            InputText.Check(text, "The tag selector");
             int eq = text.IndexOf('=');
             return eq < 0 ? new TagSelector(text.Trim(), null) : new TagSelector(text.Substring(0, eq).Trim(), text.Substring(eq + 1));
         }

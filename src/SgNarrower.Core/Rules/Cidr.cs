@@ -20,14 +20,14 @@ namespace SgNarrower.Rules
         public static bool TryParse(string? text, out Cidr cidr)
         {
             cidr = default;
-            if (string.IsNullOrWhiteSpace(text)) return false;
+            if (string.IsNullOrWhiteSpace(text) || !InputText.IsPlain(text)) return false;
             var parts = text!.Trim().Split('/');
             if (parts.Length != 2) return false;
             // Strictly: four decimal octets or RFC 4291 text, and a decimal prefix length without leading zeros.
             if (!IpAddressText.TryParse(parts[0], out var address)) return false;
             if (address.AddressFamily != AddressFamily.InterNetwork && address.AddressFamily != AddressFamily.InterNetworkV6) return false;
             int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
-            if (parts[1].Length == 0 || parts[1].Length > 3 || (parts[1].Length > 1 && parts[1][0] == '0')) return false;
+            if (parts[1].Length == 0 || parts[1].Length > 3 || (parts[1].Length > 1 && parts[1][0] == '0') || !parts[1].All(c => c >= '0' && c <= '9')) return false;
             if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int prefix) || prefix > max) return false;
             var bytes = address.GetAddressBytes();
             for (int bit = prefix; bit < max; bit++) bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));

@@ -14,7 +14,7 @@ namespace SgNarrower.Rules
         public static bool TryParse(string? text, out IPAddress address)
         {
             address = IPAddress.None;
-            if (string.IsNullOrEmpty(text)) return false;
+            if (string.IsNullOrEmpty(text) || !InputText.IsPlain(text)) return false;
             bool ok = text!.IndexOf(':') >= 0 ? IsIpv6(text) : IsIpv4(text, 0, text.Length);
             if (!ok || !IPAddress.TryParse(text, out var parsed)) return false;
             address = parsed;

@@ -25,6 +25,7 @@ namespace SgNarrower.Rules
             var sources = new List<RuleSource>();
             foreach (var raw in values ?? Enumerable.Empty<string>())
             {
+                InputText.Check(raw, "-ReplaceWith");
                 var text = (raw ?? "").Trim();
                 if (text.Length == 0) throw new FormatException("-ReplaceWith has an empty value.");
                 RuleSource source;

@@ -9,24 +9,24 @@ namespace SgNarrower.Commands
     public abstract class AwsCmdlet : PSCmdlet
     {
         /// <summary>A named profile from the shared credentials/config files. A profile that does not exist is an error.</summary>
-        [Parameter, ArgumentCompleter(typeof(ProfileNameCompleter)), ValidateNotNullOrEmpty]
+        [Parameter, ArgumentCompleter(typeof(ProfileNameCompleter)), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? ProfileName { get; set; }
 
         /// <summary>The credentials file to read profiles from, instead of the shared files.</summary>
         [Parameter, ValidateNotNullOrEmpty]
         public string? ProfileLocation { get; set; }
 
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string? AccessKey { get; set; }
 
         [Parameter, ValidateNotNullOrEmpty]
         public string? SecretKey { get; set; }
 
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string? SessionToken { get; set; }
 
         /// <summary>A service URL to call instead of AWS's public endpoint (VPC endpoints, S3-compatible stores, tests).</summary>
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string? EndpointUrl { get; set; }
 
         internal static readonly string[] ConnectionParameterNames =

@@ -13,11 +13,11 @@ namespace SgNarrower.Commands
     public abstract class ChangeCmdlet : Ec2Cmdlet, IDisposable
     {
         /// <summary>The region for rules that do not name one. A rule's own Region always wins.</summary>
-        [Parameter, ArgumentCompleter(typeof(RegionCompleter)), ValidateNotNullOrEmpty]
+        [Parameter, ArgumentCompleter(typeof(RegionCompleter)), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? Region { get; set; }
 
         /// <summary>The account for rules that do not name one (OwnerId). A rule's own OwnerId always wins.</summary>
-        [Parameter, ValidatePattern(AwsNames.AccountIdPattern)]
+        [Parameter, ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
         public string? AccountId { get; set; }
 
         [Parameter]

@@ -12,10 +12,10 @@ namespace SgNarrower.Commands
     public abstract class Ec2Cmdlet : AwsCmdlet
     {
         /// <summary>The role to assume in each account (arn:&lt;partition&gt;:iam::&lt;account&gt;:role/&lt;RoleName&gt;).</summary>
-        [Parameter, ValidatePattern(@"^[\w+=,.@/-]{1,512}$")]
+        [Parameter, ValidatePattern(@"^[\w+=,.@/-]{1,512}$"), ValidatePlainText]
         public string? RoleName { get; set; }
 
-        [Parameter, ValidatePattern(@"^[\w+=,.@:/-]{2,1224}$")]
+        [Parameter, ValidatePattern(@"^[\w+=,.@:/-]{2,1224}$"), ValidatePlainText]
         public string? ExternalId { get; set; }
 
         /// <summary>How many (account, region) scopes are worked on at once.</summary>

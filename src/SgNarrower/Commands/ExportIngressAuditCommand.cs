@@ -12,25 +12,25 @@ namespace SgNarrower.Commands
         [Parameter(ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string? BucketName { get; set; }
 
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string? Key { get; set; }
 
-        [Parameter, ValidateNotNull]
+        [Parameter, ValidateNotNull, ValidatePlainText]
         public string? KeyPrefix { get; set; }
 
-        [Parameter, ArgumentCompleter(typeof(RegionCompleter)), ValidateNotNullOrEmpty]
+        [Parameter, ArgumentCompleter(typeof(RegionCompleter)), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? Region { get; set; }
 
         [Parameter, ValidateSet("AES256", "aws:kms", "None")]
         public string? ServerSideEncryption { get; set; }
 
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string? KmsKeyId { get; set; }
 
-        [Parameter, ValidatePattern(AwsNames.AccountIdPattern)]
+        [Parameter, ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
         public string? ExpectedBucketOwner { get; set; }
 
         [Parameter, ValidateNotNullOrEmpty]

@@ -16,20 +16,20 @@ namespace SgNarrower.Commands
         private const string LiveSet = "Live";
         private const string OfflineSet = "Offline";
 
-        [Parameter(ParameterSetName = LiveSet, Position = 0), Parameter(ParameterSetName = OfflineSet), ArgumentCompleter(typeof(RegionCompleter)), ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = LiveSet, Position = 0), Parameter(ParameterSetName = OfflineSet), ArgumentCompleter(typeof(RegionCompleter)), ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? Region { get; set; }
 
         [Parameter(ParameterSetName = OfflineSet, Mandatory = true, ValueFromPipelineByPropertyName = true), Alias("FullName", "PSPath"), ValidateNotNullOrEmpty]
         public string[]? Path { get; set; }
 
-        [Parameter(ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true), ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true), ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? GroupId { get; set; }
 
         /// <summary>Accounts to scan, each through -RoleName.</summary>
-        [Parameter(ParameterSetName = LiveSet), ValidateNotNullOrEmpty, ValidatePattern(AwsNames.AccountIdPattern)]
+        [Parameter(ParameterSetName = LiveSet), ValidateNotNullOrEmpty, ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
         public string[]? AccountId { get; set; }
 
-        [Parameter(ParameterSetName = LiveSet), ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = LiveSet), ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? VpcId { get; set; }
 
         [Parameter(ParameterSetName = LiveSet), ValidateRange(5, 1000)]
@@ -61,10 +61,10 @@ namespace SgNarrower.Commands
         [Parameter]
         public PortPolicy PortPolicy { get; set; } = PortPolicy.All;
 
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? AuthorizedTcpPort { get; set; }
 
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? AuthorizedUdpPort { get; set; }
 
         [Parameter, ValidateRange(0, 32)]
@@ -73,16 +73,16 @@ namespace SgNarrower.Commands
         [Parameter, ValidateRange(0, 128)]
         public int? BroadIpv6PrefixLength { get; set; }
 
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? IncludeCidr { get; set; }
 
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? ExcludeGroupId { get; set; }
 
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? ExcludeGroupTag { get; set; }
 
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? ExcludeRuleTag { get; set; }
 
         private OpenRuleMatcher? _matcher;

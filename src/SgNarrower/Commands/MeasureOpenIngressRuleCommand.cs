@@ -17,7 +17,7 @@ namespace SgNarrower.Commands
         public PSObject? InputObject { get; set; }
 
         /// <summary>The flow logs' S3 destination, as configured on the flow log: s3://bucket or s3://bucket/prefix.</summary>
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? FlowLogUri { get; set; }
 
         /// <summary>Local flow log files (.log, .log.gz) or folders of them.</summary>
@@ -29,7 +29,7 @@ namespace SgNarrower.Commands
         public string[]? AggregatePath { get; set; }
 
         /// <summary>Where Athena wrote that result: s3://bucket/key.csv, or s3://bucket/prefix/ for every .csv under it.</summary>
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? AggregateUri { get; set; }
 
         /// <summary>The flow log delivers with Hive-compatible S3 prefixes (its HiveCompatiblePartitions destination option).</summary>
@@ -46,7 +46,7 @@ namespace SgNarrower.Commands
         public int MaxCidr { get; set; } = 8;
 
         /// <summary>The region of rules that carry none, and of the flow log bucket.</summary>
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string? Region { get; set; }
 
         /// <summary>What carries the groups, from a saved 'aws ec2 describe-network-interfaces' export instead of calls.</summary>
@@ -58,7 +58,7 @@ namespace SgNarrower.Commands
         public string? RouteTablePath { get; set; }
 
         /// <summary>The URL of the flow logs' S3 store, when it differs from -EndpointUrl (used for EC2).</summary>
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string? S3EndpointUrl { get; set; }
 
         private readonly List<AuditEntry> _entries = new List<AuditEntry>();

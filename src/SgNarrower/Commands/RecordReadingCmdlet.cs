@@ -20,14 +20,14 @@ namespace SgNarrower.Commands
         public string[]? RecordPath { get; set; }
 
         /// <summary>s3://bucket/key for one record, s3://bucket/prefix/ for every record under the prefix.</summary>
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? RecordUri { get; set; }
 
         /// <summary>The region of the bucket that -RecordUri reads.</summary>
-        [Parameter, ArgumentCompleter(typeof(RegionCompleter)), ValidateNotNullOrEmpty]
+        [Parameter, ArgumentCompleter(typeof(RegionCompleter)), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? Region { get; set; }
 
-        [Parameter, ValidatePattern(AwsNames.AccountIdPattern)]
+        [Parameter, ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
         public string? ExpectedBucketOwner { get; set; }
 
         private readonly List<AuditEntry> _piped = new List<AuditEntry>();

@@ -17,19 +17,19 @@ namespace SgNarrower.Commands
         [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0), ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
-        [Parameter(ParameterSetName = S3Set, Mandatory = true), ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = S3Set, Mandatory = true), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? BucketName { get; set; }
 
-        [Parameter(ParameterSetName = S3Set, Mandatory = true), ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = S3Set, Mandatory = true), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? Key { get; set; }
 
-        [Parameter(ParameterSetName = UriSet, Mandatory = true), ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = UriSet, Mandatory = true), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? Uri { get; set; }
 
-        [Parameter(ParameterSetName = S3Set), Parameter(ParameterSetName = UriSet), ValidatePattern(AwsNames.AccountIdPattern)]
+        [Parameter(ParameterSetName = S3Set), Parameter(ParameterSetName = UriSet), ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
         public string? ExpectedBucketOwner { get; set; }
 
-        [Parameter(ParameterSetName = S3Set), Parameter(ParameterSetName = UriSet), ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = S3Set), Parameter(ParameterSetName = UriSet), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? S3EndpointUrl { get; set; }
 
         [Parameter(ParameterSetName = PipelineSet, ValueFromPipeline = true)]

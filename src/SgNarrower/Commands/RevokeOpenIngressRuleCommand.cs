@@ -20,13 +20,13 @@ namespace SgNarrower.Commands
         [Parameter(ParameterSetName = InputSet, Mandatory = true, ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
-        [Parameter(ParameterSetName = RuleSet, Mandatory = true), ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = RuleSet, Mandatory = true), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? GroupId { get; set; }
 
-        [Parameter(ParameterSetName = RuleSet), ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = RuleSet), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? SecurityGroupRuleId { get; set; }
 
-        [Parameter(ParameterSetName = RuleSet), ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = RuleSet), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? IpProtocol { get; set; }
 
         [Parameter(ParameterSetName = RuleSet)]
@@ -35,13 +35,13 @@ namespace SgNarrower.Commands
         [Parameter(ParameterSetName = RuleSet)]
         public int? ToPort { get; set; }
 
-        [Parameter(ParameterSetName = RuleSet), ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = RuleSet), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? CidrIpv4 { get; set; }
 
-        [Parameter(ParameterSetName = RuleSet), ValidateNotNullOrEmpty]
+        [Parameter(ParameterSetName = RuleSet), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? CidrIpv6 { get; set; }
 
-        [Parameter, ValidateNotNullOrEmpty]
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? ReplaceWith { get; set; }
 
         [Parameter, ValidateNotNullOrEmpty]
