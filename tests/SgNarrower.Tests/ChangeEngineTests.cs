@@ -277,16 +277,18 @@ public sealed class ChangeEngineTests
     }
 
     [Fact]
-    public void A_group_replacement_serves_both_families_one_rule_is_edited_into_it_and_the_other_revoked_after()
+    public void A_group_replacement_serves_both_families_granted_once_then_both_open_rules_revoked()
     {
+        // EC2 never edits a CIDR rule into a group reference (SecurityGroupRuleRequest: the rule type cannot change).
         var v6 = _ec2.Add("sg-1", "tcp", 22, 22, "::/0");
         var v4 = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
         var results = Revoke(new[] { Of(v6, "sg-1"), Of(v4, "sg-1") }, new[] { "sg-bastion" });
         Assert.All(results, r => Assert.Equal(ChangeStatus.Narrowed, r.Status));
         var grant = Assert.Single(_ec2.Groups["sg-1"]);
-        Assert.Equal((v6.Id, "sg-bastion"), (grant.Id, grant.GroupRef));
-        Assert.Equal(0, _ec2.Count("AuthorizeSecurityGroupIngress"));
-        Assert.True(_ec2.Calls.IndexOf("ModifySecurityGroupRules") < _ec2.Calls.IndexOf("RevokeSecurityGroupIngress"), "the rule both rely on exists before the second open rule goes");
+        Assert.Equal("sg-bastion", grant.GroupRef);
+        Assert.All(results, r => Assert.Equal(new[] { grant.Id }, r.NewRuleIds));
+        Assert.Equal((1, 1, 0), (_ec2.Count("AuthorizeSecurityGroupIngress"), _ec2.Count("RevokeSecurityGroupIngress"), _ec2.Count("ModifySecurityGroupRules")));
+        Assert.True(_ec2.Calls.IndexOf("AuthorizeSecurityGroupIngress") < _ec2.Calls.IndexOf("RevokeSecurityGroupIngress"), "the rule both rely on exists before the open rules go");
         RestoreFrom(results);
         Assert.Equal(new[] { "tcp 22 from 0.0.0.0/0 ''", "tcp 22 from ::/0 ''" }, _ec2.RuleSet("sg-1"));
     }
@@ -319,12 +321,12 @@ public sealed class ChangeEngineTests
     [Fact]
     public void When_the_revoke_fails_after_the_grant_the_replacement_is_taken_back()
     {
-        // The first replacement is there already (an office rule), so the open rule is revoked rather than edited.
         _ec2.Add("sg-1", "tcp", 22, 22, "203.0.113.0/24", "office");
         var ssh = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
         var before = _ec2.RuleSet("sg-1");
         _ec2.FailNext("RevokeSecurityGroupIngress", "UnauthorizedOperation", 403);
-        var result = Assert.Single(Revoke(new[] { Of(ssh, "sg-1") }, new[] { "203.0.113.0/24", "198.51.100.0/24" }));
+        // The IPv4 replacement is there already and a group reference is of another type: so the open rule is revoked, not edited.
+        var result = Assert.Single(Revoke(new[] { Of(ssh, "sg-1") }, new[] { "203.0.113.0/24", "sg-bastion" }));
         Assert.Equal(ChangeStatus.Failed, result.Status);
         Assert.Contains("ec2:RevokeSecurityGroupIngress", result.Error);
         Assert.Contains("removed again", result.Error);
@@ -346,9 +348,11 @@ public sealed class ChangeEngineTests
             // Both runs narrow to the same bastion group (shared) and to their own CIDRs.
             Assert.Equal(ChangeStatus.Narrowed, Assert.Single(engine.Revoke(recordA.Select(e => e.Rule), new[] { "sg-bastion", "203.0.113.0/24" })).Status);
             Assert.Equal(ChangeStatus.Narrowed, Assert.Single(engine.Revoke(recordB.Select(e => e.Rule), new[] { "sg-bastion", "2001:db8::/48" })).Status);
-            // A edited its open rule into the bastion rule; B found it there and shares it.
+            // Each edited its open rule into its own CIDR (same type) and A granted the bastion rule; B found it there and shares it.
             var bastion = ec2.Groups["sg-1"].Single(r => r.GroupRef == "sg-bastion");
-            Assert.Equal((o4.Id, "run-A", "run-B"), (bastion.Id, bastion.Tags[RuleTags.Narrowed], bastion.Tags[RuleTags.Replacement]));
+            Assert.Equal("run-A run-B", bastion.Tags[RuleTags.Replacement]);
+            Assert.Equal(("203.0.113.0/24", "run-A"), (o4.V4, o4.Tags[RuleTags.Narrowed]));
+            Assert.Equal(("2001:db8::/48", "run-B"), (o6.V6, o6.Tags[RuleTags.Narrowed]));
 
             engine.Restore(aFirst ? recordA : recordB);
             // The other run's narrowing still gives its clients access.
@@ -370,11 +374,12 @@ public sealed class ChangeEngineTests
         var office = _ec2.Add("sg-1", "tcp", 22, 22, "203.0.113.0/24", "office");
         var ssh = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0", "ssh");
         var record = Record(new[] { Of(ssh, "sg-1") }, "run-A");
-        Assert.Equal(ChangeStatus.Narrowed, Assert.Single(Revoke(record.Select(e => e.Rule), new[] { "203.0.113.0/24", "198.51.100.0/24" })).Status);
+        // 203.0.113.0/24 is there already (office), the open rule is edited into 198.51.100.0/24 and 192.0.2.0/24 is granted.
+        Assert.Equal(ChangeStatus.Narrowed, Assert.Single(Revoke(record.Select(e => e.Rule), new[] { "203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24" })).Status);
         Assert.Equal("office", _ec2.Groups["sg-1"].Single(r => r.V4 == "203.0.113.0/24").Description);
 
         Restore(record, keepReplacements: true);
-        Assert.Contains(_ec2.Groups["sg-1"], r => r.V4 == "198.51.100.0/24");
+        Assert.Contains(_ec2.Groups["sg-1"], r => r.V4 == "192.0.2.0/24");
         Restore(record);
         Assert.Equal(new[] { "tcp 22 from 0.0.0.0/0 'ssh'", "tcp 22 from 203.0.113.0/24 'office'" }, _ec2.RuleSet("sg-1"));
         Assert.Equal(office.Id, _ec2.Groups["sg-1"].Single(r => r.V4 == "203.0.113.0/24").Id);

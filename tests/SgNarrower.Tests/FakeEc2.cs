@@ -130,6 +130,11 @@ public sealed class FakeEc2 : IEc2Api
         foreach (var g in grants)
             if (rules.Any(r => r.Identity.Equals(g.Identity)))
                 throw new AwsServiceException("ec2", "AuthorizeSecurityGroupIngress", "InvalidPermission.Duplicate", $"the specified rule {g.Identity} already exists", 400);
+        CheckTags(tags, 0, "AuthorizeSecurityGroupIngress");
+        int v4 = rules.Count(r => r.V6 == null) + grants.Count(g => g.Identity.Source.CidrIpv6 == null);
+        int v6 = rules.Count(r => r.V4 == null) + grants.Count(g => g.Identity.Source.CidrIpv4 == null);
+        if (v4 > RulesPerGroup || v6 > RulesPerGroup)
+            throw new AwsServiceException("ec2", "AuthorizeSecurityGroupIngress", "RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.", 400);
         var created = new List<SecurityGroupRuleInfo>();
         foreach (var g in grants)
         {
@@ -151,6 +156,9 @@ public sealed class FakeEc2 : IEc2Api
                 ?? throw new AwsServiceException("ec2", "ModifySecurityGroupRules", "InvalidSecurityGroupRuleId.NotFound", id, 400);
             if (rules.Any(r => r != rule && r.Identity.Equals(grant.Identity)))
                 throw new AwsServiceException("ec2", "ModifySecurityGroupRules", "InvalidPermission.Duplicate", $"{grant.Identity} already exists", 400);
+            // SecurityGroupRuleRequest: "When you modify a rule, you cannot change the rule type."
+            if (rule.Identity.Source.Kind != grant.Identity.Source.Kind)
+                throw new AwsServiceException("ec2", "ModifySecurityGroupRules", "InvalidParameterValue", $"The rule type of {id} cannot be changed", 400);
         }
         foreach (var (id, grant) in changes)
         {
@@ -166,6 +174,7 @@ public sealed class FakeEc2 : IEc2Api
     {
         var rules = ruleIds.Select(id => Groups.Values.SelectMany(x => x).FirstOrDefault(r => r.Id == id)
             ?? throw new AwsServiceException("ec2", "CreateTags", "InvalidSecurityGroupRuleId.NotFound", id, 400)).ToList();
+        foreach (var r in rules) CheckTags(tags, r.Tags.Keys.Count(k => !tags.ContainsKey(k)), "CreateTags");
         foreach (var r in rules) foreach (var (k, v) in tags) r.Tags[k] = v;
         return 0;
     });
@@ -176,6 +185,18 @@ public sealed class FakeEc2 : IEc2Api
     public Page<string> GetManagedPrefixListEntries(string prefixListId, string? nextToken) => Call("GetManagedPrefixListEntries", () => new Page<string>(Array.Empty<string>(), null));
     public List<string> Regions { get; } = new() { "us-east-1", "us-east-2", "eu-west-1", "eu-central-1" };
     public IReadOnlyList<string> DescribeRegions() => Call("DescribeRegions", () => (IReadOnlyList<string>)Regions.ToList());
+
+    /// <summary>EC2's inbound rules per group and family (a group reference counts in both).</summary>
+    public int RulesPerGroup { get; set; } = 60;
+
+    /// <summary>EC2 User Guide, "Tag restrictions": 50 tags a resource, keys up to 128 and values up to 256 characters.</summary>
+    private static void CheckTags(IReadOnlyDictionary<string, string>? tags, int others, string action)
+    {
+        if (tags == null) return;
+        if (tags.Count + others > 50) throw new AwsServiceException("ec2", action, "TagLimitExceeded", "The maximum number of tags for the resource has been reached.", 400);
+        foreach (var (k, v) in tags)
+            if (k.Length > 128 || v.Length > 256) throw new AwsServiceException("ec2", action, "InvalidParameterValue", $"Tag {k} is too long", 400);
+    }
 
     private List<Rule> Find(string groupId, string action) =>
         Groups.TryGetValue(groupId, out var rules) ? rules

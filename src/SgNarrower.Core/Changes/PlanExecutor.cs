@@ -306,7 +306,7 @@ namespace SgNarrower.Changes
                     r.Error = (r.Error ?? "The rule was not narrowed.") + $" What this run changed for it could not all be taken back: {string.Join("; ", what)}. Remove or retag them by hand (Get-OpenIngressRule and the group's rules show them).";
                 }
                 else if (undo.Count > 0 && run.NewIds(item, StillToGrant(item)).Any(undo.Contains))
-                    r.Error += " The replacement rules granted for it were revoked again: the group is as it was.";
+                    r.Error += " The replacement rules granted for it were removed again: the group is as it was.";
             }
         }
 

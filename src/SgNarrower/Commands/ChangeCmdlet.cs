@@ -20,6 +20,13 @@ namespace SgNarrower.Commands
         [Parameter, ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
         public string? AccountId { get; set; }
 
+        /// <summary>
+        /// Inbound rules a group may hold per address family: EC2's default of 60, or the account's raised quota
+        /// (Service Quotas L-0EA8095F). A change that would take a group past it is refused before anything is granted.
+        /// </summary>
+        [Parameter, ValidateRange(1, Changes.RuleQuota.Most)]
+        public int RuleQuota { get; set; } = Changes.RuleQuota.Default;
+
         [Parameter]
         public SwitchParameter Force { get; set; }
 

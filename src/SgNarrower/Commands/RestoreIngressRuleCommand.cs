@@ -64,7 +64,7 @@ namespace SgNarrower.Commands
                 var requests = ToRequests(session, toRestore);
                 var accounts = Accounts(session, runId, requests[0].Region);
                 // The whole record is read first; then it is planned in batches ahead of the grants.
-                var stream = OpenStream(accounts, new PlanOptions(PlanKind.Restore, runId) { KeepReplacements = KeepReplacement });
+                var stream = OpenStream(accounts, new PlanOptions(PlanKind.Restore, runId) { KeepReplacements = KeepReplacement, RuleQuota = RuleQuota });
                 stream.AddRange(requests);
                 stream.Complete();
                 Pump(wait: true, item => item.LiveRule != null

@@ -104,7 +104,7 @@ namespace SgNarrower.Commands
             _session ??= OpenSession();
             _run ??= AuditRunInfo.New(ModuleInfo.Tool);
             var request = ToRequests(_session, new[] { entry })[0];
-            var stream = Stream ?? OpenStream(Accounts(_session, _run.RunId, request.Region), new PlanOptions(PlanKind.Revoke, _run.RunId) { Replacements = _replacements });
+            var stream = Stream ?? OpenStream(Accounts(_session, _run.RunId, request.Region), new PlanOptions(PlanKind.Revoke, _run.RunId) { Replacements = _replacements, RuleQuota = RuleQuota });
             stream.Add(request);
         }
 

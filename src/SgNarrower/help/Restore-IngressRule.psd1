@@ -7,7 +7,7 @@ Every line must be a complete rule (GroupId, IpProtocol, a source, and ports for
 
 The restore is planned against the groups as they are now: a rule whose identity (protocol, ports, source) is there already is AlreadyPresent, not an error; the missing ones are granted with one AuthorizeSecurityGroupIngress call per group, with their recorded descriptions, tagged sgnarrower:restored. Results come from what EC2 says it created; after a lost reply, one more describe decides. A rule's own Region wins over -Region.
 
-Replacement rules that narrowing added for this record's run (tagged sgnarrower:replacement with the record's run id) on the same protocol and ports are removed once the rule they replaced is back, so that you end up exactly where you started; a replacement that another run's narrowing shares keeps that run's id and stays. Replacements of other runs, and rules SgNarrower did not add, are never removed. -KeepReplacement keeps them all. Result lines whose status says SgNarrower did not remove the rule (AlreadyAbsent, Failed, Skipped) are not put back.
+Replacement rules that narrowing added for this record's run (tagged sgnarrower:replacement with the record's run id) on the same protocol and ports are removed once the rule they replaced is back, so that you end up exactly where you started; a replacement that another run's narrowing shares keeps that run's id and stays. Replacements of other runs, and rules SgNarrower did not add, are never removed. -KeepReplacement keeps them all. A rule narrowing edited in place (same rule type) is edited back and keeps its id; any other is granted anew. A grant that would take a group past its rule quota (60 inbound rules per address family by default, or -RuleQuota) is refused before anything is granted (RuleQuotaExceeded), as is a recorded description EC2 would refuse (more than 255 characters, or a character outside a-z, A-Z, 0-9, space and ._-:/()#,@[]+=&;{}!$*: DescriptionNotAccepted). Result lines whose status says SgNarrower did not remove the rule (AlreadyAbsent, Failed, Skipped) are not put back.
 
 Required IAM actions: ec2:AuthorizeSecurityGroupIngress, ec2:DescribeSecurityGroupRules, ec2:RevokeSecurityGroupIngress (to remove replacements), ec2:CreateTags, and s3:GetObject for a record in S3.
 '@
@@ -22,6 +22,7 @@ Required IAM actions: ec2:AuthorizeSecurityGroupIngress, ec2:DescribeSecurityGro
         InputObject         = 'Rules or results from the pipeline, for example Revoke-OpenIngressRule output.'
         KeepReplacement     = 'Keeps the replacement rules that narrowing added.'
         Region              = 'The region of rules that do not carry one (a rule''s own Region always wins), and of the bucket. Without it, the region of the default chain.'
+        RuleQuota           = 'Inbound rules a group may hold per address family: 60 by default, as EC2; give the account''s raised quota (Service Quotas L-0EA8095F) if it has one.'
         Force               = 'Does not ask for confirmation. -WhatIf still wins.'
     }
     Inputs      = @(
