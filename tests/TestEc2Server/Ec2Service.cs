@@ -572,7 +572,7 @@ public sealed class Ec2Service
             if (rule == null)
             {
                 if (!group.DefaultVpc)
-                    throw new Ec2Error(400, "InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{id}' does not exist");
+                    throw Ec2Constraints.RevokeUnknownRule.Refuse($"The security group rule ID '{id}' does not exist");
                 continue;
             }
             toRemove.Add(rule);
@@ -631,17 +631,15 @@ public sealed class Ec2Service
             if (group.Rules.Any(r => !r.Egress && r.Key == w.Key))
             {
                 var source = w.CidrIpv4 ?? w.CidrIpv6 ?? w.ReferencedGroupId ?? w.PrefixListId;
-                throw new Ec2Error(400, "InvalidPermission.Duplicate",
+                throw Ec2Constraints.CanonicalCidr.Refuse(
                     $"the specified rule \"peer: {source}, {w.IpProtocol.ToUpperInvariant()}, from port: {w.FromPort}, to port: {w.ToPort}, ALLOW\" already exists");
             }
             if (wanted.Count(x => x.Key == w.Key) > 1)
                 throw new Ec2Error(400, "InvalidPermission.Duplicate", "The same rule is listed twice.");
         }
-        int v4 = group.Rules.Count(r => !r.Egress && r.CidrIpv6 == null) + wanted.Count(w => w.CidrIpv6 == null);
-        int v6 = group.Rules.Count(r => !r.Egress && r.CidrIpv6 != null) + wanted.Count(w => w.CidrIpv6 != null);
-        if (v4 > RulesPerGroupLimit || v6 > RulesPerGroupLimit)
-            throw new Ec2Error(400, "RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.");
+        CheckQuota(region, group.Rules.Concat(wanted));
         var tags = TagSpecifications(p);
+        CheckTags(tags);
         var sb = new StringBuilder("<return>true</return><securityGroupRuleSet>");
         foreach (var w in wanted)
         {
@@ -654,10 +652,13 @@ public sealed class Ec2Service
         return Envelope("AuthorizeSecurityGroupIngress", sb);
     }
 
+    private static string Kind(RuleSpec r) => r.CidrIpv4 != null ? "CidrIpv4" : r.CidrIpv6 != null ? "CidrIpv6" : r.PrefixListId != null ? "PrefixListId" : "ReferencedGroupId";
+
     private string ModifyRules(string region, Dictionary<string, string> p)
     {
         var group = FindGroup(region, p);
         DryRun(p);
+        var edits = new List<(RuleSpec Old, RuleSpec New)>();
         for (int i = 1; p.ContainsKey($"SecurityGroupRule.{i}.SecurityGroupRuleId"); i++)
         {
             var id = p[$"SecurityGroupRule.{i}.SecurityGroupRuleId"];
@@ -668,25 +669,88 @@ public sealed class Ec2Service
             updated.IpProtocol = NormalizeProtocol(p.GetValueOrDefault(pre + "IpProtocol") ?? rule.IpProtocol);
             updated.FromPort = Int(p.GetValueOrDefault(pre + "FromPort")) ?? -1;
             updated.ToPort = Int(p.GetValueOrDefault(pre + "ToPort")) ?? -1;
-            updated.CidrIpv4 = p.GetValueOrDefault(pre + "CidrIpv4");
-            updated.CidrIpv6 = p.GetValueOrDefault(pre + "CidrIpv6");
+            updated.CidrIpv4 = p.GetValueOrDefault(pre + "CidrIpv4") is { } m4 ? Canonical(m4) : null;
+            updated.CidrIpv6 = p.GetValueOrDefault(pre + "CidrIpv6") is { } m6 ? Canonical(m6) : null;
             updated.PrefixListId = p.GetValueOrDefault(pre + "PrefixListId");
             updated.ReferencedGroupId = p.GetValueOrDefault(pre + "ReferencedGroupId");
             // The whole rule is replaced: an omitted description leaves none.
             updated.Description = CheckedDescription(p.GetValueOrDefault(pre + "Description"));
             if (updated.CidrIpv4 == null && updated.CidrIpv6 == null && updated.PrefixListId == null && updated.ReferencedGroupId == null)
                 throw new Ec2Error(400, "MissingParameter", "A rule needs a source: CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId.");
+            if (Kind(rule) != Kind(updated))
+                throw Ec2Constraints.RuleTypeUnchanged.Refuse($"You cannot change the type of security group rule {id} from {Kind(rule)} to {Kind(updated)}.");
             if (group.Rules.Any(r => r != rule && r.Key == updated.Key))
-                throw new Ec2Error(400, "InvalidPermission.Duplicate", "the specified rule already exists");
-            group.Rules[group.Rules.IndexOf(rule)] = updated;
+                throw Ec2Constraints.CanonicalCidr.Refuse("the specified rule already exists");
+            edits.Add((rule, updated));
         }
+        // Atomic: checked whole (the quota too, a prefix list of another size counts anew), then applied.
+        CheckQuota(region, group.Rules.Select(r => edits.FirstOrDefault(e => e.Old == r).New ?? r));
+        foreach (var (old, updated) in edits) group.Rules[group.Rules.IndexOf(old)] = updated;
         return Envelope("ModifySecurityGroupRules", new StringBuilder("<return>true</return>"));
     }
 
-    /// <summary>EC2 holds at most 255 characters of description; an empty one is none.</summary>
-    private static string? CheckedDescription(string? d) =>
-        d is { Length: > 255 } ? throw new Ec2Error(400, "InvalidParameterValue", $"Invalid rule description. The description can be at most 255 characters long: {d.Length} given.")
-        : string.IsNullOrEmpty(d) ? null : d;
+    private const string DescriptionPunctuation = "._-:/()#,@[]+=&;{}!$*";
+
+    /// <summary>EC2 holds at most 255 characters of description, of its own set; an empty one is none.</summary>
+    private static string? CheckedDescription(string? d)
+    {
+        if (string.IsNullOrEmpty(d)) return null;
+        if (d.Length > 255) throw Ec2Constraints.DescriptionLength.Refuse($"Invalid rule description. The description can be at most 255 characters long: {d.Length} given.");
+        foreach (var c in d)
+            if (!(char.IsAsciiLetterOrDigit(c) || c == ' ' || DescriptionPunctuation.Contains(c)))
+                throw Ec2Constraints.DescriptionCharacters.Refuse($"Invalid rule description. Valid descriptions are strings less than 256 characters from the following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{{}}!$*");
+        return d;
+    }
+
+    /// <summary>Tags as EC2 takes them on a resource that holds <paramref name="existing"/>: 50 at most, keys up to 128 and values up to 256 characters.</summary>
+    private static void CheckTags(Dictionary<string, string> tags, Dictionary<string, string>? existing = null)
+    {
+        foreach (var (k, v) in tags)
+        {
+            if (k.Length > 128) throw Ec2Constraints.TagKeyLength.Refuse($"Tag key exceeds the maximum length of 128 characters: {k}");
+            if (v.Length > 256) throw Ec2Constraints.TagValueLength.Refuse($"Tag value exceeds the maximum length of 256 characters: {v.Length} given");
+        }
+        int count = tags.Count + (existing?.Keys.Count(k => !tags.ContainsKey(k)) ?? 0);
+        if (count > 50) throw Ec2Constraints.TagsPerResource.Refuse($"The maximum number of tags per resource (50) has been reached: {count} requested.");
+    }
+
+    /// <summary>A CIDR as EC2 stores it: its network address (100.68.0.18/18 is 100.68.0.0/18).</summary>
+    private static string Canonical(string cidr)
+    {
+        var parts = cidr.Split('/');
+        if (parts.Length != 2 || !System.Net.IPAddress.TryParse(parts[0], out var address) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int prefix))
+            throw new Ec2Error(400, "InvalidParameterValue", $"Value ({cidr}) for parameter cidrIp is invalid. This is not a valid CIDR block.");
+        var bytes = address.GetAddressBytes();
+        if (prefix > bytes.Length * 8) throw new Ec2Error(400, "InvalidParameterValue", $"Value ({cidr}) for parameter cidrIp is invalid. This is not a valid CIDR block.");
+        for (int bit = prefix; bit < bytes.Length * 8; bit++) bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+        return new System.Net.IPAddress(bytes) + "/" + prefix.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// A group's inbound rules as EC2 counts them against its quota, per family: a group reference or an AWS-managed
+    /// prefix list in both, a customer-managed prefix list as its MaxEntries in its own family.
+    /// </summary>
+    private (int V4, int V6) Weight(string region, RuleSpec r)
+    {
+        if (r.CidrIpv4 != null) return (1, 0);
+        if (r.CidrIpv6 != null) return (0, 1);
+        if (r.PrefixListId != null && Network(region).PrefixLists.FirstOrDefault(l => l.PrefixListId == r.PrefixListId) is { } list && list.OwnerId != "AWS")
+            return list.AddressFamily == "IPv6" ? (0, list.MaxEntries) : (list.MaxEntries, 0);
+        return (1, 1);
+    }
+
+    private void CheckQuota(string region, IEnumerable<RuleSpec> inbound)
+    {
+        int v4 = 0, v6 = 0;
+        foreach (var r in inbound.Where(r => !r.Egress))
+        {
+            var (a, b) = Weight(region, r);
+            v4 += a;
+            v6 += b;
+        }
+        if (v4 > RulesPerGroupLimit || v6 > RulesPerGroupLimit)
+            throw Ec2Constraints.RulesPerGroupPerFamily.Refuse("The maximum number of rules per security group has been reached.");
+    }
 
     /// <summary>CreateTags on security group rules: adds tags, overwrites the value of a key that is there.</summary>
     private string CreateTags(string region, Dictionary<string, string> p)
@@ -694,13 +758,14 @@ public sealed class Ec2Service
         DryRun(p);
         var ids = List(p, "ResourceId");
         if (ids.Count == 0) throw new Ec2Error(400, "MissingParameter", "The request must contain the parameter resourceIdSet");
-        if (ids.Count > 1000) throw new Ec2Error(400, "InvalidParameterValue", "At most 1000 resource ids may be tagged in one call.");
+        if (ids.Count > 1000) throw Ec2Constraints.CreateTagsResourceIds.Refuse("At most 1000 resource ids may be tagged in one call.");
         var tags = new Dictionary<string, string>();
         for (int i = 1; p.TryGetValue($"Tag.{i}.Key", out var key); i++) tags[key] = p.GetValueOrDefault($"Tag.{i}.Value") ?? "";
         var rules = new List<RuleSpec>();
         foreach (var id in ids)
             rules.Add(Groups(region).SelectMany(g => g.Rules).FirstOrDefault(r => r.RuleId == id)
                 ?? throw new Ec2Error(400, "InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{id}' does not exist"));
+        foreach (var r in rules) CheckTags(tags, r.Tags);
         foreach (var r in rules)
             foreach (var (k, v) in tags) r.Tags[k] = v;
         return Envelope("CreateTags", new StringBuilder("<return>true</return>"));
@@ -729,13 +794,13 @@ public sealed class Ec2Service
             for (int j = 1; p.ContainsKey($"{pre}IpRanges.{j}.CidrIp"); j++)
             {
                 var r = New(p.GetValueOrDefault($"{pre}IpRanges.{j}.Description"));
-                r.CidrIpv4 = p[$"{pre}IpRanges.{j}.CidrIp"];
+                r.CidrIpv4 = Canonical(p[$"{pre}IpRanges.{j}.CidrIp"]);
                 rules.Add(r);
             }
             for (int j = 1; p.ContainsKey($"{pre}Ipv6Ranges.{j}.CidrIpv6"); j++)
             {
                 var r = New(p.GetValueOrDefault($"{pre}Ipv6Ranges.{j}.Description"));
-                r.CidrIpv6 = p[$"{pre}Ipv6Ranges.{j}.CidrIpv6"];
+                r.CidrIpv6 = Canonical(p[$"{pre}Ipv6Ranges.{j}.CidrIpv6"]);
                 rules.Add(r);
             }
             for (int j = 1; p.ContainsKey($"{pre}Groups.{j}.GroupId"); j++)
@@ -781,7 +846,7 @@ public sealed class Ec2Service
         if (!p.TryGetValue("MaxResults", out var s)) return null;
         int n = Int(s) ?? throw new Ec2Error(400, "InvalidParameterValue", "MaxResults must be a number");
         if (n < least || n > most)
-            throw new Ec2Error(400, "InvalidParameterValue", $"Value ( {n} ) for parameter maxResults is invalid. Expecting a value between {least} and {most}.");
+            throw Ec2Constraints.MaxResultsRange.Refuse($"Value ( {n} ) for parameter maxResults is invalid. Expecting a value between {least} and {most}.");
         return n;
     }
 
@@ -813,7 +878,7 @@ public sealed class Ec2Service
         for (int i = 1; p.TryGetValue($"Filter.{i}.Name", out var name); i++)
         {
             var values = List(p, $"Filter.{i}.Value").ToHashSet(StringComparer.Ordinal);
-            if (values.Count > 200) throw new Ec2Error(400, "FilterLimitExceeded", "The maximum number of filter values specified on a single call is 200");
+            if (values.Count > 200) throw Ec2Constraints.FilterValues.Refuse("The maximum number of filter values specified on a single call is 200");
             filters.Add((name, values));
         }
         return filters;

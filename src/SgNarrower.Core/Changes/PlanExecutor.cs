@@ -13,6 +13,9 @@ namespace SgNarrower.Changes
     /// </summary>
     public sealed class PlanExecutor
     {
+        /// <summary>CreateTags takes at most 1000 resource ids a call (API Reference, CreateTags).</summary>
+        public const int MaxTaggedPerCall = 1000;
+
         /// <summary>Calls per step at most: the first, and retries of what a describe shows is still to do.</summary>
         public const int MaxRounds = 3;
 
@@ -322,17 +325,19 @@ namespace SgNarrower.Changes
             var targets = items.GroupBy(i => i.LiveRule!.SecurityGroupRuleId, StringComparer.Ordinal).Select(g => g.First()).ToList();
             try
             {
-                foreach (var item in targets)
-                {
-                    var rule = item.LiveRule!;
-                    var before = RuleTags.RunIds(rule.Tags, RuleTags.Narrowed);
-                    var runId = RunIdOf(item, plan);
-                    if (before.Contains(runId)) continue;
-                    var written = RuleTags.Write(RuleTags.Narrowed, before.Concat(new[] { runId }), rule.Tags);
-                    _verbose?.Invoke($"{_api.Region}: CreateTags {rule.SecurityGroupRuleId} of {plan.GroupId}: {RuleTags.Narrowed} += {runId}");
-                    _api.TagRules(new[] { rule.SecurityGroupRuleId }, written);
-                    run.Marks.Add((rule, before, written));
-                }
+                // One CreateTags for all the rules that get the same tags (as a rule comes, unmarked): few calls, whatever the group's size.
+                var marks = targets.Select(i => (Rule: i.LiveRule!, Before: RuleTags.RunIds(i.LiveRule!.Tags, RuleTags.Narrowed), RunId: RunIdOf(i, plan)))
+                    .Where(m => !m.Before.Contains(m.RunId))
+                    .Select(m => (m.Rule, m.Before, Written: RuleTags.Write(RuleTags.Narrowed, m.Before.Concat(new[] { m.RunId }), m.Rule.Tags)))
+                    .GroupBy(m => string.Join("\n", m.Written.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => t.Key + "=" + t.Value)), StringComparer.Ordinal);
+                foreach (var same in marks)
+                    foreach (var chunk in Paging.Chunk(same.Select(m => m.Rule.SecurityGroupRuleId).ToList(), MaxTaggedPerCall))
+                    {
+                        var written = same.First().Written;
+                        _verbose?.Invoke($"{_api.Region}: CreateTags {chunk.Count} rule(s) of {plan.GroupId}: {string.Join(", ", written.Select(t => t.Key + "=" + t.Value))}");
+                        _api.TagRules(chunk, written);
+                        foreach (var m in same.Where(m => chunk.Contains(m.Rule.SecurityGroupRuleId))) run.Marks.Add((m.Rule, m.Before, m.Written));
+                    }
             }
             catch (AwsServiceException e)
             {
