@@ -134,7 +134,7 @@ Describe 'Event-driven closing (CloudFormation)' {
         $r['CloseOpenIngressDocument']['Properties']['DocumentType'] | Should -Be 'Automation'
         $r['OnAuthorizeIngress']['Properties']['EventPattern']['detail']['eventName'] | Should -Be @('AuthorizeSecurityGroupIngress')
         $r['OnModifyRules']['Properties']['EventPattern']['detail']['eventName'] | Should -Be @('ModifySecurityGroupRules')
-        $r['OnAuthorizeIngress']['Properties']['Targets'][0]['InputTransformer']['InputPathsMap']['groupId'] | Should -Be '$.detail.requestParameters.groupId'
+        $r['OnAuthorizeIngress']['Properties']['Targets'][0]['InputTransformer']['InputPathsMap']['groupId'] | Should -Be '$.detail.responseElements.securityGroupRuleSet.items[0].groupId'
         $r['AutomationRole']['Type'] | Should -Be 'AWS::IAM::Role'
     }
 
@@ -159,5 +159,67 @@ Describe 'Event-driven closing (CloudFormation)' {
         $out = Invoke-Runbook ("`$payload = & {`n" + $step['inputs']['Script'] + "`n}`n'OUTPUT ' + `$payload.Summary") @{ InputPayload = $payload }
         $out[-1] | Should -BeLike 'OUTPUT SgNarrower us-east-1 sg-0002: 1 open rule(s); Revoked 1; record: s3://audit/*'
         Get-Open | Should -Be @('sg-0001 22')
+    }
+
+    Context 'CloudTrail events in every shape AWS writes them' {
+        BeforeAll {
+            # What EventBridge does with an event: match the rule's pattern, then fill the target's input from its paths
+            # (dot notation and array indices, as the EventBridge User Guide documents for input transformers).
+            function script:Get-EventPath($Event, [string] $Path) {
+                $node = $Event
+                foreach ($part in $Path.Substring(2).Split('.')) {
+                    if ($null -eq $node) { return $null }
+                    if ($part -match '^(?<name>[^\[]+)\[(?<i>\d+)\]$') {
+                        $list = $node[$Matches.name]
+                        $node = if ($null -ne $list -and $list.Count -gt [int]$Matches.i) { $list[[int]$Matches.i] } else { $null }
+                    } else { $node = $node[$part] }
+                }
+                $node
+            }
+            function script:Test-EventPattern($Pattern, $Event) {
+                ($Pattern['source'] -contains $Event['source']) -and ($Pattern['detail-type'] -contains $Event['detail-type']) -and
+                ($Pattern['detail']['eventSource'] -contains $Event['detail']['eventSource']) -and
+                ($Pattern['detail']['eventName'] -contains $Event['detail']['eventName']) -and -not $Event['detail'].ContainsKey('errorCode')
+            }
+            function script:Invoke-Rule([string] $EventFile) {
+                $event = Get-Content (Join-Path $PSScriptRoot "cloudtrail/$EventFile") -Raw | ConvertFrom-Json -AsHashtable
+                $rules = foreach ($name in 'OnAuthorizeIngress', 'OnModifyRules') {
+                    $r = $script:Template['Resources'][$name]['Properties']
+                    if (Test-EventPattern $r['EventPattern'] $event) { $r }
+                }
+                @($rules).Count | Should -Be 1 -Because "exactly one rule takes a $($event['detail']['eventName']) event"
+                $transformer = @($rules)[0]['Targets'][0]['InputTransformer']
+                # CloudFormation's Fn::Sub fills in the stack's own values; EventBridge then fills in the event's.
+                $text = $transformer['InputTemplate']['Fn::Sub']
+                foreach ($kv in $transformer['InputPathsMap'].GetEnumerator()) { $text = $text.Replace("<$($kv.Key)>", [string](Get-EventPath $event $kv.Value)) }
+                # The automation's parameters as its document declares them: the group must be a group id.
+                $params = ($text -replace '\$\{[A-Za-z.]+\}', '') | ConvertFrom-Json -AsHashtable
+                $declared = $script:Template['Resources']['CloseOpenIngressDocument']['Properties']['Content']['parameters']
+                $params['GroupId'][0] | Should -Match $declared['GroupId']['allowedPattern']
+                $params['Region'][0] | Should -Match $declared['Region']['allowedPattern']
+                $step = $script:Template['Resources']['CloseOpenIngressDocument']['Properties']['Content']['mainSteps'][0]
+                $payload = @{ GroupId = $params['GroupId'][0]; Region = $params['Region'][0]; AuditBucket = 'audit'; ModuleS3Uri = ''; ReplaceWith = ''; WhatIf = 'false' } | ConvertTo-Json -Compress
+                Invoke-Runbook ("`$payload = & {`n" + $step['inputs']['Script'] + "`n}`n'OUTPUT ' + `$payload.Summary") @{ InputPayload = $payload }
+            }
+        }
+
+        It 'closes the group named in <File>, and only that group' -ForEach @(
+            @{ File = 'authorize-by-group-id.json' }
+            @{ File = 'authorize-by-group-name.json' }
+            @{ File = 'authorize-from-stack.json' }
+            @{ File = 'modify-rules.json' }
+        ) {
+            Set-World
+            $out = Invoke-Rule $File
+            $out[-1] | Should -BeLike 'OUTPUT SgNarrower us-east-1 sg-0002: 1 open rule(s); Revoked 1; record: s3://audit/*'
+            Get-Open | Should -Be @('sg-0001 22')
+            @(Get-TestCalls $script:Ec2 RevokeSecurityGroupIngress | ForEach-Object GroupId) | Should -Be @('sg-0002')
+        }
+
+        It 'takes no event whose call failed' {
+            $event = Get-Content (Join-Path $PSScriptRoot 'cloudtrail/authorize-by-group-name.json') -Raw | ConvertFrom-Json -AsHashtable
+            $event['detail']['errorCode'] = 'Client.InvalidPermission.Duplicate'
+            Test-EventPattern $script:Template['Resources']['OnAuthorizeIngress']['Properties']['EventPattern'] $event | Should -BeFalse
+        }
     }
 }

@@ -7,6 +7,7 @@ project's own endpoint. Where moto and AWS's documentation differ, the documenta
 what AWS does. Nothing here changes what moto answers where it already behaves as AWS documents.
 """
 
+import string
 import sys
 import threading
 
@@ -19,15 +20,73 @@ from moto.core.responses import ActionResult
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 MAX_DESCRIPTION = 255
+DESCRIPTION_CHARACTERS = set(string.ascii_letters + string.digits + " ._-:/()#,@[]+=&;{}!$*")
+MAX_RULES_PER_FAMILY = 60
 PROTOCOLS = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp", "icmp": "icmp", "1": "icmp", "-1": "-1", "all": "-1"}
 
 
 def check_description(description):
-    # AWS: a rule description is at most 255 characters (InvalidParameterValue beyond). moto stores any length.
+    # AWS (API Reference, IpRange.Description): "Constraints: Up to 255 characters in length. Allowed characters are
+    # a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*" (InvalidParameterValue otherwise). moto stores anything.
     if description is not None and len(description) > MAX_DESCRIPTION:
         raise InvalidParameterValue(
             f"Invalid rule description. The description can be at most {MAX_DESCRIPTION} characters long."
         )
+    if description is not None and any(c not in DESCRIPTION_CHARACTERS for c in description):
+        raise InvalidParameterValue(
+            "Invalid rule description. Valid descriptions are strings less than 256 characters from the following set: "
+            "a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*"
+        )
+
+
+def weight(backend, cidr_ipv4=None, cidr_ipv6=None, group=None, prefix_list_id=None):
+    """What one rule counts as against its group's quota, (IPv4, IPv6).
+
+    AWS (VPC User Guide, "Amazon VPC quotas"): 60 inbound rules per security group, "enforced separately for IPv4 rules
+    and IPv6 rules"; "A rule that references a security group or AWS-managed prefix list ID counts as one rule for IPv4
+    and one rule for IPv6"; "If you reference a customer-managed prefix list in a security group rule, the maximum
+    number of entries for the prefix lists equals the same number of security group rules." moto counts both families
+    together and a prefix list as one rule.
+    """
+    if cidr_ipv4:
+        return 1, 0
+    if cidr_ipv6:
+        return 0, 1
+    if prefix_list_id:
+        pl = getattr(backend, "managed_prefix_lists", {}).get(prefix_list_id)
+        if pl is not None and not str(pl.prefix_list_name or "").startswith("com.amazonaws.") and pl.max_entries:
+            n = int(pl.max_entries)
+            return (0, n) if str(pl.address_family).lower() == "ipv6" else (n, 0)
+    return 1, 1
+
+
+def rule_weight(backend, rule):
+    return weight(backend, rule.ip_range.get("CidrIp"), rule.ip_range.get("CidrIpv6"), rule.source_group, rule.prefix_list_id)
+
+
+def check_quota(backend, rules, added):
+    v4 = v6 = 0
+    for a, b in [rule_weight(backend, r) for r in rules] + added:
+        v4 += a
+        v6 += b
+    if v4 > MAX_RULES_PER_FAMILY or v6 > MAX_RULES_PER_FAMILY:
+        from moto.ec2.exceptions import RulesPerSecurityGroupLimitExceededError
+        raise RulesPerSecurityGroupLimitExceededError
+
+
+_pending_prefix_lists = []
+
+
+def verify_group_will_respect_rule_count_limit(self, group, current_rule_nb, ip_ranges, source_groups=None, egress=False):
+    added = []
+    for item in ip_ranges or []:
+        if isinstance(item, dict):
+            added.append(weight(self, item.get("CidrIp"), item.get("CidrIpv6")))
+        else:
+            added.append(weight(self, None, item) if ":" in str(item) else weight(self, item))
+    added += [weight(self, group=g) for g in source_groups or []]
+    added += [weight(self, prefix_list_id=p.get("PrefixListId") if isinstance(p, dict) else p) for p in _pending_prefix_lists]
+    check_quota(self, group.egress_rules if egress else group.ingress_rules, added)
 
 
 _authorize_ingress = SecurityGroupBackend.authorize_security_group_ingress
@@ -38,7 +97,12 @@ def authorize_security_group_ingress(self, *args, **kwargs):
         for item in kwargs.get(key) or []:
             if isinstance(item, dict):
                 check_description(item.get("Description"))
-    return _authorize_ingress(self, *args, **kwargs)
+    # The quota check below is handed the ranges and groups only; the prefix lists of this call wait here for it.
+    _pending_prefix_lists[:] = kwargs.get("prefix_list_ids") or []
+    try:
+        return _authorize_ingress(self, *args, **kwargs)
+    finally:
+        _pending_prefix_lists.clear()
 
 
 def authorize_ingress_response(self):
@@ -76,6 +140,13 @@ def modify_security_group_rules(self, group_id, rules):
         sources = [k for k in ("CidrIpv4", "CidrIpv6", "PrefixListId", "ReferencedGroupId") if new.get(k) is not None]
         if len(sources) != 1:
             raise InvalidParameterValue("A rule needs exactly one of CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId.")
+        # AWS (API Reference, SecurityGroupRuleRequest): "When you modify a rule, you cannot change the rule type. For
+        # example, if the rule uses an IPv4 address range, you must use CidrIpv4 to specify a new IPv4 address range."
+        # moto lets the type change.
+        kind = ("CidrIpv4" if existing.ip_range.get("CidrIp") else "CidrIpv6" if existing.ip_range.get("CidrIpv6")
+                else "PrefixListId" if existing.prefix_list_id else "ReferencedGroupId")
+        if sources[0] != kind:
+            raise InvalidParameterValue(f"You cannot change the type of security group rule {rule_id} from {kind} to {sources[0]}.")
         protocol = str(new.get("IpProtocol") or "")
         protocol = PROTOCOLS.get(protocol.lower(), protocol)
         if not protocol:
@@ -109,7 +180,24 @@ def modify_security_group_rules(self, group_id, rules):
             raise InvalidPermissionDuplicateError()
 
 
+from moto.ec2.models.tags import TagBackend
+
+_create_tags = TagBackend.create_tags
+
+
+def create_tags(self, resource_ids, tags):
+    # AWS (EC2 User Guide, "Tag restrictions"): keys up to 128 and values up to 256 Unicode characters. moto stores any.
+    for key, value in tags.items():
+        if len(key) > 128:
+            raise InvalidParameterValue(f"Tag key exceeds the maximum length of 128 characters: {key}")
+        if value is not None and len(value) > 256:
+            raise InvalidParameterValue(f"Tag value exceeds the maximum length of 256 characters ({len(value)} given)")
+    return _create_tags(self, resource_ids, tags)
+
+
+TagBackend.create_tags = create_tags
 SecurityGroupBackend.authorize_security_group_ingress = authorize_security_group_ingress
+SecurityGroupBackend._verify_group_will_respect_rule_count_limit = verify_group_will_respect_rule_count_limit
 SecurityGroupBackend.modify_security_group_rules = modify_security_group_rules
 SecurityGroups.authorize_security_group_ingress = authorize_ingress_response
 
