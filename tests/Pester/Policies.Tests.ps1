@@ -27,9 +27,10 @@ BeforeAll {
             enabledRegions = @('us-east-1', 'eu-west-1')
             regions = @{
                 'us-east-1' = @{ groups = @(
-                    New-TestGroup sg-0001 -Rules @((New-TestRule tcp 22 22 '0.0.0.0/0' 'ssh'), (New-TestRule tcp 3389 3389 '0.0.0.0/0' 'rdp'))
+                    # A closed list in the narrowed group: narrowing counts it against the group's quota at its MaxEntries.
+                    New-TestGroup sg-0001 -Rules @((New-TestRule tcp 22 22 '0.0.0.0/0' 'ssh'), (New-TestRule tcp 3389 3389 '0.0.0.0/0' 'rdp'), (New-PrefixListRule 'pl-0closed' 8443 'partners'))
                     New-TestGroup sg-0002 -Rules @((New-TestRule udp 53 53 '::/0' 'dns'), (New-PrefixListRule 'pl-0open' 443 'via list'))
-                ) ; prefixLists = @(@{ prefixListId = 'pl-0open'; prefixListName = 'office'; entries = @('10.0.0.0/8', '0.0.0.0/0') }) }
+                ) ; prefixLists = @(@{ prefixListId = 'pl-0open'; prefixListName = 'office'; entries = @('10.0.0.0/8', '0.0.0.0/0') }, @{ prefixListId = 'pl-0closed'; prefixListName = 'partners'; entries = @('198.51.100.0/24') }) }
                 'eu-west-1' = @{ groups = @(New-TestGroup sg-0003 -Rules @(New-TestRule tcp 443 443 '0.0.0.0/0' 'web'))
                                  networkInterfaces = @(@{ networkInterfaceId = 'eni-1'; instanceId = 'i-1'; groups = @('sg-0003') })
                                  routeTables = @(@{ routeTableId = 'rtb-1'; main = $true; routes = @{ '0.0.0.0/0' = 'igw-1' } }) }
