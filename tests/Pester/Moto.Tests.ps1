@@ -132,6 +132,39 @@ Get-OpenIngressRule | Export-IngressAudit -BucketName audit | Revoke-OpenIngress
         @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object) | Should -Be $before
     }
 
+    It 'narrows to a security group by granting it and revoking the open rule (moto, like EC2, never changes a rule''s type in place), and restores exactly' {
+        $null = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-2' = @((New-OpenGroup 'web' 22), (New-OpenGroup 'bastion' 2222)) } } -Buckets audit
+        $before = @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object)
+        $bastion = (Get-MotoRules $script:Moto -Region us-east-2 | Where-Object GroupName -eq 'bastion' | Select-Object -First 1).GroupId
+
+        $run = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script @"
+Get-OpenIngressRule | Where-Object GroupName -eq 'web' | Export-IngressAudit -BucketName audit | Revoke-OpenIngressRule -ReplaceWith $bastion -Force | Write-Result
+"@
+        $run.Results.Count | Should -Be 2 -Because $run.Text
+        $run.Results | ForEach-Object { $_.Status | Should -Be 'Narrowed' }
+        $granted = @(Get-MotoRules $script:Moto -Region us-east-2 | Where-Object { $_.GroupName -eq 'web' -and $_.ReferencedGroupId -eq $bastion })
+        $granted.Count | Should -Be 1
+        $run.Results | ForEach-Object { $_.NewRuleIds | Should -Be @($granted[0].SecurityGroupRuleId) }
+        @(Get-OpenMotoRules -Region us-east-2 | Where-Object GroupName -eq 'web').Count | Should -Be 0
+
+        $back = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script "Restore-IngressRule -Uri '$($run.Results[0].AuditUri)' -Force | Write-Result"
+        $back.Results | ForEach-Object { $_.Status | Should -Be 'Restored' }
+        @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object) | Should -Be $before
+    }
+
+    It 'refuses a narrowing past the group''s quota before anything is granted (61 sources on a group of 5 rules)' {
+        $group = @{ name = 'full'; rules = @(@(0..3 | ForEach-Object { @{ IpProtocol = 'tcp'; FromPort = 1000 + $_; ToPort = 1000 + $_; CidrIpv4 = "192.168.$_.0/24" } }) +
+            @{ IpProtocol = 'tcp'; FromPort = 22; ToPort = 22; CidrIpv4 = '0.0.0.0/0'; Description = 'ssh' }) }
+        $null = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-2' = @($group) } }
+        $before = @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object)
+        $sources = (0..60 | ForEach-Object { "'10.$_.0.0/16'" }) -join ', '
+        $run = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script "Get-OpenIngressRule | Revoke-OpenIngressRule -ReplaceWith $sources -SkipAudit -Force | Write-Result"
+        $run.Results.Count | Should -Be 1 -Because $run.Text
+        "$($run.Results[0].Status) $($run.Results[0].ErrorId)" | Should -Be 'Failed RuleQuotaExceeded'
+        $run.Results[0].Error | Should -Match 'holds 5 of its quota of 60'
+        @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object) | Should -Be $before
+    }
+
     It 'refuses -ReplaceWith 010.1.2.0/24, never reading it as octal, and changes nothing' {
         $null = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-2' = @((New-OpenGroup 'web' 22)) } }
         $before = @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object)

@@ -109,6 +109,14 @@ function Remove-TestGroup {
     Invoke-RestMethod -Method Post -Uri "$($Server.Url)_control/delete-group" -Body (@{ region = $Region; groupId = $GroupId } | ConvertTo-Json) -ContentType 'application/json' | Out-Null
 }
 
+function Invoke-TestEc2Action {
+    # Another admin's EC2 call (the Query API, as the CLI sends it), for changes made behind the module's back.
+    param($Server, [string] $Region = 'us-east-1', [hashtable] $Parameters)
+    $body = (@{ Version = '2016-11-15' } + $Parameters).GetEnumerator() | ForEach-Object { [uri]::EscapeDataString($_.Key) + '=' + [uri]::EscapeDataString([string]$_.Value) }
+    $auth = "AWS4-HMAC-SHA256 Credential=AKIDOTHERADMIN/$([DateTime]::UtcNow.ToString('yyyyMMdd'))/$Region/ec2/aws4_request, SignedHeaders=host, Signature=0"
+    Invoke-RestMethod -Method Post -Uri $Server.Url -Body ($body -join '&') -ContentType 'application/x-www-form-urlencoded' -Headers @{ Authorization = $auth }
+}
+
 function New-TestGroup {
     param([string] $GroupId, [string] $Name = $GroupId, [string] $VpcId = 'vpc-1', [hashtable] $Tags = @{}, [object[]] $Rules = @(), [switch] $DefaultVpc)
     @{ groupId = $GroupId; groupName = $Name; vpcId = $VpcId; tags = $Tags; rules = @($Rules); defaultVpc = [bool]$DefaultVpc }

@@ -37,7 +37,8 @@ public sealed class Ec2Service
     private readonly List<CallRecord> _calls = new();
     private int _nextRuleId = 1;
 
-    public int RulesPerGroupLimit { get; set; } = 60;
+    /// <summary>The world's rule quota per group and family (VPC quotas: 60 unless the account's is raised).</summary>
+    public int RulesPerGroupLimit => _world.RulesPerGroup;
 
     public void Load(WorldSpec world)
     {
@@ -72,7 +73,7 @@ public sealed class Ec2Service
     {
         lock (_gate)
         {
-            var w = new WorldSpec { EnabledRegions = _world.EnabledRegions, Throttling = _world.Throttling, CredentialSeconds = _world.CredentialSeconds };
+            var w = new WorldSpec { EnabledRegions = _world.EnabledRegions, Throttling = _world.Throttling, CredentialSeconds = _world.CredentialSeconds, RulesPerGroup = _world.RulesPerGroup };
             foreach (var (key, groups) in _regions)
             {
                 var (account, region) = (key[..key.IndexOf('/')], key[(key.IndexOf('/') + 1)..]);

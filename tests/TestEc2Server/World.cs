@@ -16,6 +16,8 @@ public sealed class WorldSpec
     public ThrottleSpec? Throttling { get; set; }
     /// <summary>How long credentials from the stand-in STS and SSO last.</summary>
     public int CredentialSeconds { get; set; } = 3600;
+    /// <summary>Inbound rules per group and address family: EC2's default 60, or an account's raised quota.</summary>
+    public int RulesPerGroup { get; set; } = 60;
 }
 
 public sealed class AccountSpec
