@@ -1,6 +1,6 @@
 @{
     RootModule           = 'SgNarrower.dll'
-    ModuleVersion        = '0.4.0'
+    ModuleVersion        = '0.5.0'
     GUID                 = '5d0f3c52-3f6e-4b8e-9a57-6f1f0c2a7e41'
     Author               = 'SgNarrower contributors'
     CompanyName          = 'SgNarrower'
@@ -30,6 +30,14 @@
             ProjectUri   = 'https://github.com/sgnarrower/sgnarrower'
             LicenseUri   = 'https://github.com/sgnarrower/sgnarrower/blob/main/LICENSE'
             ReleaseNotes = @'
+0.5.0
+- Plans EC2 will carry out: an open rule is edited in place only into a source of its own type; narrowing 0.0.0.0/0 to a security group, or a prefix list to its measured CIDR cover, grants the replacement and then revokes the open rule (NewRuleIds names the new rule), and restores exactly.
+- Quotas known before the first call: a narrowing or restore that would take a group past its inbound rule quota (60 per address family, prefix lists at MaxEntries) is refused before anything is granted (RuleQuotaExceeded); -RuleQuota states an account's raised quota.
+- Failed always means unchanged: what a run granted or tagged for a rule that was not narrowed is taken back and checked; where that fails too the rule is Incomplete, naming what is left.
+- Run ids in sgnarrower:replacement and sgnarrower:narrowed tags are never cut: past 256 characters they go on in .2, .3 and so on, so any number of runs that share a replacement restore exactly.
+- Text is text: control and bidirectional characters (NUL included) are refused in every address, id, region, tag selector, bucket and key handed in, showing where; a recorded description EC2 would refuse is not granted (DescriptionNotAccepted).
+- The event-driven closer takes the group from CloudTrail's response, so an AuthorizeSecurityGroupIngress that names its group by groupName is closed too.
+- The remediate and restore policies add ec2:DescribeManagedPrefixLists (prefix lists count against a group's quota).
 0.4.0
 - Export-IngressReport: one self-contained HTML page (or Markdown) of open rules, exposure, evidence, changes and records, from the pipeline or from records of many runs, local or in S3; sortable, filterable, paged, printable.
 - Export-IngressFinding: ASFF findings for Security Hub in BatchImportFindings batches, with stable ids that later runs update (resolved after revoke, failed again after restore), and OCSF Detection Findings for Security Lake and SIEMs; one documented severity table. The SSM document imports them when ImportFindings is true.
