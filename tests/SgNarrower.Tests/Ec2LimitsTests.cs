@@ -260,6 +260,20 @@ public sealed class Ec2LimitsTests
     }
 
     [Fact]
+    public void A_run_id_that_could_not_be_held_whole_in_a_tag_is_refused_where_it_is_read()
+    {
+        var e = Assert.Throws<FormatException>(() => RuleInput.FromRule(Rule("sg-1", "tcp", 22, 22, "0.0.0.0/0", runId: "two words")));
+        Assert.Contains("AuditRunId", e.Message);
+        Assert.Throws<FormatException>(() => RuleInput.FromRule(Rule("sg-1", "tcp", 22, 22, "0.0.0.0/0", runId: new string('r', RuleTags.MaxRunIdLength + 1))));
+        var line = "{\"RecordType\":\"Run\",\"FormatVersion\":1,\"RunId\":\"a b\",\"RecordedAt\":\"2026-12-07T00:00:00.000Z\",\"Tool\":\"x\"}";
+        var rule = "{\"RecordType\":\"Rule\",\"FormatVersion\":1,\"GroupId\":\"sg-1\",\"Region\":\"us-east-1\",\"IpProtocol\":\"tcp\",\"FromPort\":22,\"ToPort\":22,\"CidrIpv4\":\"0.0.0.0/0\"}";
+        Assert.Equal(2, AuditRecordReader.ReadLines(line.Replace("a b", "run-1") + "\n" + rule).Count);
+        Assert.Contains("line 1", Assert.Throws<AuditRecordException>(() => AuditRecordReader.ReadLines(line + "\n" + rule)).Message);
+        // A rule line names its run itself: what a restore reads.
+        Assert.Contains("line 1", Assert.Throws<AuditRecordException>(() => AuditRecordReader.Read(rule.Replace("\"GroupId\"", "\"RunId\":\"a b\",\"GroupId\""))).Message);
+    }
+
+    [Fact]
     public void A_recorded_description_EC2_would_refuse_is_not_granted()
     {
         _ec2.Group("sg-1");

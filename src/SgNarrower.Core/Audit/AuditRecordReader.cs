@@ -88,6 +88,8 @@ namespace SgNarrower.Audit
         {
             var runId = Convert.ToString(get("RunId"), System.Globalization.CultureInfo.InvariantCulture);
             if (string.IsNullOrWhiteSpace(runId)) return null;
+            try { runId = FieldValues.RunId(runId, "RunId"); }
+            catch (FormatException e) { throw new AuditRecordException($"line {line}: {e.Message}"); }
             var at = Convert.ToString(get("RecordedAt"), System.Globalization.CultureInfo.InvariantCulture);
             if (!DateTime.TryParseExact(at, "yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture,
                     System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var recordedAt))

@@ -22,6 +22,15 @@ namespace SgNarrower.Audit
             return s;
         }
 
+        /// <summary>A run id: what rules' tags name a record by, so whole and without spaces (SgNarrower writes 29 characters).</summary>
+        internal static string? RunId(object? v, string name)
+        {
+            var s = Text(v);
+            if (s != null && (s.Length > Changes.RuleTags.MaxRunIdLength || s.Any(char.IsWhiteSpace)))
+                throw new FormatException($"{name} '{s}' is not a run id SgNarrower writes (1-{Changes.RuleTags.MaxRunIdLength} characters, no spaces)");
+            return s;
+        }
+
         /// <summary>A rule's CIDR source, as AWS writes it and of its field's family.</summary>
         internal static string? CidrSource(object? v, string name, bool ipv6)
         {

@@ -63,7 +63,7 @@ namespace SgNarrower.Audit
             Result("Status", c => c.Status, e => e.Status?.ToString(), e => e.Status != null, v => Box(Status(v)), (e, v) => e with { Status = (ChangeStatus)v }),
             Result("Error", c => c.Error, e => e.Error, e => e.Error != null, RawText, (e, v) => e with { Error = (string)v }),
             // The record a narrowing tagged its replacements with, where it is not this one (a journal of exported rules, results).
-            Rule("AuditRunId", r => r.AuditRunId, (r, v) => r with { AuditRunId = v }, Text)
+            Rule("AuditRunId", r => r.AuditRunId, (r, v) => r with { AuditRunId = v }, v => RunId(v, "AuditRunId"))
                 with { WrittenWhen = (e, run) => e.Rule.AuditRunId != null && e.Rule.AuditRunId != run.RunId, Alias = "RunId" },
             // The evidence a narrowing rests on, so that an auditor sees why (Measure-OpenIngressRule).
             new RuleField("Recommendation", r => r.Recommendation, (e, _) => e.Rule.Recommendation?.ToString(), Measured, false)

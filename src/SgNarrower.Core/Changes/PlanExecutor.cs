@@ -425,7 +425,7 @@ namespace SgNarrower.Changes
                 var emptied = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var b in backs.Where(b => modified.Changed.Contains(b.ModifyBack!.SecurityGroupRuleId)))
                     foreach (var t in RuleTags.Write(RuleTags.Narrowed, Array.Empty<string>(), b.ModifyBack!.Tags)) emptied[t.Key] = t.Value;
-                try { _api.TagRules(modified.Changed.ToList(), emptied); }
+                try { foreach (var chunk in Paging.Chunk(modified.Changed.ToList(), MaxTaggedPerCall)) _api.TagRules(chunk, emptied); }
                 catch (AwsServiceException e) { _verbose?.Invoke($"{_api.Region}: the {RuleTags.Narrowed} tag stays on {string.Join(", ", modified.Changed)}: {e.Message}"); }
             }
 
