@@ -18,6 +18,7 @@
         'Measure-OpenIngressRule'
         'Export-IngressReport'
         'Export-IngressFinding'
+        'Test-IngressRecord'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -26,7 +27,7 @@
         PSData = @{
             Tags         = @('AWS', 'EC2', 'SecurityGroup', 'Security', 'Compliance', 'Remediation', 'SecurityHub', 'Audit', 'Windows', 'Linux', 'MacOS', 'PSEdition_Desktop', 'PSEdition_Core',
                              # What galleries index commands by; a test keeps these equal to CmdletsToExport.
-                             'PSIncludes_Cmdlet', 'PSCmdlet_Get-OpenIngressRule', 'PSCmdlet_Export-IngressAudit', 'PSCmdlet_Revoke-OpenIngressRule', 'PSCmdlet_Restore-IngressRule', 'PSCmdlet_Measure-OpenIngressRule', 'PSCmdlet_Export-IngressReport', 'PSCmdlet_Export-IngressFinding')
+                             'PSIncludes_Cmdlet', 'PSCmdlet_Get-OpenIngressRule', 'PSCmdlet_Export-IngressAudit', 'PSCmdlet_Revoke-OpenIngressRule', 'PSCmdlet_Restore-IngressRule', 'PSCmdlet_Measure-OpenIngressRule', 'PSCmdlet_Export-IngressReport', 'PSCmdlet_Export-IngressFinding', 'PSCmdlet_Test-IngressRecord')
             ProjectUri   = 'https://github.com/sgnarrower/sgnarrower'
             LicenseUri   = 'https://github.com/sgnarrower/sgnarrower/blob/main/LICENSE'
             ReleaseNotes = @'

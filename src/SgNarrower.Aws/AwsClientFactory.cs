@@ -90,6 +90,7 @@ namespace SgNarrower.AwsSdk
             private readonly AWSCredentials _credentials;
             private readonly ConcurrentDictionary<string, Lazy<Ec2Api>> _ec2 = new ConcurrentDictionary<string, Lazy<Ec2Api>>(StringComparer.Ordinal);
             private readonly ConcurrentDictionary<string, Lazy<S3Api>> _s3 = new ConcurrentDictionary<string, Lazy<S3Api>>(StringComparer.Ordinal);
+            private readonly ConcurrentDictionary<string, Lazy<KmsApi>> _kms = new ConcurrentDictionary<string, Lazy<KmsApi>>(StringComparer.Ordinal);
             private readonly ConcurrentDictionary<string, CallPolicy> _policies = new ConcurrentDictionary<string, CallPolicy>(StringComparer.Ordinal);
             private readonly List<AwsSession> _children = new List<AwsSession>();
             private string? _accountId;
@@ -118,6 +119,12 @@ namespace SgNarrower.AwsSdk
             {
                 ValidateRegion(region);
                 return _s3.GetOrAdd(region, r => new Lazy<S3Api>(() => new S3Api(r, _credentials, _connection.S3EndpointUrl ?? _connection.EndpointUrl ?? ConfiguredEndpoints.For("S3", _profileEndpoint)))).Value;
+            }
+
+            public IKmsApi Kms(string region)
+            {
+                ValidateRegion(region);
+                return _kms.GetOrAdd(region, r => new Lazy<KmsApi>(() => new KmsApi(r, _credentials, _connection.EndpointUrl ?? ConfiguredEndpoints.For("KMS", _profileEndpoint)))).Value;
             }
 
             public string AccountId(string region)
@@ -153,10 +160,12 @@ namespace SgNarrower.AwsSdk
             {
                 foreach (var c in _ec2.Values) if (c.IsValueCreated) c.Value.Dispose();
                 foreach (var c in _s3.Values) if (c.IsValueCreated) c.Value.Dispose();
+                foreach (var c in _kms.Values) if (c.IsValueCreated) c.Value.Dispose();
                 foreach (var p in _policies.Values) p.Dispose();
                 lock (_children) foreach (var child in _children) child.Dispose();
                 _ec2.Clear();
                 _s3.Clear();
+                _kms.Clear();
                 _policies.Clear();
             }
 

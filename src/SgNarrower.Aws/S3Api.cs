@@ -67,9 +67,10 @@ namespace SgNarrower.AwsSdk
             return buffer.ToArray();
         }
 
-        public Page<string> ListKeys(string bucket, string prefix, string? continuationToken)
+        public Page<string> ListKeys(string bucket, string prefix, string? continuationToken, string? expectedBucketOwner = null)
         {
             var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = continuationToken, MaxKeys = 1000 };
+            if (!string.IsNullOrEmpty(expectedBucketOwner)) request.ExpectedBucketOwner = expectedBucketOwner;
             var response = SdkCalls.Run("s3", "ListBucket", () => _client.ListObjectsV2Async(request));
             var keys = (response.S3Objects ?? new System.Collections.Generic.List<S3Object>()).Where(o => o?.Key != null).Select(o => o.Key).ToList();
             return new Page<string>(keys, response.IsTruncated == true ? response.NextContinuationToken : null);

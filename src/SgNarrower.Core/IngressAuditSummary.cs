@@ -15,8 +15,10 @@ namespace SgNarrower
         public string? Path { get; set; }
         /// <summary>SHA-256 of the record's bytes, hex: compare it with what is stored to prove the record unchanged.</summary>
         public string Sha256 { get; set; } = "";
+        /// <summary>The KMS key that signed the record (its signature is beside it, with .sig added); null for an unsigned record.</summary>
+        public string? SigningKeyArn { get; set; }
 
         public override string ToString() =>
-            $"Recorded {RuleCount} rule(s), run {RunId}" + (S3Uri != null ? $", to {S3Uri}" : "") + (Path != null ? $", to {Path}" : "");
+            $"Recorded {RuleCount} rule(s), run {RunId}" + (S3Uri != null ? $", to {S3Uri}" : "") + (Path != null ? $", to {Path}" : "") + (SigningKeyArn != null ? $", signed by {SigningKeyArn}" : "");
     }
 }

@@ -136,6 +136,7 @@ public sealed class AccountHttpTests : IDisposable
         public string? DefaultRegion => _inner.DefaultRegion;
         public IEc2Api Ec2(string region) => _inner.Ec2(region);
         public IS3Api S3(string region) => _inner.S3(region);
+        public IKmsApi Kms(string region) => _inner.Kms(region);
         public string AccountId(string region) => _inner.AccountId(region);
         public IAwsSession AssumeRole(RoleRequest role, string region)
         {

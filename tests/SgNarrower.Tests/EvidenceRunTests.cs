@@ -70,6 +70,7 @@ public sealed class EvidenceRunTests
         public string? DefaultRegion => "us-east-1";
         public AwsApi.IEc2Api Ec2(string region) => throw new InvalidOperationException("EC2 was called");
         public AwsApi.IS3Api S3(string region) => throw new InvalidOperationException("S3 was called");
+        public AwsApi.IKmsApi Kms(string region) => throw new InvalidOperationException("KMS was called");
         public string AccountId(string region) => throw new InvalidOperationException("STS was called");
         public AwsApi.IAwsSession AssumeRole(AwsApi.RoleRequest role, string region) => throw new InvalidOperationException("STS was called");
         public void Dispose() { }

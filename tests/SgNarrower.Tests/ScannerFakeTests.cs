@@ -92,6 +92,7 @@ public sealed class EstateScanTests
         public string? DefaultRegion => "us-east-1";
         public IEc2Api Ec2(string region) => regions[region];
         public IS3Api S3(string region) => throw new NotSupportedException();
+        public IKmsApi Kms(string region) => throw new NotSupportedException();
         public string AccountId(string region) => "111122223333";
         public IAwsSession AssumeRole(RoleRequest role, string region) => throw new NotSupportedException();
         public void Dispose() { }

@@ -180,6 +180,24 @@ def modify_security_group_rules(self, group_id, rules):
             raise InvalidPermissionDuplicateError()
 
 
+from moto.kms.models import Key as KmsKey
+
+_kms_key_to_dict = KmsKey.to_dict
+
+
+def kms_key_to_dict(self):
+    # AWS (KMS API Reference, KeyMetadata.MacAlgorithms): "The message authentication code (MAC) algorithm that the HMAC
+    # KMS key supports. This value is present only when the KeyUsage of the KMS key is GENERATE_VERIFY_MAC." moto leaves
+    # it out.
+    answer = _kms_key_to_dict(self)
+    spec = str(self.key_spec or "")
+    if self.key_usage == "GENERATE_VERIFY_MAC" and spec.startswith("HMAC_"):
+        answer["KeyMetadata"]["MacAlgorithms"] = ["HMAC_SHA_" + spec[len("HMAC_"):]]
+    return answer
+
+
+KmsKey.to_dict = kms_key_to_dict
+
 from moto.ec2.models.tags import TagBackend
 
 _create_tags = TagBackend.create_tags
@@ -202,6 +220,28 @@ SecurityGroupBackend.modify_security_group_rules = modify_security_group_rules
 SecurityGroups.authorize_security_group_ingress = authorize_ingress_response
 
 
+class ExpectedBucketOwner:
+    """AWS (S3 API Reference, ExpectedBucketOwner / x-amz-expected-bucket-owner): "If the account ID that you provide
+    does not match the actual owner of the bucket, the request fails with the HTTP status code 403 Forbidden (access
+    denied)." moto ignores the header. Buckets are addressed path-style here (/bucket/key)."""
+
+    def __init__(self, app):
+        self._app = app
+
+    def __call__(self, environ, start_response):
+        expected = environ.get("HTTP_X_AMZ_EXPECTED_BUCKET_OWNER")
+        if expected:
+            from moto.s3.models import s3_backends
+            bucket = environ.get("PATH_INFO", "/").lstrip("/").split("/", 1)[0]
+            owner = s3_backends.bucket_accounts.get(bucket)
+            if owner is not None and owner[1] != expected:
+                body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message>"
+                        "<RequestId>expected-bucket-owner</RequestId></Error>").encode()
+                start_response("403 Forbidden", [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))])
+                return [body]
+        return self._app(environ, start_response)
+
+
 class OneCallAtATime:
     """AWS applies each call atomically; moto's handlers are not safe to interleave (two revokes of the same rule
     could both pass its existence check). Requests are served one at a time."""
@@ -218,7 +258,7 @@ class OneCallAtATime:
 def main():
     port = int(sys.argv[1])
     app = DomainDispatcherApplication(create_backend_app)
-    run_simple("127.0.0.1", port, OneCallAtATime(app), threaded=True)
+    run_simple("127.0.0.1", port, OneCallAtATime(ExpectedBucketOwner(app)), threaded=True)
 
 
 if __name__ == "__main__":

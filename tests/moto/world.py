@@ -2,10 +2,11 @@
 
 Usage: python3 world.py URL COMMAND < request.json > answer.json
 
-  seed   {"accounts": {"123456789012": {"us-east-2": [GROUP, ...]}}, "buckets": [{"name": "audit", "region": "us-east-1"}]}
+  seed   {"accounts": {"123456789012": {"us-east-2": [GROUP, ...]}}, "buckets": [{"name": "audit", "region": "us-east-1", "account": ...}],
+          "keys": [{"alias": "alias/records", "spec": "ECC_NIST_P256", "account": ..., "region": ...}]}
          GROUP = {"name": "web", "rules": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv4": "0.0.0.0/0",
                   "Description": "ssh"}]}
-         answers {"123456789012/us-east-2/web": "sg-...", ...}
+         answers {"123456789012/us-east-2/web": "sg-...", "kms/alias/records": "arn:aws:kms:...", ...}
   rules  {"accounts": ["123456789012"], "regions": ["us-east-2"]}
          answers every ingress rule of every group: [{"Account", "Region", "GroupId", "GroupName", "SecurityGroupRuleId",
          "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "PrefixListId", "ReferencedGroupId", "Description",
@@ -68,12 +69,21 @@ def seed(url, request):
                     # One call per rule, so that each rule keeps its own description.
                     ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=[permission(rule)])
     for bucket in request.get("buckets", []):
-        s3 = boto3.client("s3", endpoint_url=url, region_name=bucket.get("region", "us-east-1"),
-                          aws_access_key_id="seed", aws_secret_access_key="seed")
+        session = session_for(url, bucket.get("account", DEFAULT_ACCOUNT))
+        s3 = session.client("s3", endpoint_url=url, region_name=bucket.get("region", "us-east-1"))
         args = {"Bucket": bucket["name"]}
         if bucket.get("region", "us-east-1") != "us-east-1":
             args["CreateBucketConfiguration"] = {"LocationConstraint": bucket["region"]}
         s3.create_bucket(**args)
+    # KMS keys that sign records: {"alias": "alias/x", "spec": "ECC_NIST_P256" | "HMAC_256" | ..., "account", "region"}.
+    for key in request.get("keys", []):
+        session = session_for(url, key.get("account", DEFAULT_ACCOUNT))
+        kms = session.client("kms", endpoint_url=url, region_name=key.get("region", "us-east-1"))
+        spec = key.get("spec", "ECC_NIST_P256")
+        usage = "GENERATE_VERIFY_MAC" if spec.startswith("HMAC") else "SIGN_VERIFY"
+        meta = kms.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
+        kms.create_alias(AliasName=key["alias"], TargetKeyId=meta["KeyId"])
+        answer["kms/" + key["alias"]] = meta["Arn"]
     return answer
 
 

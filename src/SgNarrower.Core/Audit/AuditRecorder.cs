@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using SgNarrower.AwsApi;
 
 namespace SgNarrower.Audit
@@ -14,14 +13,28 @@ namespace SgNarrower.Audit
             var bytes = AuditRecordFormat.Write(entries, run, format);
             var summary = new IngressAuditSummary
             {
-                RunId = run.RunId, RecordedAt = run.RecordedAt, RuleCount = entries.Count, Format = format.ToString(), Sha256 = Hex(bytes),
+                RunId = run.RunId, RecordedAt = run.RecordedAt, RuleCount = entries.Count, Format = format.ToString(), Sha256 = RecordSignature.Digest(bytes),
             };
+            // Signed before anything is written: a key that cannot sign writes no record (and so nothing is changed).
+            byte[]? signature = null;
+            if (to.Signer != null)
+            {
+                try { signature = to.Signer.Sign(bytes).ToBytes(); }
+                catch (AwsServiceException e)
+                {
+                    var info = AwsErrors.Explain(e, to.Signer.Key.Arn);
+                    throw new AuditWriteException("RecordNotSigned", info.Kind, $"The audit record was not written: it could not be signed with {to.Signer.Key.Arn}. {info.Message}", to.Signer.Key.Arn, e);
+                }
+                summary.SigningKeyArn = to.Signer.Key.Arn;
+            }
             if (to.FilePath != null)
             {
                 try
                 {
                     AuditFile.WriteAtomically(to.FilePath, bytes, to.OverwriteFile);
                     summary.Path = to.FilePath;
+                    // The signature after the record it signs.
+                    if (signature != null) AuditFile.WriteAtomically(RecordSignature.SidecarOf(to.FilePath), signature, to.OverwriteFile);
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
@@ -44,6 +57,16 @@ namespace SgNarrower.Audit
                     summary.Key = to.Key;
                     summary.ETag = result.ETag;
                     summary.VersionId = result.VersionId;
+                    if (signature != null)
+                    {
+                        uri = $"s3://{to.Bucket}/{RecordSignature.SidecarOf(to.Key!)}";
+                        to.S3.PutObject(new PutObjectSpec
+                        {
+                            Bucket = to.Bucket!, Key = RecordSignature.SidecarOf(to.Key!), Body = signature, ContentType = "application/json",
+                            ServerSideEncryption = to.ServerSideEncryption, KmsKeyId = to.KmsKeyId, ExpectedBucketOwner = to.ExpectedBucketOwner,
+                            IfNoneMatch = true,
+                        });
+                    }
                 }
                 catch (AwsServiceException e)
                 {
@@ -56,10 +79,5 @@ namespace SgNarrower.Audit
             return summary;
         }
 
-        private static string Hex(byte[] bytes)
-        {
-            using var sha = SHA256.Create();
-            return string.Concat(sha.ComputeHash(bytes).Select(b => b.ToString("x2")));
-        }
     }
 }

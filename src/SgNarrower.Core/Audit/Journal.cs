@@ -15,11 +15,15 @@ namespace SgNarrower.Audit
         private readonly List<PlanItem> _items = new List<PlanItem>();
 
         /// <param name="givenPath">-AuditPath: a file, or a folder for a new file per run; null: <see cref="DefaultFolder"/>.</param>
-        public Journal(AuditRunInfo run, string? givenPath)
+        /// <param name="signer">Signs the journal as Export-IngressAudit signs its records (-SigningKeyId); null: unsigned.</param>
+        public Journal(AuditRunInfo run, string? givenPath, RecordSigner? signer = null)
         {
             _run = run;
             _givenPath = givenPath;
+            _signer = signer;
         }
+
+        private readonly RecordSigner? _signer;
 
         /// <summary>The file, once the journal has been written.</summary>
         public string? Path { get; private set; }
@@ -44,7 +48,7 @@ namespace SgNarrower.Audit
         {
             var path = Path ?? FileFor(_givenPath, _run);
             var entries = _items.Concat(items).Select(i => new AuditEntry(i.CurrentRule with { AuditUri = null }, i.Request.Identity)).ToList();
-            AuditRecorder.Write(entries, _run, AuditFormat.JsonLines, new AuditDestination(FilePath: path, OverwriteFile: Path != null));
+            AuditRecorder.Write(entries, _run, AuditFormat.JsonLines, new AuditDestination(FilePath: path, OverwriteFile: Path != null, Signer: _signer));
             Path = path;
             _items.AddRange(items);
             return path;

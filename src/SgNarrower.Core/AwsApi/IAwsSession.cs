@@ -10,6 +10,8 @@ namespace SgNarrower.AwsApi
         string? DefaultRegion { get; }
         IEc2Api Ec2(string region);
         IS3Api S3(string region);
+        /// <summary>KMS in a region: the keys that sign records.</summary>
+        IKmsApi Kms(string region);
 
         /// <summary>The account the credentials belong to (sts:GetCallerIdentity, asked once).</summary>
         string AccountId(string region);

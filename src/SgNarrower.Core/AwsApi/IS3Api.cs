@@ -8,7 +8,7 @@ namespace SgNarrower.AwsApi
         PutObjectResult PutObject(PutObjectSpec spec);
         byte[] GetObject(string bucket, string key, string? expectedBucketOwner);
         /// <summary>One page of ListObjectsV2 under a prefix.</summary>
-        Page<string> ListKeys(string bucket, string prefix, string? continuationToken);
+        Page<string> ListKeys(string bucket, string prefix, string? continuationToken, string? expectedBucketOwner = null);
         /// <summary>The object's body as a stream, read as it arrives (flow logs are large).</summary>
         System.IO.Stream OpenObject(string bucket, string key);
     }

@@ -20,6 +20,9 @@ namespace SgNarrower.Changes
             try
             {
                 var ec2 = api();
+                // A restore opens rules: it acts only in an account it knows it is in (one sts:GetCallerIdentity a
+                // session), never in another that a line names, unless a role reaches that account.
+                if (checkAccount != null && options.Kind == PlanKind.Restore) checkAccount(scope.Account);
                 var live = LiveState.Read(ec2, requests.Select(r => r.GroupId), verbose);
                 // A group that is not there may be a group of another account: say so rather than call it deleted.
                 if (checkAccount != null && live.Values.Any(g => !g.Exists)) checkAccount(scope.Account);

@@ -58,7 +58,7 @@ namespace SgNarrower.Reporting
         {
             var (bucket, key) = ParseS3Uri(uri);
             var keys = key.Length == 0 || key.EndsWith("/", StringComparison.Ordinal)
-                ? Paging.All(token => s3.ListKeys(bucket, key, token)).Where(IsRecordName).OrderBy(k => k, StringComparer.Ordinal).ToList()
+                ? Paging.All(token => s3.ListKeys(bucket, key, token, expectedBucketOwner)).Where(IsRecordName).OrderBy(k => k, StringComparer.Ordinal).ToList()
                 : new List<string> { key };
             if (keys.Count == 0) throw new FileNotFoundException($"No record (.jsonl or .csv) is under {uri}.", uri);
             foreach (var k in keys)

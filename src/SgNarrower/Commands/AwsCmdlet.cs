@@ -78,5 +78,79 @@ namespace SgNarrower.Commands
         }
 
         protected void ThrowSetup(AwsSetupException e) => ThrowTerminatingError(Errors.Setup(e));
+
+        /// <summary>The signer for -SigningKeyId; a key that cannot be found or cannot sign stops the command before anything is written.</summary>
+        protected RecordSigner OpenSigner(IAwsSession session, string keyId, string region)
+        {
+            try { return SigningKeys.Signer(session, keyId, region); }
+            catch (AwsSetupException e) { ThrowSetup(e); throw; }
+            catch (AwsServiceException e)
+            {
+                ThrowTerminatingError(Errors.Aws(e, $"KMS key {keyId}", keyId));
+                throw; // not reached
+            }
+        }
+
+        /// <summary>
+        /// The bucket owner every S3 call about records sends: -ExpectedBucketOwner, else the caller's own account
+        /// (sts:GetCallerIdentity). A bucket of anyone else is then refused by S3 itself.
+        /// </summary>
+        protected string BucketOwner(IAwsSession session, string? expected, string region)
+        {
+            if (expected != null) return expected;
+            try { return session.AccountId(region); }
+            catch (AwsServiceException e)
+            {
+                ThrowTerminatingError(Errors.Aws(e, "the caller's account (sts:GetCallerIdentity), which records in S3 must belong to", null));
+                throw; // not reached
+            }
+        }
+
+        /// <summary>
+        /// A record's exact bytes and its signature, from a file or from S3 (sent with the bucket's owner: -ExpectedBucketOwner,
+        /// else the caller's own account). A record that cannot be read stops the command.
+        /// </summary>
+        protected StoredRecord LoadRecord(RecordLocation location, IAwsSession? session, string region, string? expectedOwner)
+        {
+            if (!location.IsS3)
+            {
+                try { return StoredRecord.Load(location, null, null); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    ThrowTerminatingError(Errors.Record("AuditRecordUnreadable", ErrorCategory.ReadError, $"Cannot read the record '{location}': {e.Message}", location.ToString(), e));
+                    throw; // not reached
+                }
+            }
+            var owner = BucketOwner(session!, expectedOwner, region);
+            try { return StoredRecord.Load(location, session!.S3(region), owner); }
+            catch (AwsSetupException e) { ThrowSetup(e); throw; }
+            catch (AwsServiceException e)
+            {
+                var error = Errors.Aws(e, location.ToString(), location.ToString());
+                if (e.ErrorCode == "AccessDenied")
+                    error = Errors.Record(error.FullyQualifiedErrorId.Split(',')[0], ErrorCategory.PermissionDenied, error.Exception.Message + OwnerHint(location.Bucket!, owner, expectedOwner != null), location.ToString(), e);
+                ThrowTerminatingError(error);
+                throw; // not reached
+            }
+        }
+
+        /// <summary>Checks a record's signature against the keys named (-SigningKeyId); keys that cannot be found stop the command.</summary>
+        protected IngressRecordCheck CheckRecord(StoredRecord record, IAwsSession? session, string region, IReadOnlyList<string>? keyIds, IReadOnlyList<AuditEntry>? entries)
+        {
+            var trusted = new List<KmsKey>();
+            foreach (var id in keyIds ?? Array.Empty<string>())
+            {
+                try { trusted.Add(SigningKeys.Resolve(session!, id, region)); }
+                catch (AwsSetupException e) { ThrowSetup(e); }
+                catch (AwsServiceException e) { ThrowTerminatingError(Errors.Aws(e, $"KMS key {id}", id)); }
+            }
+            return RecordVerifier.Check(record.Source, record.Body, record.Signature, trusted,
+                session == null ? _ => throw new InvalidOperationException("No key was named.") : SigningKeys.Checkers(session, region), entries);
+        }
+
+        /// <summary>What to add to an S3 refusal when the bucket owner was the caller's own by default.</summary>
+        protected static string OwnerHint(string bucket, string owner, bool given) => given
+            ? $" S3 checks that bucket {bucket} belongs to account {owner} (-ExpectedBucketOwner)."
+            : $" S3 checks that bucket {bucket} belongs to the caller's account {owner}: a bucket of any other owner is refused. If {bucket} is a central bucket of another account (a log archive), confirm it with -ExpectedBucketOwner <that account's id>.";
     }
 }

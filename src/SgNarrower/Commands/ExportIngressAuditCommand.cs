@@ -36,6 +36,10 @@ namespace SgNarrower.Commands
         [Parameter, ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
+        /// <summary>A KMS key (id, ARN or alias) that signs the record: an asymmetric SIGN_VERIFY key (kms:Sign) or an HMAC key (kms:GenerateMac).</summary>
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
+        public string? SigningKeyId { get; set; }
+
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -59,6 +63,8 @@ namespace SgNarrower.Commands
         private readonly List<(PSObject Input, AuditEntry Entry)> _items = new List<(PSObject, AuditEntry)>();
         private IAwsSession? _session;
         private IS3Api? _s3;
+        private string? _owner;
+        private RecordSigner? _signer;
         /// <summary>The format written: -Format, else what the file or key name says (the parameter itself is never changed).</summary>
         private AuditFormat? _format;
         private AuditFormat RecordFormat => _format ?? Format;
@@ -100,12 +106,16 @@ namespace SgNarrower.Commands
             {
                 ThrowTerminatingError(Errors.Record("InvalidS3Name", ErrorCategory.InvalidArgument, e.Message + " Nothing was written.", BucketName, e));
             }
-            if (BucketName != null)
+            if (BucketName != null || SigningKeyId != null)
             {
-                // Setup problems (credentials, region) stop the command before anything is read or passed on.
+                // Setup problems (credentials, region, the signing key, the caller's account) stop the command before
+                // anything is read or passed on.
                 _session = OpenSession();
-                try { _s3 = _session.S3(ResolveRegion(_session, Region)); }
+                var region = ResolveRegion(_session, Region);
+                try { if (BucketName != null) _s3 = _session.S3(region); }
                 catch (AwsSetupException e) { ThrowSetup(e); }
+                if (BucketName != null) _owner = BucketOwner(_session, ExpectedBucketOwner, region);
+                if (SigningKeyId != null) _signer = OpenSigner(_session, SigningKeyId, region);
             }
         }
 
@@ -164,13 +174,14 @@ namespace SgNarrower.Commands
                 {
                     FilePath = filePath, OverwriteFile = Force, S3 = _s3, Bucket = BucketName, Key = key,
                     ServerSideEncryption = KmsKeyId != null ? "aws:kms" : ServerSideEncryption == "None" ? null : ServerSideEncryption ?? "AES256",
-                    KmsKeyId = KmsKeyId, ExpectedBucketOwner = ExpectedBucketOwner,
+                    KmsKeyId = KmsKeyId, ExpectedBucketOwner = _owner, Signer = _signer,
                 });
             }
             catch (AuditWriteException e)
             {
+                var hint = e.ErrorId == "AccessDenied" && BucketName != null ? OwnerHint(BucketName, _owner!, ExpectedBucketOwner != null) : "";
                 ThrowTerminatingError(Errors.Record(e.ErrorId, Errors.Category(e.Kind),
-                    e.Message + " Nothing was passed on.", e.Location, e));
+                    e.Message + hint + " Nothing was passed on.", e.Location, e));
                 return;
             }
 

@@ -57,14 +57,22 @@ namespace SgNarrower.Commands
             {
                 using var session = OpenSession();
                 IS3Api? s3 = null;
-                try { s3 = session.S3(ResolveRegion(session, Region)); }
+                var region = ResolveRegion(session, Region);
+                try { s3 = session.S3(region); }
                 catch (AwsSetupException e) { ThrowSetup(e); }
+                // Records are read only from a bucket of the caller's own account, or of the account named.
+                var owner = BucketOwner(session, ExpectedBucketOwner, region);
                 foreach (var uri in RecordUri)
                 {
-                    try { input.AddS3(s3!, uri, ExpectedBucketOwner); }
+                    try { input.AddS3(s3!, uri, owner); }
                     catch (AuditRecordException e) { Stop("InvalidAuditRecord", ErrorCategory.InvalidData, $"A record cannot be read whole: {e.Message}. Nothing was written.", uri, e); }
                     catch (FormatException e) { Stop("InvalidUri", ErrorCategory.InvalidArgument, e.Message + " Nothing was written.", uri, e); }
                     catch (FileNotFoundException e) { Stop("AuditRecordNotFound", ErrorCategory.ObjectNotFound, e.Message + " Nothing was written.", uri, e); }
+                    catch (AwsServiceException e) when (e.ErrorCode == "AccessDenied")
+                    {
+                        var (bucket, _) = ReportInput.ParseS3Uri(uri);
+                        ThrowTerminatingError(Errors.Record("AccessDenied", ErrorCategory.PermissionDenied, Errors.Aws(e, uri, uri).Exception.Message + OwnerHint(bucket, owner, ExpectedBucketOwner != null), uri, e));
+                    }
                     catch (AwsServiceException e) { ThrowTerminatingError(Errors.Aws(e, uri, uri)); }
                 }
             }

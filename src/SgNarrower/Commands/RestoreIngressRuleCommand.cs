@@ -38,12 +38,26 @@ namespace SgNarrower.Commands
         [Parameter]
         public SwitchParameter KeepReplacement { get; set; }
 
+        /// <summary>The KMS keys (ids, ARNs or aliases) whose signatures you trust: a signed record is restored only when one of them signed exactly its bytes.</summary>
+        [Parameter(ParameterSetName = PathSet), Parameter(ParameterSetName = S3Set), Parameter(ParameterSetName = UriSet), ValidateNotNullOrEmpty, ValidatePlainText]
+        public string[]? SigningKeyId { get; set; }
+
+        /// <summary>
+        /// Restores from a record that nothing proves SgNarrower wrote (no signature), or from objects read from a file
+        /// (Import-Csv, ConvertFrom-Json, Import-Clixml): whatever it says is opened. Without it such input is refused.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter TrustUnsignedRecord { get; set; }
+
         private readonly List<AuditEntry> _entries = new List<AuditEntry>();
+        /// <summary>Pipeline objects that are not SgNarrower's own objects of this session: read from a file nothing signed.</summary>
+        private int _loose;
 
         protected override void ProcessRecord()
         {
             if (InputObject == null) return;
             _entries.Add(ReadOrStop(InputObject, "a rule that can be put back", "Nothing was granted."));
+            if (InputObject.BaseObject is not OpenIngressRule && InputObject.BaseObject is not IngressRuleChange) _loose++;
         }
 
         protected override void EndProcessing()
@@ -51,7 +65,10 @@ namespace SgNarrower.Commands
             IAwsSession? session = null;
             try
             {
-                if (ParameterSetName != PipelineSet) _entries.AddRange(ReadRecord(ref session));
+                string? unsigned = null;
+                if (ParameterSetName != PipelineSet) _entries.AddRange(ReadRecord(ref session, out unsigned));
+                else if (_loose > 0) unsigned = RefuseUnlessTrusted($"{_loose} input object(s) that are not SgNarrower's own results (rows of Import-Csv, ConvertFrom-Json or Import-Clixml, read from a file that nothing signed)", "the pipeline", _entries);
+                if (unsigned != null && !ConfirmUnsigned(unsigned, _entries)) return;
                 // Lines whose status says SgNarrower did not remove the rule need no look at EC2.
                 var toRestore = new List<AuditEntry>();
                 foreach (var entry in _entries)
@@ -62,6 +79,10 @@ namespace SgNarrower.Commands
                 session ??= OpenSession();
                 var runId = AuditRunInfo.New(ModuleInfo.Tool).RunId;
                 var requests = ToRequests(session, toRestore);
+                // The account this restore acts in, looked up before anything is opened: lines of another account are
+                // refused unless -RoleName reaches it, and every answer of EC2 is checked against it.
+                try { session.AccountId(requests[0].Region); }
+                catch (AwsServiceException e) { ThrowTerminatingError(Errors.Aws(e, "the caller's account (sts:GetCallerIdentity), looked up before anything is opened; nothing was granted", null)); }
                 var accounts = Accounts(session, runId, requests[0].Region);
                 // The whole record is read first; then it is planned in batches ahead of the grants.
                 var stream = OpenStream(accounts, new PlanOptions(PlanKind.Restore, runId) { KeepReplacements = KeepReplacement, RuleQuota = RuleQuota });
@@ -79,9 +100,14 @@ namespace SgNarrower.Commands
             }
         }
 
-        /// <summary>Reads the whole record before anything is granted; a record that cannot be read whole grants nothing.</summary>
-        private List<AuditEntry> ReadRecord(ref IAwsSession? session)
+        /// <summary>
+        /// Reads the whole record and checks its signature before anything is granted; a record that cannot be read
+        /// whole, or whose signature does not prove it is one SgNarrower wrote, grants nothing. <paramref name="unsigned"/>:
+        /// where an unsigned record was accepted with -TrustUnsignedRecord, what it is.
+        /// </summary>
+        private List<AuditEntry> ReadRecord(ref IAwsSession? session, out string? unsigned)
         {
+            unsigned = null;
             RecordLocation location = RecordLocation.File(Path ?? "");
             try
             {
@@ -92,48 +118,58 @@ namespace SgNarrower.Commands
             {
                 ThrowTerminatingError(Errors.Record(ParameterSetName == UriSet ? "InvalidUri" : "InvalidS3Name", ErrorCategory.InvalidArgument, e.Message, (object?)Uri ?? BucketName, e));
             }
-            string text, source;
-            if (location.IsS3)
+            if (location.IsS3 || SigningKeyId != null) session = OpenSession(S3EndpointUrl);
+            var region = session == null ? "" : ResolveRegion(session, Region);
+            if (!location.IsS3)
             {
-                source = location.ToString();
-                session = OpenSession(S3EndpointUrl);
-                try
-                {
-                    var s3 = session.S3(ResolveRegion(session, Region));
-                    text = new UTF8Encoding(false).GetString(s3.GetObject(location.Bucket!, location.Key!, ExpectedBucketOwner));
-                }
-                catch (AwsSetupException e) { ThrowSetup(e); return new List<AuditEntry>(); }
-                catch (AwsServiceException e)
-                {
-                    ThrowTerminatingError(Errors.Aws(e, source, source));
-                    return new List<AuditEntry>();
-                }
-            }
-            else
-            {
-                source = SessionState.Path.GetUnresolvedProviderPathFromPSPath(location.FilePath!);
-                if (Directory.Exists(source))
+                var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(location.FilePath!);
+                if (Directory.Exists(path))
                     ThrowTerminatingError(Errors.Record("PathIsFolder", ErrorCategory.InvalidArgument,
-                        $"'{source}' is a folder. Give one record file: Restore-IngressRule -Path '{source}/<record>.jsonl'.", source));
-                try { text = File.ReadAllText(source); }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    ThrowTerminatingError(Errors.Record("AuditRecordUnreadable", ErrorCategory.ReadError, $"Cannot read the record '{source}': {e.Message}", source, e));
-                    return new List<AuditEntry>();
-                }
+                        $"'{path}' is a folder. Give one record file: Restore-IngressRule -Path '{path}/<record>.jsonl'.", path));
+                location = RecordLocation.File(path);
             }
-            try
-            {
-                var entries = AuditRecordReader.Read(text);
-                WriteVerbose($"{source}: {entries.Count} rule(s)");
-                return entries;
-            }
-            catch (AuditRecordException e)
+            var record = LoadRecord(location, session, region, ExpectedBucketOwner);
+            List<AuditEntry> entries;
+            try { entries = AuditRecordReader.Read(record.Text()); }
+            catch (Exception e) when (e is AuditRecordException || e is DecoderFallbackException)
             {
                 ThrowTerminatingError(Errors.Record("InvalidAuditRecord", ErrorCategory.InvalidData,
-                    $"The record '{source}' cannot be read whole, so nothing was granted: {e.Message}", source, e));
+                    $"The record '{record.Source}' cannot be read whole, so nothing was granted: {e.Message}", record.Source, e));
                 return new List<AuditEntry>();
             }
+            WriteVerbose($"{record.Source}: {entries.Count} rule(s)");
+            var check = CheckRecord(record, session, region, SigningKeyId, entries);
+            if (check.Valid)
+            {
+                WriteVerbose($"{record.Source}: signed by {check.KeyArn}, unchanged");
+                return entries;
+            }
+            if (check.Signed)
+                ThrowTerminatingError(Errors.Record(check.ProblemId!, ErrorCategory.SecurityError,
+                    $"The record '{record.Source}' is refused whole, and nothing was granted: {check.Problem}.", record.Source));
+            unsigned = RefuseUnlessTrusted($"the record '{record.Source}', which is not signed", record.Source, entries);
+            return entries;
+        }
+
+        /// <summary>Input nothing proves SgNarrower wrote is refused whole unless -TrustUnsignedRecord says otherwise; returns what it is.</summary>
+        private string RefuseUnlessTrusted(string what, string target, IReadOnlyList<AuditEntry> entries)
+        {
+            var open = RecordVerifier.OpenToWorld(entries.Where(e => RestorePlanner.WasRemoved(e.Status)));
+            var text = $"{what}: {entries.Count} rule(s), {open} of them open to the world";
+            if (!TrustUnsignedRecord)
+                ThrowTerminatingError(Errors.Record("RecordNotSigned", ErrorCategory.SecurityError,
+                    $"Nothing was granted from {what}: a restore opens what a record says ({entries.Count} rule(s), {open} of them to the world), so it trusts only records whose signature proves SgNarrower wrote them. " +
+                    "Restore a signed record (Export-IngressAudit -SigningKeyId) with -SigningKeyId, check one with Test-IngressRecord, or, if you have read every line yourself, add -TrustUnsignedRecord.", target));
+            return text;
+        }
+
+        /// <summary>One prompt for unsigned input as a whole, saying how much it opens to the world; -WhatIf shows it and grants nothing.</summary>
+        private bool ConfirmUnsigned(string what, IReadOnlyList<AuditEntry> entries)
+        {
+            if (Approve(what, "Restore from input that nothing proves SgNarrower wrote (-TrustUnsignedRecord)")) return true;
+            foreach (var e in entries)
+                WriteObject(new IngressRuleChange(e.Rule, "Restore", ChangeStatus.Skipped) { Error = "Not restored: the unsigned input was not confirmed." });
+            return false;
         }
     }
 }

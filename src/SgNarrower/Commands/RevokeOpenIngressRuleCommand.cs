@@ -52,9 +52,14 @@ namespace SgNarrower.Commands
 
         private ReplacementSet _replacements = ReplacementSet.None;
         private bool _lookUpById;
+        /// <summary>A KMS key that signs the journal, as Export-IngressAudit -SigningKeyId signs its records.</summary>
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
+        public string? SigningKeyId { get; set; }
+
         private IAwsSession? _session;
         private AuditRunInfo? _run;
         private Journal? _journal;
+        private RecordSigner? _signer;
 
         protected override void BeginProcessing()
         {
@@ -63,8 +68,8 @@ namespace SgNarrower.Commands
             {
                 ThrowTerminatingError(Errors.Record("InvalidReplacement", ErrorCategory.InvalidArgument, e.Message + " Nothing was changed.", ReplaceWith, e));
             }
-            if (SkipAudit && AuditPath != null)
-                ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument, "-SkipAudit and -AuditPath contradict each other.", null));
+            if (SkipAudit && (AuditPath != null || SigningKeyId != null))
+                ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument, "-SkipAudit contradicts -AuditPath and -SigningKeyId: it writes no journal.", null));
         }
 
         protected override void ProcessRecord()
@@ -104,6 +109,7 @@ namespace SgNarrower.Commands
             _session ??= OpenSession();
             _run ??= AuditRunInfo.New(ModuleInfo.Tool);
             var request = ToRequests(_session, new[] { entry })[0];
+            if (SigningKeyId != null && !SkipAudit) _signer ??= OpenSigner(_session, SigningKeyId, request.Region);
             var stream = Stream ?? OpenStream(Accounts(_session, _run.RunId, request.Region), new PlanOptions(PlanKind.Revoke, _run.RunId) { Replacements = _replacements, RuleQuota = RuleQuota });
             stream.Add(request);
         }
@@ -168,7 +174,7 @@ namespace SgNarrower.Commands
         private string? WriteJournal(IReadOnlyList<PlanItem> items)
         {
             if (SkipAudit) return null;
-            _journal ??= new Journal(_run!, AuditPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(AuditPath));
+            _journal ??= new Journal(_run!, AuditPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(AuditPath), _signer);
             string path;
             try { path = _journal.Add(items); }
             catch (Exception e) when (e is AuditWriteException || e is IOException || e is UnauthorizedAccessException)

@@ -7,19 +7,22 @@ It takes the output of Get-OpenIngressRule, objects with the same property names
 
 The record is JSON Lines by default - one self-contained line per rule with RecordType, FormatVersion, RunId, RecordedAt (UTC), Tool, OwnerId (the account), Region, VpcId, GroupId, GroupName, SecurityGroupRuleId, IpProtocol, FromPort, ToPort, CidrIpv4 or CidrIpv6, Description, Tags and GroupTags - or CSV with the same columns (-Format Csv, or a -Path or -Key ending in .csv). A rule whose source is a prefix list has PrefixListId instead of a CIDR. Restore-IngressRule puts rules back from it. When nothing comes down the pipeline, the record still says so: one line of RecordType Run with RuleCount 0, because an auditor wants to know that a run found nothing.
 
-In S3, each run gets a new key (sgnarrower-audit/yyyy/MM/dd/ingress-audit-<run id>.jsonl under -KeyPrefix), written with If-None-Match: * so that an existing object is never overwritten, with server-side encryption (AES256 by default, aws:kms with -KmsKeyId), with -ExpectedBucketOwner passed through, and with Content-MD5 and SHA-256 checksums. The body is sent whole, not in aws-chunked encoding, so S3-compatible stores reached through -EndpointUrl (addressed path-style) store it as sent. A local file is written to a temporary file beside it and moved into place, so it is never left half-written, and an existing file is not overwritten without -Force.
+In S3, each run gets a new key (sgnarrower-audit/yyyy/MM/dd/ingress-audit-<run id>.jsonl under -KeyPrefix), written with If-None-Match: * so that an existing object is never overwritten, with server-side encryption (AES256 by default, aws:kms with -KmsKeyId), with ExpectedBucketOwner always sent (the caller's own account, looked up with sts:GetCallerIdentity, unless -ExpectedBucketOwner names another, such as a central log-archive account, so a mistyped or lapsed bucket owned by anyone else never receives the inventory), and with Content-MD5 and SHA-256 checksums. The body is sent whole, not in aws-chunked encoding, so S3-compatible stores reached through -EndpointUrl (addressed path-style) store it as sent. A local file is written to a temporary file beside it and moved into place, so it is never left half-written, and an existing file is not overwritten without -Force.
 
-Required IAM action for S3: s3:PutObject (and kms:GenerateDataKey on the key with aws:kms).
+With -SigningKeyId the record is signed, so that Restore-IngressRule and Test-IngressRecord can prove SgNarrower wrote it: KMS signs the SHA-256 and length of the record's exact bytes (kms:Sign with an asymmetric SIGN_VERIFY key, or kms:GenerateMac with an HMAC key), before anything is written; the signature, the key's ARN and the digest go beside the record, after it, as <record>.sig (locally, and in S3 with If-None-Match: *, never over another). A key that cannot sign writes nothing, so nothing downstream changes.
+
+Required IAM actions for S3: s3:PutObject and sts:GetCallerIdentity (and kms:GenerateDataKey on the key with aws:kms); with -SigningKeyId, kms:DescribeKey and kms:Sign (or kms:GenerateMac) on it.
 '@
     Parameters  = @{
         InputObject          = 'The rules to record, from the pipeline: Get-OpenIngressRule output, Import-Csv or ConvertFrom-Json objects with the same property names, or Revoke-OpenIngressRule results. An object without a GroupId is an error; it is neither recorded nor passed on.'
         BucketName           = 'The S3 bucket to write the record to.'
+        SigningKeyId         = 'A KMS key (id, ARN or alias) that signs the record: an asymmetric key with key usage SIGN_VERIFY, or an HMAC key. Its signature is written beside the record as <record>.sig.'
         Key                  = 'The whole object key. Without it, each run gets a new dated key. An existing object with this key is not overwritten (If-None-Match: *; the call fails with AuditRecordExists).'
         KeyPrefix            = 'A prefix for the per-run key, instead of sgnarrower-audit/.'
         Region               = 'The region of the bucket. Without it, the region of the default chain.'
         ServerSideEncryption = 'AES256 (the default), aws:kms, or None for stores that do not support encryption headers.'
         KmsKeyId             = 'A KMS key id or ARN: encrypts the record with aws:kms under that key.'
-        ExpectedBucketOwner  = 'The 12-digit account id that must own the bucket; S3 refuses the write if another account owns it.'
+        ExpectedBucketOwner  = 'The 12-digit account id that must own the bucket, for a central bucket of another account (a log archive). Without it, the caller''s own account: S3 refuses the write if anyone else owns the bucket.'
         Path                 = 'A local file to write the record to, or a folder to write a new per-run file into. An existing file is not overwritten without -Force.'
         Force                = 'Overwrites an existing local file given by -Path. Does not affect S3.'
         Format               = 'JsonLines (the default) or Csv, for people who open the record in a spreadsheet. A -Path or -Key ending in .csv means Csv unless -Format says otherwise.'

@@ -16,7 +16,7 @@ A rule without an account (OwnerId) or region cannot be a finding; the command s
         RecordPath          = 'Record files (JSON Lines or CSV), or folders whose .jsonl and .csv files, in subfolders too, are all read. Where one rule is in several records, the latest says where it stands.'
         RecordUri           = 's3://bucket/key for one record, or s3://bucket/prefix/ for every record under the prefix (needs s3:GetObject, and s3:ListBucket for a prefix).'
         Region              = 'The region of the bucket -RecordUri reads. Without it, the region of the default chain.'
-        ExpectedBucketOwner = 'The 12-digit account id that must own the bucket -RecordUri reads.'
+        ExpectedBucketOwner = 'The 12-digit account id that must own the bucket -RecordUri reads, for a central bucket of another account. Without it, the caller''s own account.'
         Path                = 'The folder to write the files into; created if it does not exist. Existing files are not overwritten without -Force.'
         Format              = 'Asff (the default) for Security Hub, or Ocsf for Security Lake and SIEMs.'
         Force               = 'Overwrites existing files of the same names.'

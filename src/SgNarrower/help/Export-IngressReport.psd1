@@ -16,7 +16,7 @@ Records carry exposure when Get-OpenIngressRule -IncludeExposure found it, evide
         RecordPath          = 'Record files (JSON Lines or CSV, as Export-IngressAudit writes them), or folders whose .jsonl and .csv files, in subfolders too, are all read in name order.'
         RecordUri           = 's3://bucket/key for one record, or s3://bucket/prefix/ (ending in /) for every .jsonl and .csv record under the prefix. Read with the caller''s own credentials; needs s3:GetObject, and s3:ListBucket for a prefix.'
         Region              = 'The region of the bucket -RecordUri reads. Without it, the region of the default chain.'
-        ExpectedBucketOwner = 'The 12-digit account id that must own the bucket -RecordUri reads; S3 refuses the read if another account owns it.'
+        ExpectedBucketOwner = 'The 12-digit account id that must own the bucket -RecordUri reads, for a central bucket of another account. Without it, the caller''s own account: S3 refuses the read if anyone else owns the bucket.'
         Path                = 'The file to write. An existing file is not overwritten without -Force.'
         Format              = 'Html (the default) or Markdown. A -Path ending in .md means Markdown unless -Format says otherwise.'
         Title               = 'The heading of the report.'

@@ -9,7 +9,13 @@ The restore is planned against the groups as they are now: a rule whose identity
 
 Replacement rules that narrowing added for this record's run (tagged sgnarrower:replacement with the record's run id) on the same protocol and ports are removed once the rule they replaced is back, so that you end up exactly where you started; a replacement that another run's narrowing shares keeps that run's id and stays. Replacements of other runs, and rules SgNarrower did not add, are never removed. -KeepReplacement keeps them all. A rule narrowing edited in place (same rule type) is edited back and keeps its id; any other is granted anew. A grant that would take a group past its rule quota (60 inbound rules per address family by default, or -RuleQuota) is refused before anything is granted (RuleQuotaExceeded), as is a recorded description EC2 would refuse (more than 255 characters, or a character outside a-z, A-Z, 0-9, space and ._-:/()#,@[]+=&;{}!$*: DescriptionNotAccepted). Result lines whose status says SgNarrower did not remove the rule (AlreadyAbsent, Failed, Skipped) are not put back.
 
-Required IAM actions: ec2:AuthorizeSecurityGroupIngress, ec2:DescribeSecurityGroupRules, ec2:RevokeSecurityGroupIngress (to remove replacements), ec2:CreateTags, and s3:GetObject for a record in S3.
+A restore opens what a record says, so it trusts only records it can prove SgNarrower wrote. A record signed by Export-IngressAudit -SigningKeyId or Revoke-OpenIngressRule -SigningKeyId is checked before anything is planned: its signature (the record's name with .sig added) must cover exactly its bytes and be made by a key -SigningKeyId names (kms:Verify or kms:VerifyMac); one byte changed, a line added or removed, another key or a signature that does not verify, and the whole record is refused (RecordChanged, KeyNotTrusted, SignatureInvalid, SignatureUnreadable) and nothing is granted. An unsigned record, and objects read from a file (Import-Csv, ConvertFrom-Json, Import-Clixml), are refused (RecordNotSigned) unless -TrustUnsignedRecord says you have read them yourself; then one prompt, and -WhatIf, say how many rules it would open to the world, before the per-rule prompts. Change results of this session (Revoke-OpenIngressRule's own objects) need no signature. Test-IngressRecord checks a record without changing anything.
+
+Records in S3 are read with ExpectedBucketOwner: the caller's own account (sts:GetCallerIdentity) unless -ExpectedBucketOwner names another (a central log-archive account), so a bucket owned by anyone else is refused by S3 and nothing is read from it.
+
+The account it acts in is looked up before anything is opened (sts:GetCallerIdentity): a line naming another account (OwnerId) is refused (AccountMismatch) unless -RoleName reaches that account.
+
+Required IAM actions: kms:DescribeKey and kms:Verify (or kms:VerifyMac) for signed records, sts:GetCallerIdentity, ec2:DescribeManagedPrefixLists, ec2:AuthorizeSecurityGroupIngress, ec2:DescribeSecurityGroupRules, ec2:RevokeSecurityGroupIngress (to remove replacements), ec2:CreateTags, and s3:GetObject for a record in S3.
 '@
     Parameters  = @{
         AccountId           = 'The account for rules that do not name one (OwnerId). A rule''s own OwnerId always wins; with -RoleName the role is assumed in each rule''s account.'
@@ -17,12 +23,14 @@ Required IAM actions: ec2:AuthorizeSecurityGroupIngress, ec2:DescribeSecurityGro
         BucketName          = 'The bucket of a record in S3.'
         Key                 = 'The key of a record in S3.'
         Uri                 = 'The record as s3://bucket/key (the AuditUri of an exported rule), or a file path.'
-        ExpectedBucketOwner = 'The 12-digit account id that must own the bucket.'
+        ExpectedBucketOwner = 'The 12-digit account id that must own the bucket, for a central bucket of another account (a log archive). Without it, the caller''s own account: S3 refuses the read if anyone else owns the bucket.'
         S3EndpointUrl       = 'The URL to read an S3 record from (a VPC interface endpoint or an S3-compatible store), when it differs from -EndpointUrl, which is used for EC2.'
         InputObject         = 'Rules or results from the pipeline, for example Revoke-OpenIngressRule output.'
         KeepReplacement     = 'Keeps the replacement rules that narrowing added.'
         Region              = 'The region of rules that do not carry one (a rule''s own Region always wins), and of the bucket. Without it, the region of the default chain.'
         RuleQuota           = 'Inbound rules a group may hold per address family: 60 by default, as EC2; give the account''s raised quota (Service Quotas L-0EA8095F) if it has one.'
+        SigningKeyId        = 'The KMS keys (ids, ARNs or aliases) whose signatures you trust. A signed record is restored only when one of them signed exactly its bytes.'
+        TrustUnsignedRecord = 'Restores from a record that is not signed, or from objects read from a file, after one prompt that says how many rules it opens to the world. Only for input you have read yourself.'
         Force               = 'Does not ask for confirmation. -WhatIf still wins.'
     }
     Inputs      = @(
@@ -32,13 +40,18 @@ Required IAM actions: ec2:AuthorizeSecurityGroupIngress, ec2:DescribeSecurityGro
         @{ Type = 'SgNarrower.IngressRuleChange'; Description = 'One per rule: Status Restored (NewRuleIds holds the new rule id), AlreadyPresent, Skipped or Failed.' }
     )
     Notes       = @'
-Errors: terminating: InvalidAuditRecord (names the line), AuditRecordUnreadable, InvalidUri, InvalidRuleObject, NoSuchKey, AccessDenied for s3:GetObject; per group: AccessDenied (names ec2:AuthorizeSecurityGroupIngress), RulesPerSecurityGroupLimitExceeded and others, while other groups go on.
+Errors: terminating: RecordNotSigned, RecordChanged, KeyNotTrusted, SignatureInvalid, SignatureUnreadable (nothing granted), InvalidAuditRecord (names the line), AuditRecordUnreadable, InvalidUri, InvalidRuleObject, NoSuchKey, AccessDenied for s3:GetObject; per group: AccessDenied (names ec2:AuthorizeSecurityGroupIngress), RulesPerSecurityGroupLimitExceeded and others, while other groups go on.
 '@
     Examples    = @(
         @{
             Title   = 'Put back from an S3 record'
             Code    = 'Restore-IngressRule -Uri s3://audit/sgnarrower-audit/2026/11/26/ingress-audit-20261126T120000Z-1a2b3c4d5e6f.jsonl -Force'
             Remarks = 'Grants every recorded rule back and removes the replacements that narrowing added.'
+        }
+        @{
+            Title   = 'Put back from a signed record, trusting only your key'
+            Code    = 'Restore-IngressRule -Uri s3://audit/sgnarrower-audit/2026/12/07/ingress-audit-20261207T120000Z-1a2b3c4d5e6f.jsonl -SigningKeyId alias/sgnarrower-records -Force'
+            Remarks = 'The record is checked whole against the key before anything is granted.'
         }
         @{
             Title   = 'See the plan first'
@@ -51,5 +64,5 @@ Errors: terminating: InvalidAuditRecord (names the line), AuditRecordUnreadable,
             Remarks = 'Only the rules whose status is Revoked or Narrowed are put back.'
         }
     )
-    Links       = @('Revoke-OpenIngressRule', 'Export-IngressAudit', 'Get-OpenIngressRule')
+    Links       = @('Revoke-OpenIngressRule', 'Export-IngressAudit', 'Test-IngressRecord', 'Get-OpenIngressRule')
 }

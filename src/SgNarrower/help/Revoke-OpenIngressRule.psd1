@@ -19,7 +19,7 @@ All or nothing per rule: a rule reported Failed has nothing changed for it. If a
 
 Accounts and regions: each rule is changed in its own account (OwnerId) and region; with -RoleName the role is assumed in each account. Every (account, region) is planned and changed at once (at most -ThrottleLimit), paced to EC2's request buckets (see -RateShare); the results, errors and progress are written by the pipeline as each group finishes.
 
-Nothing is revoked without a record. Rules that did not come through Export-IngressAudit, and rules whose description changed since they were recorded, are journaled as EC2 holds them now - the same format as Export-IngressAudit's JSON Lines - before any change, to -AuditPath or to the journal folder (<LocalApplicationData>/SgNarrower/journal: ~/.local/share/SgNarrower/journal on Linux and macOS, %LOCALAPPDATA%\SgNarrower\journal on Windows). If it cannot be written, nothing is revoked. -SkipAudit turns that off.
+Nothing is revoked without a record. Rules that did not come through Export-IngressAudit, and rules whose description changed since they were recorded, are journaled as EC2 holds them now - the same format as Export-IngressAudit's JSON Lines - before any change, to -AuditPath or to the journal folder (<LocalApplicationData>/SgNarrower/journal: ~/.local/share/SgNarrower/journal on Linux and macOS, %LOCALAPPDATA%\SgNarrower\journal on Windows). If it cannot be written, nothing is revoked. With -SigningKeyId the journal is signed as Export-IngressAudit signs records (<journal>.sig beside it). -SkipAudit turns the journal off.
 
 Calls are paced to EC2's request buckets (see -RateShare); throttling that still happens (RequestLimitExceeded) is waited out patiently, and a rule whose change still fails is reported as Failed, never silently lost.
 
@@ -37,6 +37,7 @@ Required IAM actions: ec2:DescribeSecurityGroupRules, ec2:DescribeSecurityGroups
         CidrIpv6            = 'With -GroupId: the rule''s IPv6 source.'
         Region              = 'The region of rules that carry none. A rule''s own Region always wins. Without either, the region of the default chain.'
         ReplaceWith         = 'Narrow instead of close: CIDR blocks (IPv4 /8 or narrower, IPv6 /32 or narrower, network addresses) and/or security group ids. Each rule gets those of its own family (and the groups), before it is removed.'
+        SigningKeyId        = 'A KMS key (id, ARN or alias) that signs the journal, as Export-IngressAudit -SigningKeyId signs its records, so that a restore from it can prove SgNarrower wrote it.'
         AuditPath           = 'Where to write the journal of rules that were not recorded by Export-IngressAudit (or changed since): a file, or a folder for a new per-run file.'
         SkipAudit           = 'Revokes rules without a record and without writing a journal. Only when you really do not need to put them back.'
         RuleQuota           = 'Inbound rules a group may hold per address family: 60 by default, as EC2; give the account''s raised quota (Service Quotas L-0EA8095F) if it has one. A narrowing that would take a group past it is refused before anything is granted (RuleQuotaExceeded).'
