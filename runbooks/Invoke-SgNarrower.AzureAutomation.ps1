@@ -6,7 +6,9 @@
     Import SgNarrower.zip (build.ps1 -Task Package) as a module of the Automation account, for the runtime the runbook
     uses. Credentials come from encrypted Automation variables SgNarrowerAccessKey and SgNarrowerSecretKey (an IAM
     user with policies/sgnarrower-scan-and-record.json, sgnarrower-remediate.json and, for -AccountId,
-    sgnarrower-assume-member-roles.json). With AccountId and RoleName the role is assumed in each account.
+    sgnarrower-assume-member-roles.json, and sgnarrower-sign-records.json with SigningKeyId). With AccountId and
+    RoleName the role is assumed in each account. With SigningKeyId the record is signed with that KMS key, so that
+    Restore-IngressRule -SigningKeyId can prove SgNarrower wrote it.
     The sandbox has 400 MB of memory: the module streams, and the runbook keeps only the results' counts.
 #>
 param(
@@ -16,6 +18,7 @@ param(
     [string] $RoleName,
     [string] $ReplaceWith,
     [string] $GroupId,
+    [string] $SigningKeyId,
     [bool] $WhatIf = $true
 )
 $ErrorActionPreference = 'Stop'
@@ -32,10 +35,13 @@ $change = @{ Force = $true; WhatIf = $WhatIf } + $credentials
 if ($RoleName) { $change.RoleName = $RoleName }
 if ($ReplaceWith) { $change.ReplaceWith = @($ReplaceWith -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ }) }
 
+$audit = @{ BucketName = $BucketName; Region = $Region } + $credentials
+if ($SigningKeyId) { $audit.SigningKeyId = $SigningKeyId }
+
 $counts = @{}
 $record = $null
 Get-OpenIngressRule @scan |
-    Export-IngressAudit -BucketName $BucketName -Region $Region @credentials |
+    Export-IngressAudit @audit |
     Revoke-OpenIngressRule @change |
     ForEach-Object {
         $counts["$($_.Status)"] = 1 + [int]$counts["$($_.Status)"]

@@ -124,7 +124,9 @@ namespace SgNarrower.AwsSdk
             public IKmsApi Kms(string region)
             {
                 ValidateRegion(region);
-                return _kms.GetOrAdd(region, r => new Lazy<KmsApi>(() => new KmsApi(r, _credentials, _connection.EndpointUrl ?? ConfiguredEndpoints.For("KMS", _profileEndpoint)))).Value;
+                // -EndpointUrl is EC2's; KMS is where the SDK's own configuration puts it (AWS_ENDPOINT_URL_KMS,
+                // AWS_ENDPOINT_URL, a profile's endpoint_url), else at -EndpointUrl too (one emulator for everything).
+                return _kms.GetOrAdd(region, r => new Lazy<KmsApi>(() => new KmsApi(r, _credentials, ConfiguredEndpoints.For("KMS", _profileEndpoint) ?? _connection.EndpointUrl))).Value;
             }
 
             public string AccountId(string region)

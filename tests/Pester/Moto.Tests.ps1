@@ -107,12 +107,13 @@ Describe 'Against moto: every call in its own region' {
     }
 
     It 'records to moto''s S3, narrows in place, and restores the exact rule set from the record' {
-        $null = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-2' = @((New-OpenGroup 'web' 22), (New-OpenGroup 'db' 5432)) } } -Buckets audit
+        $ids = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-2' = @((New-OpenGroup 'web' 22), (New-OpenGroup 'db' 5432)) } } -Buckets audit -Keys @{ alias = 'alias/records'; region = 'us-east-2' }
+        $signing = $ids['kms/alias/records']
         $before = @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object)
 
-        $run = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script @'
-Get-OpenIngressRule | Export-IngressAudit -BucketName audit | Revoke-OpenIngressRule -ReplaceWith 203.0.113.0/24, 2001:db8::/48 -Force | Write-Result
-'@
+        $run = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script @"
+Get-OpenIngressRule | Export-IngressAudit -BucketName audit -SigningKeyId $signing | Revoke-OpenIngressRule -ReplaceWith 203.0.113.0/24, 2001:db8::/48 -Force | Write-Result
+"@
         $run.Results.Count | Should -Be 4 -Because $run.Text
         $run.Results | ForEach-Object { $_.Status | Should -Be 'Narrowed' }
         $uri = @($run.Results.AuditUri | Sort-Object -Unique)
@@ -126,19 +127,20 @@ Get-OpenIngressRule | Export-IngressAudit -BucketName audit | Revoke-OpenIngress
             "$($now.CidrIpv4)$($now.CidrIpv6)" | Should -BeIn @('203.0.113.0/24', '2001:db8::/48')
         }
 
-        $back = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script "Restore-IngressRule -Uri '$($uri[0])' -Force | Write-Result"
+        $back = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script "Restore-IngressRule -Uri '$($uri[0])' -SigningKeyId $signing -Force | Write-Result"
         $back.Results.Count | Should -Be 4 -Because $back.Text
         $back.Results | ForEach-Object { $_.Status | Should -Be 'Restored' }
         @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object) | Should -Be $before
     }
 
     It 'narrows to a security group by granting it and revoking the open rule (moto, like EC2, never changes a rule''s type in place), and restores exactly' {
-        $null = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-2' = @((New-OpenGroup 'web' 22), (New-OpenGroup 'bastion' 2222)) } } -Buckets audit
+        $ids = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-2' = @((New-OpenGroup 'web' 22), (New-OpenGroup 'bastion' 2222)) } } -Buckets audit -Keys @{ alias = 'alias/records'; region = 'us-east-2' }
+        $signing = $ids['kms/alias/records']
         $before = @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object)
         $bastion = (Get-MotoRules $script:Moto -Region us-east-2 | Where-Object GroupName -eq 'bastion' | Select-Object -First 1).GroupId
 
         $run = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script @"
-Get-OpenIngressRule | Where-Object GroupName -eq 'web' | Export-IngressAudit -BucketName audit | Revoke-OpenIngressRule -ReplaceWith $bastion -Force | Write-Result
+Get-OpenIngressRule | Where-Object GroupName -eq 'web' | Export-IngressAudit -BucketName audit -SigningKeyId $signing | Revoke-OpenIngressRule -ReplaceWith $bastion -Force | Write-Result
 "@
         $run.Results.Count | Should -Be 2 -Because $run.Text
         $run.Results | ForEach-Object { $_.Status | Should -Be 'Narrowed' }
@@ -147,7 +149,7 @@ Get-OpenIngressRule | Where-Object GroupName -eq 'web' | Export-IngressAudit -Bu
         $run.Results | ForEach-Object { $_.NewRuleIds | Should -Be @($granted[0].SecurityGroupRuleId) }
         @(Get-OpenMotoRules -Region us-east-2 | Where-Object GroupName -eq 'web').Count | Should -Be 0
 
-        $back = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script "Restore-IngressRule -Uri '$($run.Results[0].AuditUri)' -Force | Write-Result"
+        $back = Invoke-MotoPipeline -Environment @{ AWS_REGION = 'us-east-2' } -Script "Restore-IngressRule -Uri '$($run.Results[0].AuditUri)' -SigningKeyId $signing -Force | Write-Result"
         $back.Results | ForEach-Object { $_.Status | Should -Be 'Restored' }
         @(Get-MotoRules $script:Moto -Region us-east-2 | Format-MotoRule | Sort-Object) | Should -Be $before
     }
@@ -237,5 +239,126 @@ Describe 'Against moto: truthful under races' {
         }
         ($a.Results + $b.Results | Where-Object Status -eq 'AlreadyAbsent') | ForEach-Object { $_.Error | Should -Match 'removed by someone else|no rule' }
         (Get-OpenMotoRules -Region us-east-2).Count | Should -Be 0
+    }
+}
+
+Describe 'Against moto: records only SgNarrower wrote' {
+    BeforeAll {
+        $script:Env1 = @{ AWS_REGION = 'us-east-1' }
+        function script:Get-MotoObject([string] $Bucket, [string] $Key) { (Invoke-MotoWorld $script:Moto 'get-object' @{ bucket = $Bucket; key = $Key }).body }
+        function script:Set-MotoObject([string] $Bucket, [string] $Key, [string] $Body) { $null = Invoke-MotoWorld $script:Moto 'put-object' @{ bucket = $Bucket; key = $Key; body = $Body } }
+        function script:Get-RuleSet { @(Get-MotoRules $script:Moto -Region us-east-1 | Format-MotoRule | Sort-Object) }
+        # A world of one open group, a bucket of ours and one of another account, and two signing keys of ours.
+        function script:Set-SigningWorld {
+            $ids = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-1' = @((New-OpenGroup 'web' 22)) } } `
+                -Buckets @('audit', @{ name = 'theirs'; account = '111111111111' }) -Keys @(@{ alias = 'alias/sgn-records' }, @{ alias = 'alias/sgn-hmac'; spec = 'HMAC_256' }, @{ alias = 'alias/someone-else' })
+            $script:Key = $ids['kms/alias/sgn-records']
+            $script:MacKey = $ids['kms/alias/sgn-hmac']
+            $script:OtherKey = $ids['kms/alias/someone-else']
+            $script:Web = $ids["$($script:Own)/us-east-1/web"]
+        }
+        # Records and revokes the open rules, signed with the key given; returns the record's key in the bucket.
+        function script:Invoke-SignedRevoke([string] $SigningKey) {
+            $run = Invoke-MotoPipeline -Environment $script:Env1 -Script "Get-OpenIngressRule | Export-IngressAudit -BucketName audit -SigningKeyId '$SigningKey' | Revoke-OpenIngressRule -Force | Write-Result"
+            $run.Results.Count | Should -Be 2 -Because $run.Text
+            $run.Results | ForEach-Object { $_.Status | Should -Be 'Revoked' }
+            $run.Results[0].AuditUri.Substring('s3://audit/'.Length)
+        }
+    }
+
+    It 'signs the record with <Kind> key, and restores it exactly once the key is named' -ForEach @(@{ Kind = 'an ECDSA'; Which = 'Key' }, @{ Kind = 'an HMAC'; Which = 'MacKey' }) {
+        Set-SigningWorld
+        $signing = Get-Variable -Scope Script -Name $Which -ValueOnly
+        $before = Get-RuleSet
+        $key = Invoke-SignedRevoke $signing
+        $sig = Get-MotoObject audit "$key.sig" | ConvertFrom-Json
+        $sig.KeyArn | Should -Be $signing
+
+        $check = Invoke-MotoPipeline -Environment $script:Env1 -Script "Test-IngressRecord -Uri 's3://audit/$key' -SigningKeyId '$signing' | ForEach-Object { 'RESULT ' + (`$_ | ConvertTo-Json -Compress) }"
+        $check.Results[0].Valid | Should -BeTrue -Because $check.Text
+        $check.Results[0].OpenToWorldCount | Should -Be 2
+
+        $back = Invoke-MotoPipeline -Environment $script:Env1 -Script "Restore-IngressRule -Uri 's3://audit/$key' -SigningKeyId '$signing' -Force | Write-Result"
+        $back.Results | ForEach-Object { $_.Status | Should -Be 'Restored' }
+        Get-RuleSet | Should -Be $before
+    }
+
+    It 'refuses the whole record, granting nothing, when <Case>' -ForEach @(
+        @{ Case = 'one line was changed'; Tamper = { param($t) $t -replace '"FromPort":22,"ToPort":22', '"FromPort":2323,"ToPort":2323' }; Id = 'RecordChanged' }
+        @{ Case = 'a line was added'; Tamper = { param($t) $line = @($t -split "`n" | Where-Object { $_ -like '*"FromPort":22*' })[0]; $t + ($line -replace '"FromPort":22,"ToPort":22', '"FromPort":2323,"ToPort":2323') + "`n" }; Id = 'RecordChanged' }
+        @{ Case = 'a line was removed'; Tamper = { param($t) (@($t -split "`n" | Where-Object { $_ -notlike '*::/0*' }) -join "`n") }; Id = 'RecordChanged' }
+        @{ Case = 'the signature is another record''s'; Swap = $true; Id = 'RecordChanged' }
+        @{ Case = 'it was signed by a key not named'; OtherKey = $true; Id = 'KeyNotTrusted' }
+    ) {
+        Set-SigningWorld
+        $key = Invoke-SignedRevoke ($(if ($OtherKey) { $script:OtherKey } else { $script:Key }))
+        if ($Tamper) { Set-MotoObject audit $key (& $Tamper (Get-MotoObject audit $key)) }
+        if ($Swap) {
+            # Another signed record (of nothing), whose signature is put beside this one.
+            $other = Invoke-MotoPipeline -Environment $script:Env1 -Script "@() | Export-IngressAudit -BucketName audit -Key other.jsonl -SigningKeyId '$($script:Key)' | Out-Null"
+            Set-MotoObject audit "$key.sig" (Get-MotoObject audit 'other.jsonl.sig')
+        }
+        $open = Get-RuleSet
+
+        $back = Invoke-MotoPipeline -Environment $script:Env1 -Script "Restore-IngressRule -Uri 's3://audit/$key' -SigningKeyId '$($script:Key)' -Force | Write-Result; 'ERRORID ' + `$Error[0].FullyQualifiedErrorId"
+
+        $back.Results.Count | Should -Be 0 -Because $back.Text
+        $back.Text | Should -Match "ERRORID $Id,"
+        $back.Text | Should -Match 'nothing was granted'
+        Get-RuleSet | Should -Be $open
+        @(Get-OpenMotoRules -Region us-east-1).Count | Should -Be 0
+    }
+
+    It 'refuses an unsigned hand-written line by default, says what it would open under -WhatIf, and restores it only with -TrustUnsignedRecord' {
+        Set-SigningWorld
+        $before = Get-RuleSet
+        $forged = Join-Path $script:Folder 'forged.jsonl'
+        New-TestRecordLine -RunId 'forged' -RecordedAt '2026-12-07T00:00:00.000Z' -Rule @{ Region = 'us-east-1'; GroupId = $script:Web; IpProtocol = 'tcp'; FromPort = 2323; ToPort = 2323; CidrIpv4 = '0.0.0.0/0' } |
+            Set-Content $forged
+
+        $refused = Invoke-MotoPipeline -Environment $script:Env1 -Script "Restore-IngressRule -Path '$forged' -Force | Write-Result; 'ERRORID ' + `$Error[0].FullyQualifiedErrorId"
+        $refused.Results.Count | Should -Be 0
+        $refused.Text | Should -Match 'ERRORID RecordNotSigned,'
+        $refused.Text | Should -Match '1 of them to the world'
+        Get-RuleSet | Should -Be $before
+
+        $whatIf = Invoke-MotoPipeline -Environment $script:Env1 -Script "Restore-IngressRule -Path '$forged' -TrustUnsignedRecord -WhatIf | Write-Result"
+        $whatIf.Text | Should -Match 'What if: .*1 rule\(s\), 1 of them open to the world'
+        Get-RuleSet | Should -Be $before
+
+        $trusted = Invoke-MotoPipeline -Environment $script:Env1 -Script "Restore-IngressRule -Path '$forged' -TrustUnsignedRecord -Force | Write-Result"
+        $trusted.Results[0].Status | Should -Be 'Restored' -Because $trusted.Text
+        @(Get-MotoRules $script:Moto -Region us-east-1 | Where-Object FromPort -eq 2323).Count | Should -Be 1
+    }
+
+    It 'writes to and reads from a bucket of another account only when that account is named' {
+        Set-SigningWorld
+        $refused = Invoke-MotoPipeline -Environment $script:Env1 -Script 'Get-OpenIngressRule | Export-IngressAudit -BucketName theirs | Revoke-OpenIngressRule -Force | Write-Result; ''ERRORID '' + $Error[0].FullyQualifiedErrorId'
+        $refused.Results.Count | Should -Be 0
+        $refused.Text | Should -Match 'ERRORID AccessDenied,'
+        $refused.Text | Should -Match '-ExpectedBucketOwner'
+        @(Get-OpenMotoRules -Region us-east-1).Count | Should -Be 2
+
+        $named = Invoke-MotoPipeline -Environment $script:Env1 -Script "Get-OpenIngressRule | Export-IngressAudit -BucketName theirs -ExpectedBucketOwner 111111111111 -SigningKeyId '$($script:Key)' -PassThru | Write-Result"
+        $named.Results.Count | Should -Be 2 -Because $named.Text
+        $uri = $named.Results[0].AuditUri
+        $read = Invoke-MotoPipeline -Environment $script:Env1 -Script "Test-IngressRecord -Uri '$uri' -SigningKeyId '$($script:Key)' | ForEach-Object { 'RESULT ' + (`$_ | ConvertTo-Json -Compress) }; 'ERRORID ' + `$Error[0].FullyQualifiedErrorId"
+        $read.Results.Count | Should -Be 0
+        $read.Text | Should -Match 'ERRORID AccessDenied,'
+        $read.Text | Should -Match '-ExpectedBucketOwner'
+        $read = Invoke-MotoPipeline -Environment $script:Env1 -Script "Test-IngressRecord -Uri '$uri' -ExpectedBucketOwner 111111111111 -SigningKeyId '$($script:Key)' | ForEach-Object { 'RESULT ' + (`$_ | ConvertTo-Json -Compress) }"
+        $read.Results[0].Valid | Should -BeTrue -Because $read.Text
+    }
+
+    It 'refuses lines that name another account than the caller''s, after looking it up, and grants nothing' {
+        Set-SigningWorld
+        $before = Get-RuleSet
+        $forged = Join-Path $script:Folder 'other-account.jsonl'
+        New-TestRecordLine -RunId 'forged' -RecordedAt '2026-12-07T00:00:00.000Z' -Rule @{ OwnerId = '111111111111'; Region = 'us-east-1'; GroupId = $script:Web; IpProtocol = 'tcp'; FromPort = 2323; ToPort = 2323; CidrIpv4 = '0.0.0.0/0' } |
+            Set-Content $forged
+        $run = Invoke-MotoPipeline -Environment $script:Env1 -Script "Restore-IngressRule -Path '$forged' -TrustUnsignedRecord -Force | Write-Result"
+        $run.Results[0].Status | Should -Be 'Failed' -Because $run.Text
+        $run.Results[0].ErrorId | Should -Be 'AccountMismatch'
+        Get-RuleSet | Should -Be $before
     }
 }

@@ -75,7 +75,7 @@ Describe 'Least-privilege policies' {
         Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-remediate.json')
 
         Reset-TestCalls $script:Ec2
-        $back = @(Restore-IngressRule -Uri $recorded[0].AuditUri -Region us-east-1 -S3EndpointUrl $script:Url -EndpointUrl $script:Url -Force -ErrorAction SilentlyContinue)
+        $back = @(Restore-IngressRule -Uri $recorded[0].AuditUri -Region us-east-1 -S3EndpointUrl $script:Url -EndpointUrl $script:Url -TrustUnsignedRecord -Force -ErrorAction SilentlyContinue)
         ($back | Where-Object GroupId -ne sg-0dead).Status | ForEach-Object { $_ | Should -Be 'Restored' }
         Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-restore.json')
     }
@@ -88,7 +88,7 @@ Describe 'Least-privilege policies' {
         $open | Export-IngressAudit -Path $record | Out-Null
         $open | Where-Object FromPort -eq 22 | Revoke-OpenIngressRule -RoleName SgNarrower -EndpointUrl $script:Url -ReplaceWith 203.0.113.0/24, 198.51.100.0/24 -SkipAudit -Force | Out-Null
         $open | Where-Object FromPort -ne 22 | Revoke-OpenIngressRule -RoleName SgNarrower -EndpointUrl $script:Url -SkipAudit -Force | Out-Null
-        Restore-IngressRule -Path $record -RoleName SgNarrower -EndpointUrl $script:Url -Force | Out-Null
+        Restore-IngressRule -Path $record -RoleName SgNarrower -EndpointUrl $script:Url -TrustUnsignedRecord -Force | Out-Null
         Get-CalledActions -Account 111111111111 | Should -Be (Get-PolicyActions 'sgnarrower-member-role.json')
         @(Get-TestCalls $script:Ec2 | Where-Object Account -ne '111111111111').Count | Should -Be 0
         @(Get-CalledActions | Where-Object { $_ -like 'sts:*' }) | Should -Be (Get-PolicyActions 'sgnarrower-assume-member-roles.json')
@@ -113,6 +113,31 @@ Describe 'Least-privilege policies' {
         Export-IngressReport -RecordUri s3://audit/sgnarrower-audit/ @script:S3 -Path (Join-Path $TestDrive 'report.html') | Out-Null
         Export-IngressFinding -RecordUri s3://audit/sgnarrower-audit/ @script:S3 -Path (Join-Path $TestDrive 'findings') | Out-Null
         Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-report.json')
+    }
+
+    It 'signing and checking records: sgnarrower-sign-records.json and sgnarrower-verify-records.json are exactly what the module calls in KMS' {
+        $moto = Start-TestMoto
+        $env:AWS_ENDPOINT_URL_KMS = $moto.Url
+        try {
+            $ids = Set-MotoWorld $moto @{} -Keys @(@{ alias = 'alias/ecdsa' }, @{ alias = 'alias/hmac'; spec = 'HMAC_256' })
+            Set-TestWorld $script:Ec2 (New-World)
+            $open = @(Get-OpenIngressRule -Region us-east-1 -EndpointUrl $script:Url)
+            $kmsCalls = { @((Invoke-RestMethod "$($moto.Url)/_sgnarrower/kms-calls") | ForEach-Object { $_ } | Sort-Object -Unique) }
+            Invoke-RestMethod -Method Post "$($moto.Url)/_sgnarrower/kms-calls/reset" | Out-Null
+            $paths = foreach ($key in $ids['kms/alias/ecdsa'], $ids['kms/alias/hmac']) {
+                $path = Join-Path $TestDrive "signed-$([guid]::NewGuid().ToString('N')).jsonl"
+                $open | Export-IngressAudit -Path $path -SigningKeyId $key -EndpointUrl $script:Url -Region us-east-1 -Summary | Out-Null
+                @{ Path = $path; Key = $key }
+            }
+            & $kmsCalls | Should -Be (Get-PolicyActions 'sgnarrower-sign-records.json')
+            Invoke-RestMethod -Method Post "$($moto.Url)/_sgnarrower/kms-calls/reset" | Out-Null
+            foreach ($p in $paths) { (Test-IngressRecord -Path $p.Path -SigningKeyId $p.Key -EndpointUrl $script:Url -Region us-east-1).Valid | Should -BeTrue }
+            & $kmsCalls | Should -Be (Get-PolicyActions 'sgnarrower-verify-records.json')
+        }
+        finally {
+            Remove-Item Env:AWS_ENDPOINT_URL_KMS -ErrorAction Ignore
+            Stop-TestMoto $moto
+        }
     }
 
     It 'every policy is a well-formed IAM document' {

@@ -288,9 +288,11 @@ function Invoke-MotoWorld {
 function Set-MotoWorld {
     # Resets moto, then creates the groups (and buckets) given: @{ '123456789012' = @{ 'us-east-2' = @(@{ name = 'web'; rules = @(...) }) } }.
     # Returns a hashtable 'account/region/name' -> group id.
-    param($Server, [hashtable] $Accounts, [string[]] $Buckets = @())
+    # -Buckets: names, or @{ name; account } for a bucket of another account. -Keys: KMS keys that sign records,
+    # @{ alias = 'alias/x'; spec = 'ECC_NIST_P256' | 'HMAC_256' }; the answer maps 'kms/<alias>' to the key's ARN.
+    param($Server, [hashtable] $Accounts, [object[]] $Buckets = @(), [hashtable[]] $Keys = @())
     Reset-TestMoto $Server
-    $answer = Invoke-MotoWorld $Server 'seed' @{ accounts = $Accounts; buckets = @($Buckets | ForEach-Object { @{ name = $_ } }) }
+    $answer = Invoke-MotoWorld $Server 'seed' @{ accounts = $Accounts; buckets = @($Buckets | ForEach-Object { if ($_ -is [string]) { @{ name = $_ } } else { $_ } }); keys = @($Keys) }
     $ids = @{}
     foreach ($p in $answer.PSObject.Properties) { $ids[$p.Name] = $p.Value }
     $ids

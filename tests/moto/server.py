@@ -7,6 +7,7 @@ project's own endpoint. Where moto and AWS's documentation differ, the documenta
 what AWS does. Nothing here changes what moto answers where it already behaves as AWS documents.
 """
 
+import json
 import string
 import sys
 import threading
@@ -242,6 +243,28 @@ class ExpectedBucketOwner:
         return self._app(environ, start_response)
 
 
+class KmsCallLog:
+    """Not a patch: the KMS actions called, for the tests that check the least-privilege policies against what the
+    module calls (GET /_sgnarrower/kms-calls; POST /_sgnarrower/kms-calls/reset)."""
+
+    def __init__(self, app):
+        self._app = app
+        self.calls = []
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_sgnarrower/kms-calls"):
+            if environ.get("REQUEST_METHOD") == "POST":
+                self.calls.clear()
+            body = json.dumps(self.calls).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("TrentService."):
+            self.calls.append("kms:" + target.split(".", 1)[1])
+        return self._app(environ, start_response)
+
+
 class OneCallAtATime:
     """AWS applies each call atomically; moto's handlers are not safe to interleave (two revokes of the same rule
     could both pass its existence check). Requests are served one at a time."""
@@ -258,7 +281,7 @@ class OneCallAtATime:
 def main():
     port = int(sys.argv[1])
     app = DomainDispatcherApplication(create_backend_app)
-    run_simple("127.0.0.1", port, OneCallAtATime(ExpectedBucketOwner(app)), threaded=True)
+    run_simple("127.0.0.1", port, OneCallAtATime(KmsCallLog(ExpectedBucketOwner(app))), threaded=True)
 
 
 if __name__ == "__main__":

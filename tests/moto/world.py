@@ -7,6 +7,7 @@ Usage: python3 world.py URL COMMAND < request.json > answer.json
          GROUP = {"name": "web", "rules": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv4": "0.0.0.0/0",
                   "Description": "ssh"}]}
          answers {"123456789012/us-east-2/web": "sg-...", "kms/alias/records": "arn:aws:kms:...", ...}
+  put-object {"bucket", "key", "body", "account"}   get-object {"bucket", "key", "account"} -> {"body"}
   rules  {"accounts": ["123456789012"], "regions": ["us-east-2"]}
          answers every ingress rule of every group: [{"Account", "Region", "GroupId", "GroupName", "SecurityGroupRuleId",
          "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "PrefixListId", "ReferencedGroupId", "Description",
@@ -109,12 +110,27 @@ def rules(url, request):
     return answer
 
 
+def put_object(url, request):
+    """Writes an object as the given account's principal would (a log shipper, a forger with s3:PutObject)."""
+    s3 = session_for(url, request.get("account", DEFAULT_ACCOUNT)).client("s3", endpoint_url=url, region_name="us-east-1")
+    s3.put_object(Bucket=request["bucket"], Key=request["key"], Body=request["body"].encode("utf-8"))
+    return {}
+
+
+def get_object(url, request):
+    s3 = session_for(url, request.get("account", DEFAULT_ACCOUNT)).client("s3", endpoint_url=url, region_name="us-east-1")
+    try:
+        return {"body": s3.get_object(Bucket=request["bucket"], Key=request["key"])["Body"].read().decode("utf-8")}
+    except s3.exceptions.NoSuchKey:
+        return {"body": None}
+
+
 def main():
     url, command = sys.argv[1], sys.argv[2]
     if not url.startswith("http://127.0.0.1:"):
         raise SystemExit("world.py talks only to a server on 127.0.0.1")
     request = json.load(sys.stdin)
-    answer = {"seed": seed, "rules": rules}[command](url, request)
+    answer = {"seed": seed, "rules": rules, "put-object": put_object, "get-object": get_object}[command](url, request)
     json.dump(answer, sys.stdout)
 
 
