@@ -142,7 +142,7 @@ Describe 'Event-driven closing (CloudFormation)' {
         $named = foreach ($role in 'AutomationRole', 'EventsRole') {
             foreach ($p in $script:Template['Resources'][$role]['Properties']['Policies']) {
                 # A statement under a condition (Fn::If) counts as the statement it would be.
-                foreach ($st in $p['PolicyDocument']['Statement']) { if ($st.Contains('Fn::If')) { $st['Fn::If'][1]['Action'] } else { $st['Action'] } }
+                foreach ($st in $p['PolicyDocument']['Statement']) { if ($st.ContainsKey('Fn::If')) { $st['Fn::If'][1]['Action'] } else { $st['Action'] } }
             }
         }
         $allowed = Get-ChildItem (Join-Path (Get-RepoRoot) 'policies') -Filter *.json | ForEach-Object { (Get-Content $_.FullName -Raw | ConvertFrom-Json).Statement.Action }
@@ -222,5 +222,57 @@ Describe 'Event-driven closing (CloudFormation)' {
             $event['detail']['errorCode'] = 'Client.InvalidPermission.Duplicate'
             Test-EventPattern $script:Template['Resources']['OnAuthorizeIngress']['Properties']['EventPattern'] $event | Should -BeFalse
         }
+    }
+}
+
+Describe 'Every runbook signs its record the same way' {
+    BeforeAll {
+        # KMS is moto's (the project's endpoint serves no KMS): the key, its signatures and their checks.
+        $script:KmsMoto = Start-TestMoto
+        $ids = Set-MotoWorld $script:KmsMoto @{} -Keys @(@{ alias = 'alias/sgn-records' })
+        $script:SigningKey = $ids['kms/alias/sgn-records']
+        $script:KmsEnv = @{ AWS_ENDPOINT_URL_KMS = $script:KmsMoto.Url }
+        # Checks the record a runbook wrote, in the stand-in S3, against the signing key: prints 'VALID <bool> <problem>'.
+        function script:Test-Written([string] $Uri) {
+            $out = Invoke-Runbook "Import-Module SgNarrower; `$c = Test-IngressRecord -Uri '$Uri' -Region us-east-1 -SigningKeyId '$($script:SigningKey)'; 'VALID ' + `$c.Valid + ' ' + `$c.Problem" $script:KmsEnv
+            $line = @($out | Where-Object { "$_" -like 'VALID *' }) | Select-Object -Last 1
+            if (-not $line) { throw "Test-IngressRecord said: $($out -join "`n")" }
+            "$line".Trim()
+        }
+    }
+    AfterAll { Stop-TestMoto $script:KmsMoto }
+
+    It 'the SSM document' {
+        Set-World
+        $doc = Read-Yaml 'SgNarrower-CloseOpenIngress.ssm.yaml'
+        $text = ($doc['mainSteps'][0]['inputs']['runCommand']) -join "`n"
+        $values = @{ Region = 'us-east-1'; BucketName = 'audit'; WhatIf = 'false'; SigningKeyId = $script:SigningKey }
+        foreach ($p in $doc['parameters'].Keys) { $text = $text.Replace("{{ $p }}", $(if ($values.ContainsKey($p)) { $values[$p] } else { $doc['parameters'][$p]['default'] })) }
+        $script:SigningKey | Should -Match $doc['parameters']['SigningKeyId']['allowedPattern']
+        $out = Invoke-Runbook $text $script:KmsEnv
+        $out[-1] | Should -BeLike 'SgNarrower us-east-1: 2 open rule(s); Revoked 2; record: s3://audit/*'
+        Test-Written ($out[-1] -replace '^.*record: ', '') | Should -Be 'VALID True'
+    }
+
+    It 'the Azure Automation runbook' {
+        Set-World
+        $runbook = Join-Path $script:Runbooks 'Invoke-SgNarrower.AzureAutomation.ps1'
+        $out = Invoke-Runbook @"
+function Get-AutomationVariable([string] `$Name) { @{ SgNarrowerAccessKey = 'AKIDFROMAUTOMATION'; SgNarrowerSecretKey = 'automation-secret' }[`$Name] }
+& '$runbook' -Region us-east-1 -BucketName audit -SigningKeyId '$($script:SigningKey)' -WhatIf `$false
+"@ $script:KmsEnv
+        $out[-1] | Should -BeLike 'SgNarrower us-east-1: 2 open rule(s); Revoked 2; record: s3://audit/*'
+        Test-Written ($out[-1] -replace '^.*record: ', '') | Should -Be 'VALID True'
+    }
+
+    It 'the event-driven closer' {
+        Set-World
+        $template = Read-Yaml 'sgnarrower-event-closer.cfn.yaml'
+        $template['Parameters']['SigningKeyId']['Default'] | Should -Be ''
+        $step = $template['Resources']['CloseOpenIngressDocument']['Properties']['Content']['mainSteps'][0]
+        $payload = @{ GroupId = 'sg-0002'; Region = 'us-east-1'; AuditBucket = 'audit'; ModuleS3Uri = ''; ReplaceWith = ''; WhatIf = 'false'; SigningKeyId = $script:SigningKey } | ConvertTo-Json -Compress
+        $out = Invoke-Runbook ("`$payload = & {`n" + $step['inputs']['Script'] + "`n}`n'OUTPUT ' + `$payload.Summary") (@{ InputPayload = $payload } + $script:KmsEnv)
+        $out[-1] | Should -BeLike 'OUTPUT SgNarrower us-east-1 sg-0002: 1 open rule(s); Revoked 1; record: s3://audit/*'
+        Test-Written ($out[-1] -replace '^.*record: ', '') | Should -Be 'VALID True'
     }
 }
