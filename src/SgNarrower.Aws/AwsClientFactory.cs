@@ -126,7 +126,8 @@ namespace SgNarrower.AwsSdk
                 ValidateRegion(region);
                 // -EndpointUrl is EC2's; KMS is where the SDK's own configuration puts it (AWS_ENDPOINT_URL_KMS,
                 // AWS_ENDPOINT_URL, a profile's endpoint_url), else at -EndpointUrl too (one emulator for everything).
-                return _kms.GetOrAdd(region, r => new Lazy<KmsApi>(() => new KmsApi(r, _credentials, ConfiguredEndpoints.For("KMS", _profileEndpoint) ?? _connection.EndpointUrl))).Value;
+                return _kms.GetOrAdd(region, r => new Lazy<KmsApi>(() => new KmsApi(r, _credentials, ConfiguredEndpoints.Configured("KMS")
+                    ? ConfiguredEndpoints.For("KMS", _profileEndpoint) : _profileEndpoint ?? _connection.EndpointUrl))).Value;
             }
 
             public string AccountId(string region)

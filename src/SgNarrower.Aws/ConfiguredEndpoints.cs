@@ -35,6 +35,12 @@ namespace SgNarrower.AwsSdk
             return profileEndpoint;
         }
 
+        /// <summary>Whether the environment configures the service's endpoint (AWS_ENDPOINT_URL_&lt;SERVICE&gt; or AWS_ENDPOINT_URL), which the SDK then applies itself.</summary>
+        public static bool Configured(string serviceId) =>
+            !IsTrue(Environment.GetEnvironmentVariable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) &&
+            (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_" + serviceId)) ||
+             !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL")));
+
         private static bool IsTrue(string? v) => string.Equals(v, "true", StringComparison.OrdinalIgnoreCase);
     }
 }

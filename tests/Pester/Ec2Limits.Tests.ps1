@@ -32,7 +32,7 @@ Describe 'Narrowing into another rule type' {
         $result.NewRuleIds[0] | Should -Not -Be $result.SecurityGroupRuleId
         "$($bastion[0].description)" | Should -BeLike 'SgNarrower: replaces 0.0.0.0/0 (sgr-*)'
 
-        @(Restore-IngressRule -Path $record @script:Conn -Force).Status | ForEach-Object { "$_" | Should -Be 'Restored' }
+        @(Restore-IngressRule -TrustUnsignedRecord -Path $record @script:Conn -Force).Status | ForEach-Object { "$_" | Should -Be 'Restored' }
         Get-RuleSet | Should -Be $before
     }
 }
@@ -135,7 +135,7 @@ Describe 'Ownership that fits the tag' {
 
         [array]::Reverse($records)
         foreach ($record in $records) {
-            Restore-IngressRule -Path $record @script:Conn -Force | ForEach-Object { "$($_.Status)" | Should -BeIn @('Restored', 'AlreadyPresent') }
+            Restore-IngressRule -TrustUnsignedRecord -Path $record @script:Conn -Force | ForEach-Object { "$($_.Status)" | Should -BeIn @('Restored', 'AlreadyPresent') }
         }
         Get-RuleSet | Should -Be $before
     }

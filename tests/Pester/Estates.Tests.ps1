@@ -62,7 +62,7 @@ Describe 'Many accounts and regions in one pipeline' {
         @(Get-TestStsCalls $script:Ec2 | Where-Object { $_.Action -eq 'AssumeRole' -and $_.RoleArn -like '*:role/Remediate' }).Count | Should -Be 2
         @(Get-OpenIngressRule -AccountId 111111111111, 222222222222 -RoleName Audit -Region '*' @script:Conn).Count | Should -Be 0
 
-        $back = @(Restore-IngressRule -Path $record -RoleName Remediate @script:Conn -Force)
+        $back = @(Restore-IngressRule -TrustUnsignedRecord -Path $record -RoleName Remediate @script:Conn -Force)
         $back | ForEach-Object { $_.Status | Should -Be 'Restored' }
         Get-EstateRules | Should -Be $before
     }

@@ -162,7 +162,7 @@ Describe 'Measure-OpenIngressRule' {
         $line.ObservedSourceCount | Should -Be 3
         ([DateTime]$line.EvidenceSince).ToUniversalTime() | Should -Be ([DateTime]::new(2026, 11, 15, 0, 0, 0, [DateTimeKind]::Utc))
 
-        Restore-IngressRule -Path $record @script:Conn -Force | Out-Null
+        Restore-IngressRule -TrustUnsignedRecord -Path $record @script:Conn -Force | Out-Null
         @((Get-TestWorld $script:Ec2).Regions.'us-east-1'.Groups | ForEach-Object { $g = $_; $_.Rules | ForEach-Object { "$($g.GroupId)|$($_.FromPort)|$($_.CidrIpv4)$($_.CidrIpv6)|$($_.Description)" } } | Sort-Object) | Should -Be $before
     }
 

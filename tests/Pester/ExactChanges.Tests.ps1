@@ -48,7 +48,7 @@ Describe 'A recorded rule id is a hint, checked against the group as it is now' 
         $record = Join-Path $TestDrive 'orig.jsonl'
         $first = @(Get-Open | Export-IngressAudit -Path $record | Revoke-OpenIngressRule @script:Conn -Force)
         $first.Status | Should -Be @('Revoked', 'Revoked')
-        Restore-IngressRule -Path $record @script:Conn -Force | Out-Null
+        Restore-IngressRule -TrustUnsignedRecord -Path $record @script:Conn -Force | Out-Null
         $again = @(Get-Content $record | ConvertFrom-Json | Revoke-OpenIngressRule @script:Conn -SkipAudit -Force)
         $again.Status | Should -Be @('Revoked', 'Revoked')
         $again.SecurityGroupRuleId | ForEach-Object { $_ | Should -Not -BeIn $first.SecurityGroupRuleId }
@@ -171,13 +171,13 @@ Describe 'Restoring one run leaves another run''s narrowing in place' {
             $recA = Join-Path $TestDrive "a-$aFirst.jsonl"; $recB = Join-Path $TestDrive "b-$aFirst.jsonl"
             Get-Open | Where-Object CidrIpv4 | Export-IngressAudit -Path $recA | Revoke-OpenIngressRule @script:Conn -ReplaceWith 203.0.113.0/24 -Force | Out-Null
             Get-Open | Where-Object CidrIpv6 | Export-IngressAudit -Path $recB | Revoke-OpenIngressRule @script:Conn -ReplaceWith 2001:db8::/48 -Force | Out-Null
-            Restore-IngressRule -Path ($aFirst ? $recA : $recB) @script:Conn -Force | Out-Null
+            Restore-IngressRule -TrustUnsignedRecord -Path ($aFirst ? $recA : $recB) @script:Conn -Force | Out-Null
             $now = Get-RuleSet
             # The run not restored keeps its replacement; the restored run's is gone and its open rule is back.
             @($now | Where-Object { $_ -like ($aFirst ? 'sg-1|tcp|22|22|2001:db8::/48|SgNarrower: replaces ::/0 (*' : 'sg-1|tcp|22|22|203.0.113.0/24|SgNarrower: replaces 0.0.0.0/0 (*') }).Count | Should -Be 1
             @($now | Where-Object { $_ -like ($aFirst ? '*203.0.113.0/24*' : '*2001:db8::/48*') }).Count | Should -Be 0
             $now | Should -Contain ($aFirst ? 'sg-1|tcp|22|22|0.0.0.0/0|v4' : 'sg-1|tcp|22|22|::/0|v6')
-            Restore-IngressRule -Path ($aFirst ? $recB : $recA) @script:Conn -Force | Out-Null
+            Restore-IngressRule -TrustUnsignedRecord -Path ($aFirst ? $recB : $recA) @script:Conn -Force | Out-Null
             Get-RuleSet | Should -Be $before
         }
     }
@@ -217,14 +217,14 @@ Describe 'Status survives the trip through files' {
 
         $xml = Join-Path $TestDrive 'results.xml'
         $results | Export-Clixml $xml
-        $back = @(Import-Clixml $xml | Restore-IngressRule @script:Conn -Force)
+        $back = @(Import-Clixml $xml | Restore-IngressRule -TrustUnsignedRecord @script:Conn -Force)
         ($back | Where-Object FromPort -eq 80).Status | Should -Be 'Skipped'
         ($back | Where-Object FromPort -eq 22).Status | Should -Be 'Restored'
         Get-RuleSet | Should -Be @($before | Where-Object { $_ -notlike '*|80|80|*' })
 
         $json = $results | ConvertTo-Json -Depth 5 | ConvertFrom-Json
         ($json | Where-Object FromPort -eq 80).Status | Should -BeOfType [long]
-        $again = @($json | Restore-IngressRule @script:Conn -Force)
+        $again = @($json | Restore-IngressRule -TrustUnsignedRecord @script:Conn -Force)
         ($again | Where-Object FromPort -eq 80).Status | Should -Be 'Skipped'
         ($again | Where-Object FromPort -eq 22).Status | Should -Be 'AlreadyPresent'
     }
@@ -259,10 +259,10 @@ Describe 'Records: S3 names and spreadsheet-safe CSV' {
         $text | Should -Match ",'=HYPERLINK"
         $text | Should -Match ",'-keep,"
         $text | Should -Match ",'@web,"
-        Import-Csv $csv | Restore-IngressRule @script:Conn -Force | Out-Null
+        Import-Csv $csv | Restore-IngressRule -TrustUnsignedRecord @script:Conn -Force | Out-Null
         Get-RuleSet | Should -Be $before
         Get-Open | Revoke-OpenIngressRule @script:Conn -SkipAudit -Force | Out-Null
-        Restore-IngressRule -Path $csv @script:Conn -Force | Out-Null
+        Restore-IngressRule -TrustUnsignedRecord -Path $csv @script:Conn -Force | Out-Null
         Get-RuleSet | Should -Be $before
     }
 }

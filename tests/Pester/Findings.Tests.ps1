@@ -142,7 +142,7 @@ Describe 'ASFF for Security Hub' {
         ($held | Where-Object Id -eq $sshId).Compliance.Status | Should -Be 'PASSED'
         ($held | Where-Object Id -eq $sshId).RecordState | Should -Be 'ARCHIVED'
 
-        $restored = @(Restore-IngressRule -Path $script:Rules[0].AuditUri @script:Conn -Force | Where-Object Status -eq 'Restored')
+        $restored = @(Restore-IngressRule -TrustUnsignedRecord -Path $script:Rules[0].AuditUri @script:Conn -Force | Where-Object Status -eq 'Restored')
         $restored.Count | Should -Be 2
         $back = Join-Path $script:Folder 'after-restore'
         $files = @($restored | Export-IngressFinding -Path $back)

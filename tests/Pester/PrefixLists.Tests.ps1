@@ -65,7 +65,7 @@ Describe 'Prefix lists' {
         @($world.regions.'us-east-1'.prefixLists | Where-Object prefixListId -eq 'pl-0open').entries.Count | Should -Be 31
         (Import-Csv $record | ForEach-Object PrefixListId | Sort-Object -Unique) | Should -Be 'pl-0open'
 
-        $restored = @(Restore-IngressRule -Path $record @script:Conn -Force)
+        $restored = @(Restore-IngressRule -TrustUnsignedRecord -Path $record @script:Conn -Force)
         $restored | ForEach-Object { "$($_.Status)" | Should -Be 'Restored' }
         $back = @((Get-TestWorld $script:Ec2).regions.'us-east-1'.groups | ForEach-Object { $_.rules } | Where-Object { $_.prefixListId -eq 'pl-0open' })
         ($back | ForEach-Object { "$($_.fromPort) $($_.description)" } | Sort-Object) | Should -Be @('22 ssh via office list', '3389 rdp via office list')
@@ -130,7 +130,7 @@ Describe 'Prefix lists' {
         # The shared list is untouched.
         @($world.regions.'us-east-1'.prefixLists | Where-Object prefixListId -eq 'pl-0open').entries | Should -Be $entriesBefore
 
-        $restored = @(Restore-IngressRule -Path $record @script:Conn -Force)
+        $restored = @(Restore-IngressRule -TrustUnsignedRecord -Path $record @script:Conn -Force)
         $restored | ForEach-Object { "$($_.Status)" | Should -Be 'Restored' }
         $back = @((Get-TestWorld $script:Ec2).regions.'us-east-1'.groups | ForEach-Object { $_.rules } | Where-Object { $_.prefixListId -eq 'pl-0open' })
         ($back | ForEach-Object { "$($_.fromPort) $($_.description)" } | Sort-Object) | Should -Be @('22 ssh via office list', '3389 rdp via office list')

@@ -60,7 +60,7 @@ Describe 'Revoke, then Restore: the round trip' {
         Get-RuleSet | Should -Be @($original | Where-Object { $openText -notcontains $_ })
 
         Reset-TestCalls $script:Ec2
-        $restored = @(Restore-IngressRule -Path $record @script:Conn -Force)
+        $restored = @(Restore-IngressRule -TrustUnsignedRecord -Path $record @script:Conn -Force)
         $restored | ForEach-Object { $_.Status | Should -Be 'Restored' }
         $restored | ForEach-Object { $_.NewRuleIds[0] | Should -Match '^sgr-' }
         (Get-TestCalls $script:Ec2 AuthorizeSecurityGroupIngress).Count | Should -Be $openGroups
@@ -104,7 +104,7 @@ Describe 'Revoke, then Restore: the round trip' {
         $ssh[0].Tags.'sgnarrower:narrowed' | Should -Be $results[0].AuditRunId
         @($g0.Rules | Where-Object { $_.FromPort -eq 22 -and $_.CidrIpv6 -eq '2001:db8::/32' }).Count | Should -Be 1
 
-        Restore-IngressRule -Path $record @script:Conn -Force | Out-Null
+        Restore-IngressRule -TrustUnsignedRecord -Path $record @script:Conn -Force | Out-Null
         Get-RuleSet | Should -Be $original
     }
 
@@ -219,7 +219,7 @@ Describe 'Revoke-OpenIngressRule safety' {
         $r | ForEach-Object { $_.AuditUri | Should -Be $file[0].FullName }
         ($info.MessageData.Message -join '') | Should -BeLike "*Journaled $($open.Count) rule(s)*"
         # The journal is a record like any other: Restore puts everything back.
-        Restore-IngressRule -Path $file[0].FullName @script:Conn -Force | Out-Null
+        Restore-IngressRule -TrustUnsignedRecord -Path $file[0].FullName @script:Conn -Force | Out-Null
         @(Get-Open).Count | Should -Be $open.Count
     }
 
@@ -252,7 +252,7 @@ Describe 'Revoke-OpenIngressRule safety' {
         $lines = Get-Content $file | ConvertFrom-Json
         $lines | ForEach-Object { $_.Status | Should -Be 'Revoked' }
         # and the results record restores
-        Restore-IngressRule -Path $file @script:Conn -Force | ForEach-Object { $_.Status | Should -Be 'Restored' }
+        Restore-IngressRule -TrustUnsignedRecord -Path $file @script:Conn -Force | ForEach-Object { $_.Status | Should -Be 'Restored' }
     }
 }
 
@@ -263,7 +263,7 @@ Describe 'Restore-IngressRule' {
         $file = Join-Path $TestDrive 'present.jsonl'
         $open = Get-Open
         $open | Export-IngressAudit -Path $file | Out-Null
-        $r = @(Restore-IngressRule -Path $file @script:Conn -Force)
+        $r = @(Restore-IngressRule -TrustUnsignedRecord -Path $file @script:Conn -Force)
         $r | ForEach-Object { $_.Status | Should -Be 'AlreadyPresent' }
         (Get-TestCalls $script:Ec2 AuthorizeSecurityGroupIngress).Count | Should -Be 0
     }
@@ -272,7 +272,7 @@ Describe 'Restore-IngressRule' {
         $file = Join-Path $TestDrive 'plan.jsonl'
         Get-Open | Export-IngressAudit -Path $file | Revoke-OpenIngressRule @script:Conn -Force | Out-Null
         Reset-TestCalls $script:Ec2
-        $r = @(Restore-IngressRule -Path $file @script:Conn -WhatIf)
+        $r = @(Restore-IngressRule -TrustUnsignedRecord -Path $file @script:Conn -WhatIf)
         $r | ForEach-Object { $_.Status | Should -Be 'Skipped' }
         @(Get-TestCalls $script:Ec2 | Where-Object Action -notlike 'Describe*').Count | Should -Be 0
     }
@@ -302,12 +302,12 @@ Describe 'Restore-IngressRule' {
             $uri | Should -BeLike 's3://audit/*'
             Get-Open | Should -BeNullOrEmpty
 
-            $plan = @(Restore-IngressRule -BucketName audit -Key $uri.Substring('s3://audit/'.Length) @keys -S3EndpointUrl $s3.Url -EndpointUrl $script:Url -WhatIf)
+            $plan = @(Restore-IngressRule -TrustUnsignedRecord -BucketName audit -Key $uri.Substring('s3://audit/'.Length) @keys -S3EndpointUrl $s3.Url -EndpointUrl $script:Url -WhatIf)
             $plan.Count | Should -Be $open.Count
             $plan | ForEach-Object { $_.Status | Should -Be 'Skipped' }
             Get-Open | Should -BeNullOrEmpty
 
-            $back = @(Restore-IngressRule -Uri $uri @keys -S3EndpointUrl $s3.Url -EndpointUrl $script:Url -Force)
+            $back = @(Restore-IngressRule -TrustUnsignedRecord -Uri $uri @keys -S3EndpointUrl $s3.Url -EndpointUrl $script:Url -Force)
             @($back | Where-Object Status -eq 'Restored').Count | Should -Be $open.Count
             @(Get-Open).Count | Should -Be $open.Count
 

@@ -166,7 +166,8 @@ namespace SgNarrower.Commands
         /// <summary>One prompt for unsigned input as a whole, saying how much it opens to the world; -WhatIf shows it and grants nothing.</summary>
         private bool ConfirmUnsigned(string what, IReadOnlyList<AuditEntry> entries)
         {
-            if (Approve(what, "Restore from input that nothing proves SgNarrower wrote (-TrustUnsignedRecord)")) return true;
+            // -WhatIf shows this, then each rule's plan; nothing is granted either way.
+            if (Approve(what, "Restore from input that nothing proves SgNarrower wrote (-TrustUnsignedRecord)") || IsWhatIf) return true;
             foreach (var e in entries)
                 WriteObject(new IngressRuleChange(e.Rule, "Restore", ChangeStatus.Skipped) { Error = "Not restored: the unsigned input was not confirmed." });
             return false;
