@@ -12,38 +12,24 @@ namespace SgNarrower.Tests;
 /// The change engine through the real AWS SDK against the tests' EC2 endpoint over HTTP: what the SDK does with a
 /// lost reply (it retries, and the retry meets the first attempt's effect), tags on rules, and regions kept apart.
 /// </summary>
-public sealed class Ec2HttpTests : IDisposable
+public sealed class Ec2HttpTests : OverHttp
 {
-    private readonly Ec2TestServer _server = new Ec2TestServer().Start();
-    private readonly IAwsSession _session;
-
-    public Ec2HttpTests()
-    {
-        _session = new AwsClientFactory().CreateSession(new AwsConnection { AccessKey = "a", SecretKey = "b", EndpointUrl = _server.Url });
-    }
-
-    public void Dispose()
-    {
-        _session.Dispose();
-        _server.Dispose();
-    }
-
     private void World(string region, params GroupSpec[] groups)
     {
-        var world = _server.Service.Snapshot();
+        var world = Server.Service.Snapshot();
         world.Regions[region] = new RegionSpec { Groups = groups.ToList() };
-        _server.Service.Load(world);
+        Server.Service.Load(world);
     }
 
     private static GroupSpec Group(string id, params RuleSpec[] rules) => new() { GroupId = id, VpcId = "vpc-1", Rules = rules.ToList() };
     private static RuleSpec Open(string proto, int from, int to, string cidr, string? description = null) =>
         new() { IpProtocol = proto, FromPort = from, ToPort = to, CidrIpv4 = cidr.Contains(':') ? null : cidr, CidrIpv6 = cidr.Contains(':') ? cidr : null, Description = description };
 
-    private List<string> RuleSet(string region) => _server.Service.Snapshot().Regions[region].Groups
+    private List<string> RuleSet(string region) => Server.Service.Snapshot().Regions[region].Groups
         .SelectMany(g => g.Rules.Where(r => !r.Egress).Select(r => $"{g.GroupId} {r.IpProtocol} {r.FromPort} {r.ToPort} {r.CidrIpv4}{r.CidrIpv6}{r.ReferencedGroupId} '{r.Description}'"))
         .OrderBy(x => x, StringComparer.Ordinal).ToList();
 
-    private List<OpenIngressRule> OpenRules(string region) => _server.Service.Snapshot().Regions[region].Groups
+    private List<OpenIngressRule> OpenRules(string region) => Server.Service.Snapshot().Regions[region].Groups
         .SelectMany(g => g.Rules.Where(r => r.CidrIpv4 == "0.0.0.0/0" || r.CidrIpv6 == "::/0").Select(r => new OpenIngressRule
         {
             Region = region, GroupId = g.GroupId, SecurityGroupRuleId = r.RuleId, IpProtocol = r.IpProtocol, FromPort = r.FromPort, ToPort = r.ToPort,
@@ -56,17 +42,17 @@ public sealed class Ec2HttpTests : IDisposable
         var options = kind == PlanKind.Revoke
             ? new PlanOptions(PlanKind.Revoke, runId) { Replacements = ReplacementSet.Parse(replaceWith) }
             : new PlanOptions(PlanKind.Restore, "restore-run");
-        return ChangeRun.Changes(scope => _session.Ec2(scope.Region), requests, options);
+        return ChangeRun.Changes(scope => Session.Ec2(scope.Region), requests, options);
     }
 
-    private int Calls(string action, bool lost = false) => _server.Service.Calls().Count(c => c.Action == action && (!lost || c.ReplyLost));
+    private int Calls(string action, bool lost = false) => Server.Service.Calls().Count(c => c.Action == action && (!lost || c.ReplyLost));
 
     [Fact]
     public void A_lost_revoke_reply_is_retried_and_the_rules_are_still_reported_revoked()
     {
         World("us-east-1", Group("sg-1", Open("tcp", 22, 22, "0.0.0.0/0", "ssh"), Open("-1", -1, -1, "::/0"), Open("tcp", 443, 443, "10.0.0.0/8", "private")));
         var open = OpenRules("us-east-1");
-        _server.Service.AddFault(new FaultSpec { Action = "RevokeSecurityGroupIngress", LostReply = true, Times = 1 });
+        Server.Service.AddFault(new FaultSpec { Action = "RevokeSecurityGroupIngress", LostReply = true, Times = 1 });
 
         var results = Run(PlanKind.Revoke, open);
 
@@ -81,19 +67,19 @@ public sealed class Ec2HttpTests : IDisposable
     {
         World("us-east-1", Group("sg-1", Open("tcp", 22, 22, "0.0.0.0/0", "ssh"), Open("tcp", 22, 22, "::/0", "ssh6")));
         var before = RuleSet("us-east-1");
-        _server.Service.AddFault(new FaultSpec { Action = "CreateTags", LostReply = true, Times = 1 });
-        _server.Service.AddFault(new FaultSpec { Action = "ModifySecurityGroupRules", LostReply = true, Times = 1 });
+        Server.Service.AddFault(new FaultSpec { Action = "CreateTags", LostReply = true, Times = 1 });
+        Server.Service.AddFault(new FaultSpec { Action = "ModifySecurityGroupRules", LostReply = true, Times = 1 });
 
         var results = Run(PlanKind.Revoke, OpenRules("us-east-1"), new[] { "203.0.113.0/24", "2001:db8::/48" });
 
         Assert.All(results, r => Assert.Equal(ChangeStatus.Narrowed, r.Status));
-        var rules = _server.Service.Snapshot().Regions["us-east-1"].Groups.Single().Rules;
+        var rules = Server.Service.Snapshot().Regions["us-east-1"].Groups.Single().Rules;
         Assert.Equal(2, rules.Count);
         // Each open rule was edited in place into the replacement of its own family: same ids, marked for the restore.
         Assert.All(rules, r => Assert.Equal("run-1", r.Tags[RuleTags.Narrowed]));
         Assert.Equal(results.Select(r => r.SecurityGroupRuleId).OrderBy(x => x), rules.Select(r => r.RuleId).OrderBy(x => x));
 
-        _server.Service.AddFault(new FaultSpec { Action = "ModifySecurityGroupRules", LostReply = true, Times = 1 });
+        Server.Service.AddFault(new FaultSpec { Action = "ModifySecurityGroupRules", LostReply = true, Times = 1 });
         var back = Run(PlanKind.Restore, results.Select(r => RuleInput.Read(n => typeof(IngressRuleChange).GetProperty(n)?.GetValue(r)).Rule));
         Assert.All(back, r => Assert.Equal(ChangeStatus.Restored, r.Status));
         Assert.Equal(before, RuleSet("us-east-1"));
@@ -106,7 +92,7 @@ public sealed class Ec2HttpTests : IDisposable
         World("us-east-1", groups);
         var before = RuleSet("us-east-1");
         foreach (var action in new[] { "RevokeSecurityGroupIngress", "AuthorizeSecurityGroupIngress", "DescribeSecurityGroupRules" })
-            _server.Service.AddFault(new FaultSpec { Action = action, LostReply = true, Times = -1, Probability = 0.2, Seed = 7 });
+            Server.Service.AddFault(new FaultSpec { Action = action, LostReply = true, Times = -1, Probability = 0.2, Seed = 7 });
 
         var results = Run(PlanKind.Revoke, OpenRules("us-east-1"));
         Assert.Equal(80, results.Count);
@@ -131,7 +117,7 @@ public sealed class Ec2HttpTests : IDisposable
         Assert.All(results, r => Assert.Equal((ChangeStatus.Revoked, "us-west-2"), (r.Status, r.Region)));
         Assert.Empty(OpenRules("us-west-2"));
         Assert.Single(OpenRules("us-east-2"));
-        Assert.All(_server.Service.Calls(), c => Assert.Equal("us-west-2", c.Region));
+        Assert.All(Server.Service.Calls(), c => Assert.Equal("us-west-2", c.Region));
     }
 
     [Fact]
@@ -141,7 +127,7 @@ public sealed class Ec2HttpTests : IDisposable
         World("eu-west-1", Group("sg-1", Open("tcp", 22, 22, "0.0.0.0/0")), Group("sg-2", Open("tcp", 3389, 3389, "0.0.0.0/0")));
         var west = OpenRules("eu-west-1");
         // An endpoint that answers every request from us-east-2, whatever region it was signed for.
-        _server.Service.PinnedRegion = "us-east-2";
+        Server.Service.PinnedRegion = "us-east-2";
 
         var results = Run(PlanKind.Revoke, west);
 
@@ -149,8 +135,8 @@ public sealed class Ec2HttpTests : IDisposable
         Assert.All(results, r => Assert.Equal((ChangeStatus.Failed, "WrongScope"), (r.Status, r.ErrorId)));
         Assert.Contains("region eu-west-1 was asked", results[0].Error);
         Assert.Contains("region us-east-2", results[0].Error);
-        Assert.DoesNotContain(_server.Service.Calls(), c => c.Action.StartsWith("Revoke") || c.Action.StartsWith("Authorize") || c.Action.StartsWith("Modify"));
-        _server.Service.PinnedRegion = null;
+        Assert.DoesNotContain(Server.Service.Calls(), c => c.Action.StartsWith("Revoke") || c.Action.StartsWith("Authorize") || c.Action.StartsWith("Modify"));
+        Server.Service.PinnedRegion = null;
         Assert.Single(OpenRules("us-east-2"));
         Assert.Equal(2, OpenRules("eu-west-1").Count);
     }
@@ -159,9 +145,9 @@ public sealed class Ec2HttpTests : IDisposable
     public void Tags_on_rules_are_written_with_create_tags()
     {
         World("us-east-1", Group("sg-1", Open("tcp", 22, 22, "203.0.113.0/24")));
-        var id = _server.Service.Snapshot().Regions["us-east-1"].Groups.Single().Rules.Single().RuleId!;
-        _session.Ec2("us-east-1").TagRules(new[] { id }, new Dictionary<string, string> { [RuleTags.Replacement] = "a b" });
-        var rule = Assert.Single(_session.Ec2("us-east-1").DescribeSecurityGroupRules(new[] { "sg-1" }, 1000, null).Items);
+        var id = Server.Service.Snapshot().Regions["us-east-1"].Groups.Single().Rules.Single().RuleId!;
+        Session.Ec2("us-east-1").TagRules(new[] { id }, new Dictionary<string, string> { [RuleTags.Replacement] = "a b" });
+        var rule = Assert.Single(Session.Ec2("us-east-1").DescribeSecurityGroupRules(new[] { "sg-1" }, 1000, null).Items);
         Assert.Equal("a b", rule.Tags[RuleTags.Replacement]);
     }
 }

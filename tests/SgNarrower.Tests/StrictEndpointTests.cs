@@ -13,22 +13,8 @@ namespace SgNarrower.Tests;
 /// The test endpoint refuses what EC2's documentation says EC2 refuses, one case per row of its constraint table, with
 /// EC2's error code; and the module, over HTTP through the real SDK, meets each constraint as EC2 would have it.
 /// </summary>
-public sealed class StrictEndpointTests : IDisposable
+public sealed class StrictEndpointTests : OverHttp
 {
-    private readonly Ec2TestServer _server = new Ec2TestServer().Start();
-    private readonly IAwsSession _session;
-
-    public StrictEndpointTests()
-    {
-        _session = new AwsClientFactory().CreateSession(new AwsConnection { AccessKey = "a", SecretKey = "b", EndpointUrl = _server.Url });
-    }
-
-    public void Dispose()
-    {
-        _session.Dispose();
-        _server.Dispose();
-    }
-
     private const string Region = "us-east-1";
 
     private void World(params GroupSpec[] groups) => World(new List<PrefixListSpec>(), groups);
@@ -37,7 +23,7 @@ public sealed class StrictEndpointTests : IDisposable
     {
         var world = new WorldSpec();
         world.Regions[Region] = new RegionSpec { Groups = groups.ToList(), PrefixLists = lists };
-        _server.Service.Load(world);
+        Server.Service.Load(world);
     }
 
     private static GroupSpec Group(string id, params RuleSpec[] rules) => new() { GroupId = id, VpcId = "vpc-1", Rules = rules.ToList() };
@@ -130,11 +116,11 @@ public sealed class StrictEndpointTests : IDisposable
     {
         var row = Ec2Constraints.All.Single(c => c.Name == name);
         var request = Breaking(row);
-        var before = _server.Service.Snapshot();
-        var error = Assert.Throws<Ec2Error>(() => _server.Service.Handle(Region, request));
+        var before = Server.Service.Snapshot();
+        var error = Assert.Throws<Ec2Error>(() => Server.Service.Handle(Region, request));
         Assert.Equal(row.ErrorCode, error.Code);
         Assert.False(string.IsNullOrWhiteSpace(row.Source));
-        Assert.Equal(Text(before), Text(_server.Service.Snapshot()));
+        Assert.Equal(Text(before), Text(Server.Service.Snapshot()));
     }
 
     private static string Text(WorldSpec w) => string.Join("\n", w.Regions.SelectMany(r => r.Value.Groups.SelectMany(g => g.Rules.Select(x =>
@@ -145,31 +131,31 @@ public sealed class StrictEndpointTests : IDisposable
     {
         // Counted per family: a group full of IPv4 rules still takes an IPv6 one.
         World(Group("sg-1", Enumerable.Range(0, 60).Select(i => V4(1000 + i, $"10.{i}.0.0/16")).ToArray()));
-        _server.Service.Handle(Region, Authorize("sg-1", "2001:db8::/48"));
+        Server.Service.Handle(Region, Authorize("sg-1", "2001:db8::/48"));
         // A CIDR with host bits is stored as its network address; an edit in place keeps the rule type.
         World(Group("sg-2", V4(22, "0.0.0.0/0", "sgr-open")));
-        _server.Service.Handle(Region, Authorize("sg-2", "100.69.0.18/18"));
-        Assert.Contains(_server.Service.Snapshot().Regions[Region].Groups[0].Rules, r => r.CidrIpv4 == "100.69.0.0/18");
-        _server.Service.Handle(Region, new Dictionary<string, string>
+        Server.Service.Handle(Region, Authorize("sg-2", "100.69.0.18/18"));
+        Assert.Contains(Server.Service.Snapshot().Regions[Region].Groups[0].Rules, r => r.CidrIpv4 == "100.69.0.0/18");
+        Server.Service.Handle(Region, new Dictionary<string, string>
         {
             ["Action"] = "ModifySecurityGroupRules", ["GroupId"] = "sg-2", ["SecurityGroupRule.1.SecurityGroupRuleId"] = "sgr-open",
             ["SecurityGroupRule.1.SecurityGroupRule.IpProtocol"] = "tcp", ["SecurityGroupRule.1.SecurityGroupRule.FromPort"] = "22",
             ["SecurityGroupRule.1.SecurityGroupRule.ToPort"] = "22", ["SecurityGroupRule.1.SecurityGroupRule.CidrIpv4"] = "203.0.113.0/24",
             ["SecurityGroupRule.1.SecurityGroupRule.Description"] = "office (main) & vpn: [x]",
         });
-        Assert.Contains(_server.Service.Snapshot().Regions[Region].Groups[0].Rules, r => r.RuleId == "sgr-open" && r.CidrIpv4 == "203.0.113.0/24");
+        Assert.Contains(Server.Service.Snapshot().Regions[Region].Groups[0].Rules, r => r.RuleId == "sgr-open" && r.CidrIpv4 == "203.0.113.0/24");
         // In a default VPC an unknown permission comes back as unknown, and the known one goes.
         var world = new WorldSpec();
         world.Regions[Region] = new RegionSpec { Groups = { new GroupSpec { GroupId = "sg-d", DefaultVpc = true, Rules = { V4(22, "0.0.0.0/0") } } } };
-        _server.Service.Load(world);
+        Server.Service.Load(world);
         var revoke = Authorize("sg-d", "0.0.0.0/0");
         revoke["Action"] = "RevokeSecurityGroupIngress";
         revoke["IpPermissions.2.IpProtocol"] = "tcp";
         revoke["IpPermissions.2.FromPort"] = "23";
         revoke["IpPermissions.2.ToPort"] = "23";
         revoke["IpPermissions.2.IpRanges.1.CidrIp"] = "0.0.0.0/0";
-        Assert.Contains("unknownIpPermissionSet", _server.Service.Handle(Region, revoke));
-        Assert.Empty(_server.Service.Snapshot().Regions[Region].Groups[0].Rules);
+        Assert.Contains("unknownIpPermissionSet", Server.Service.Handle(Region, revoke));
+        Assert.Empty(Server.Service.Snapshot().Regions[Region].Groups[0].Rules);
     }
 
     // ------------------------------------------------------------------ how the module meets each row
@@ -209,20 +195,20 @@ public sealed class StrictEndpointTests : IDisposable
         var options = kind == PlanKind.Revoke
             ? new PlanOptions(PlanKind.Revoke, runId) { Replacements = ReplacementSet.Parse(replaceWith) }
             : new PlanOptions(PlanKind.Restore, "restore-" + runId);
-        return ChangeRun.Changes(scope => _session.Ec2(scope.Region), requests, options);
+        return ChangeRun.Changes(scope => Session.Ec2(scope.Region), requests, options);
     }
 
-    private List<OpenIngressRule> Open(string? runId = null) => _server.Service.Snapshot().Regions[Region].Groups
+    private List<OpenIngressRule> Open(string? runId = null) => Server.Service.Snapshot().Regions[Region].Groups
         .SelectMany(g => g.Rules.Where(r => r.CidrIpv4 == "0.0.0.0/0").Select(r => new OpenIngressRule
         {
             Region = Region, GroupId = g.GroupId, SecurityGroupRuleId = r.RuleId, IpProtocol = r.IpProtocol, FromPort = r.FromPort, ToPort = r.ToPort,
             CidrIpv4 = r.CidrIpv4, Description = r.Description, AuditRunId = runId,
         })).ToList();
 
-    private List<string> RuleSet() => _server.Service.Snapshot().Regions[Region].Groups
+    private List<string> RuleSet() => Server.Service.Snapshot().Regions[Region].Groups
         .SelectMany(g => g.Rules.Select(r => $"{g.GroupId} {r.IpProtocol} {r.FromPort} {r.CidrIpv4}{r.CidrIpv6}{r.ReferencedGroupId} '{r.Description}'")).OrderBy(x => x, StringComparer.Ordinal).ToList();
 
-    private int Calls(string action) => _server.Service.Calls().Count(c => c.Action == action);
+    private int Calls(string action) => Server.Service.Calls().Count(c => c.Action == action);
 
     [Fact]
     public void Narrowing_to_a_group_over_http_grants_then_revokes_and_restores_exactly()
@@ -233,7 +219,7 @@ public sealed class StrictEndpointTests : IDisposable
         var result = Assert.Single(results);
         Assert.Equal(ChangeStatus.Narrowed, result.Status);
         Assert.Equal(0, Calls("ModifySecurityGroupRules"));
-        var bastion = Assert.Single(_server.Service.Snapshot().Regions[Region].Groups[0].Rules);
+        var bastion = Assert.Single(Server.Service.Snapshot().Regions[Region].Groups[0].Rules);
         Assert.Equal(("sg-bastion", bastion.RuleId), (bastion.ReferencedGroupId, result.NewRuleIds.Single()));
         Run(PlanKind.Restore, results.Select(r => r.OpenRule with { AuditRunId = "run-G" }));
         Assert.Equal(before, RuleSet());
@@ -275,12 +261,12 @@ public sealed class StrictEndpointTests : IDisposable
         for (int round = 0; round < 12; round++)
         {
             var runId = $"20261207T{round:D2}0000Z-{round:x12}";
-            if (round > 0) _server.Service.Handle(Region, Authorize("sg-1", "0.0.0.0/0"));
+            if (round > 0) Server.Service.Handle(Region, Authorize("sg-1", "0.0.0.0/0"));
             var open = Open(runId);
             records.Add(open);
             Assert.Equal(ChangeStatus.Narrowed, Assert.Single(Run(PlanKind.Revoke, open, new[] { "203.0.113.0/24" }, runId)).Status);
         }
-        var replacement = _server.Service.Snapshot().Regions[Region].Groups[0].Rules.Single();
+        var replacement = Server.Service.Snapshot().Regions[Region].Groups[0].Rules.Single();
         Assert.Equal(11, RuleTags.RunIds(replacement.Tags).Count);
         Assert.All(replacement.Tags.Values, v => Assert.True(v.Length <= 256));
         foreach (var record in Enumerable.Reverse(records)) Run(PlanKind.Restore, record, runId: record[0].AuditRunId!);
