@@ -5,7 +5,8 @@
     Build      builds the module layout into out/SgNarrower, which Import-Module takes as it is.
     Test       builds, runs the xunit tests, then the Pester tests against the built module in a child pwsh,
                and prints one closing line 'N passed, N failed'. Exits non-zero on any failure.
-    Demo       builds and scans the shipped sample export: what a newcomer sees without AWS.
+    Demo       builds, then runs the whole job against the project's own EC2 endpoint on 127.0.0.1 with a small estate:
+               find, record, narrow and close, report, put back; it prints each step and where the record and report are.
     Benchmark  builds and measures API calls and time for scans, exports and revokes against the local endpoints.
     Package    builds out/packages/SgNarrower.<version>.nupkg (for a PowerShell gallery or a local folder repository)
                and out/packages/SgNarrower.zip (for Azure Automation: the module folder at its root).
@@ -182,16 +183,11 @@ function Invoke-Package {
 
 function Invoke-Demo {
     Invoke-Build
-    $sample = Join-Path $root 'samples/security-groups.json'
+    # The project's own EC2 endpoint serves the demo's estate on 127.0.0.1.
+    Invoke-Native 'Building the EC2 endpoint the demo runs against' { dotnet build (Join-Path $root 'tests/TestEc2Server/TestEc2Server.csproj') -c Release --nologo -v quiet }
     Push-Location $root
     try {
-        & dotnet tool run pwsh -- -NoProfile -NonInteractive -Command @"
-Import-Module '$moduleOut'
-Write-Host 'Every ingress rule open to the world in $sample :' -ForegroundColor Cyan
-Get-OpenIngressRule -Path '$sample' -Region us-east-1 | Out-Host
-Write-Host 'Only Security Hub EC2.19 high-risk ports:' -ForegroundColor Cyan
-Get-OpenIngressRule -Path '$sample' -Region us-east-1 -PortPolicy HighRiskPorts | Out-Host
-"@
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tools/Invoke-Demo.ps1') -ModulePath $moduleOut -OutFolder (Join-Path $out 'demo')
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     }
     finally { Pop-Location }
