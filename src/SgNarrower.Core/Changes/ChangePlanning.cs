@@ -85,7 +85,7 @@ namespace SgNarrower.Changes
 
         private static List<GroupPlan> Failed(PlanOptions options, IReadOnlyList<ChangeRequest> requests, FailureInfo info, string lead, Exception error) =>
             PerGroup(options.Kind, requests, new Dictionary<string, LiveGroup>(), options.RunId,
-                (item, _) => item.Decide(ChangeStatus.Failed, lead + info.Message, info.ErrorId, error));
+                (item, _) => item.Decide(ChangeStatus.Failed, lead + info.Message, info.ErrorId, error, info.Kind));
 
         /// <summary>One plan per group, one item per request in input order; <paramref name="decide"/> plans each item against its live group.</summary>
         internal static List<GroupPlan> PerGroup(PlanKind kind, IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,

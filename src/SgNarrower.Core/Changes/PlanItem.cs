@@ -42,12 +42,16 @@ namespace SgNarrower.Changes
         /// <summary>The AWS error behind a decided failure, if one was.</summary>
         public System.Exception? DecisionError { get; private set; }
 
-        internal void Decide(ChangeStatus status, string? reason, string? errorId = null, System.Exception? error = null)
+        /// <summary>What kind of failure a decided failure is, as the decision said it.</summary>
+        public FailureKind? DecidedKind { get; private set; }
+
+        internal void Decide(ChangeStatus status, string? reason, string? errorId = null, System.Exception? error = null, FailureKind? kind = null)
         {
             Decided = status;
             Reason = reason;
             ErrorId = errorId;
             DecisionError = error;
+            DecidedKind = kind ?? (error is AwsServiceException e ? AwsErrors.Explain(e, "").Kind : errorId != null ? FailureKind.ServiceError : null);
         }
 
         /// <summary>Not changed: -WhatIf or a declined prompt.</summary>

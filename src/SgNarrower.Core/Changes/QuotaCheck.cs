@@ -33,7 +33,7 @@ namespace SgNarrower.Changes
                         $"(security group {plan.GroupId} in {plan.Region}; inbound rules count per address family, a group reference or AWS-managed prefix list in both, a customer-managed prefix list as its MaxEntries). " +
                         (plan.Kind == PlanKind.Revoke ? "Narrow to fewer sources, or revoke it without -ReplaceWith. " : "Remove rules from the group first. ") +
                         $"If the account's quota (Service Quotas L-0EA8095F) is raised above {Limit}, say so with -RuleQuota.",
-                        "RuleQuotaExceeded");
+                        "RuleQuotaExceeded", kind: FailureKind.InvalidArgument);
                     continue;
                 }
                 counted.UnionWith(adds);

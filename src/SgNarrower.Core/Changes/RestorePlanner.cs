@@ -49,7 +49,7 @@ namespace SgNarrower.Changes
                 {
                     item.Decide(ChangeStatus.Failed,
                         $"Security group {request.GroupId} does not exist in {request.Region}, so {request.Identity} cannot be put back into it. Nothing was granted.",
-                        "SecurityGroupNotFound");
+                        "SecurityGroupNotFound", kind: FailureKind.NotFound);
                     return;
                 }
                 item.LiveRule = liveGroup.ByIdentity(request.Identity);
@@ -58,7 +58,7 @@ namespace SgNarrower.Changes
                     // EC2 would refuse it; SgNarrower never writes such a description, and EC2 never reports one.
                     item.Decide(ChangeStatus.Failed,
                         $"The record's description of {request.Identity} in {request.GroupId} cannot be put back as recorded: {bad}. Nothing was granted; EC2 reports no such description, so the line did not come from it as it is.",
-                        "DescriptionNotAccepted");
+                        "DescriptionNotAccepted", kind: FailureKind.InvalidData);
                     return;
                 }
                 var narrowed = request.RecordRunId == null ? new List<SecurityGroupRuleInfo>() : NarrowedInPlace(liveGroup, request);

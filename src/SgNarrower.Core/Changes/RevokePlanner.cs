@@ -96,9 +96,9 @@ namespace SgNarrower.Changes
                 if (sources.Count == 0 && fromList)
                     item.Decide(ChangeStatus.Failed,
                         $"{item.PromptText()} was left in place: prefix list {request.Identity.Source} holds no entry now that covers {set}, so narrowing to it would grant more than the rule allows. Measure it again.",
-                        "ReplacementOutsideList");
+                        "ReplacementOutsideList", kind: FailureKind.InvalidArgument);
                 else if (sources.Count == 0)
-                    item.Decide(ChangeStatus.Failed, $"{item.PromptText()} was left in place: {ReplacementSet.NoneApplies(request.Identity.Source)}", "NoReplacementForFamily");
+                    item.Decide(ChangeStatus.Failed, $"{item.PromptText()} was left in place: {ReplacementSet.NoneApplies(request.Identity.Source)}", "NoReplacementForFamily", kind: FailureKind.InvalidArgument);
                 else
                     item.Replacements = sources;
             });
@@ -112,7 +112,7 @@ namespace SgNarrower.Changes
             else
                 item.Decide(ChangeStatus.Failed,
                     $"Security group {r.GroupId} does not exist in {r.Region}, the region given by -Region or the default chain{account}. " +
-                    "Nothing was changed. Give the region the group lives in (a Region property on the rule, or -Region).", "SecurityGroupNotFound");
+                    "Nothing was changed. Give the region the group lives in (a Region property on the rule, or -Region).", "SecurityGroupNotFound", kind: FailureKind.NotFound);
         }
 
         private static string NotThere(ChangeRequest r, SecurityGroupRuleInfo? hinted)
