@@ -46,11 +46,11 @@ namespace SgNarrower.Reporting
                 var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(IsRecordName)
                     .OrderBy(f => f, StringComparer.Ordinal).ToList();
                 if (files.Count == 0) throw new FileNotFoundException($"The folder '{path}' holds no record (.jsonl or .csv).", path);
-                foreach (var file in files) AddRecord(File.ReadAllText(file, Encoding.UTF8), file);
+                foreach (var file in files) Add(StoredRecord.Load(RecordLocation.File(file), null, null, withSignature: false));
                 return;
             }
             if (!File.Exists(path)) throw new FileNotFoundException($"The record '{path}' does not exist.", path);
-            AddRecord(File.ReadAllText(path, Encoding.UTF8), path);
+            Add(StoredRecord.Load(RecordLocation.File(path), null, null, withSignature: false));
         }
 
         /// <summary>s3://bucket/key (one record) or s3://bucket/prefix/ (every record under it, in key order).</summary>
@@ -62,7 +62,16 @@ namespace SgNarrower.Reporting
                 : new List<string> { key };
             if (keys.Count == 0) throw new FileNotFoundException($"No record (.jsonl or .csv) is under {uri}.", uri);
             foreach (var k in keys)
-                AddRecord(Encoding.UTF8.GetString(s3.GetObject(bucket, k, expectedBucketOwner)), $"s3://{bucket}/{k}");
+                Add(StoredRecord.Load(RecordLocation.S3(bucket, k), s3, expectedBucketOwner, withSignature: false));
+        }
+
+        /// <summary>A record as stored, read as Restore reads it: its exact bytes, decoded strictly.</summary>
+        private void Add(StoredRecord record)
+        {
+            string text;
+            try { text = record.Text(); }
+            catch (DecoderFallbackException e) { throw new AuditRecordException($"{record.Source}: it is not UTF-8 text, so it is not a record SgNarrower wrote", e); }
+            AddRecord(text, record.Source);
         }
 
         /// <summary>Bucket and key (or prefix) of s3://bucket/key; throws FormatException for anything else.</summary>
