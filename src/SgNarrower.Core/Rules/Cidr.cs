@@ -27,7 +27,9 @@ namespace SgNarrower.Rules
             if (!IpAddressText.TryParse(parts[0], out var address)) return false;
             if (address.AddressFamily != AddressFamily.InterNetwork && address.AddressFamily != AddressFamily.InterNetworkV6) return false;
             int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
-            if (parts[1].Length == 0 || parts[1].Length > 3 || (parts[1].Length > 1 && parts[1][0] == '0') || !parts[1].All(c => c >= '0' && c <= '9')) return false;
+            if (parts[1].Length == 0 || parts[1].Length > 3 || (parts[1].Length > 1 && parts[1][0] == '0')) return false;
+            // Digits only: a number parser would read past a trailing NUL ("24\0" as 24).
+            foreach (var c in parts[1]) if (c < '0' || c > '9') return false;
             if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int prefix) || prefix > max) return false;
             var bytes = address.GetAddressBytes();
             for (int bit = prefix; bit < max; bit++) bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
