@@ -6,6 +6,8 @@ namespace SgNarrower.Concurrency
         void Write(object item);
         void Verbose(string text);
         void Warning(string text);
+        /// <summary>How far the work has come (a page scanned): shown as progress, never output.</summary>
+        void Progress(string text);
         void Error(Exception error);
     }
 }

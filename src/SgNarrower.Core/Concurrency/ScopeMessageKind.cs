@@ -1,4 +1,4 @@
 namespace SgNarrower.Concurrency
 {
-    public enum ScopeMessageKind { Output, Verbose, Warning, Error, Done }
+    public enum ScopeMessageKind { Output, Progress, Verbose, Warning, Error, Done }
 }

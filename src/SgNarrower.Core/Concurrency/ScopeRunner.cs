@@ -59,6 +59,7 @@ namespace SgNarrower.Concurrency
             public void Write(object item) => Add(ScopeMessageKind.Output, item);
             public void Verbose(string text) => Add(ScopeMessageKind.Verbose, text);
             public void Warning(string text) => Add(ScopeMessageKind.Warning, text);
+            public void Progress(string text) => Add(ScopeMessageKind.Progress, text);
             public void Error(Exception error) => Add(ScopeMessageKind.Error, error);
             private void Add(ScopeMessageKind kind, object? payload)
             {

@@ -39,11 +39,11 @@ namespace SgNarrower.Scanning
             foreach (var region in RegionPatterns.Expand(_regionPatterns, enabled)) sink.Write(new Scope(account.Account, region));
         }
 
-        /// <summary>Writes one scope's open rules, a <see cref="ScopePage"/> after each page, and an error for each group asked for and not found.</summary>
+        /// <summary>Writes one scope's open rules, progress (a <see cref="ScopePage"/>) after each page, and an error for each group asked for and not found.</summary>
         public void Scan(Scope scope, IScopeSink sink)
         {
             var api = _accounts.For(scope.Account, scope.Region).Ec2(scope.Region);
-            var scanner = new OpenRuleScanner(_matcher, sink.Verbose, p => sink.Write(new ScopePage(scope, p.GroupsScanned, p.Pages, p.OpenRules)), sink.Warning);
+            var scanner = new OpenRuleScanner(_matcher, sink.Verbose, p => sink.Progress(new ScopePage(scope, p.GroupsScanned, p.Pages, p.OpenRules).ToString()), sink.Warning);
             foreach (var rule in scanner.ScanRegion(api, _scope)) sink.Write(rule);
             foreach (var missing in scanner.MissingGroupIds)
                 sink.Error(new ScopeFailure("SecurityGroupNotFound", FailureKind.NotFound,

@@ -44,7 +44,7 @@ namespace SgNarrower.Commands
 
         /// <summary>Runs the scopes at once (at most -ThrottleLimit); output, errors and verbose lines are written here, on the pipeline thread.</summary>
         protected void RunScopes<TScope>(IReadOnlyList<TScope> scopes, Action<TScope, IScopeSink> work, Action<object> output,
-            Func<TScope, Exception, ErrorRecord> error, Action<TScope>? done = null) where TScope : notnull
+            Func<TScope, Exception, ErrorRecord> error, Action<TScope>? done = null, Action<string>? progress = null) where TScope : notnull
         {
             ScopeRunner.Run(scopes, ThrottleLimit, work, message =>
             {
@@ -52,6 +52,7 @@ namespace SgNarrower.Commands
                 switch (message.Kind)
                 {
                     case ScopeMessageKind.Output: output(message.Payload!); break;
+                    case ScopeMessageKind.Progress: progress?.Invoke((string)message.Payload!); break;
                     case ScopeMessageKind.Verbose: WriteVerbose((string)message.Payload!); break;
                     case ScopeMessageKind.Warning: WriteWarning((string)message.Payload!); break;
                     case ScopeMessageKind.Error: WriteError(error(scope, (Exception)message.Payload!)); break;

@@ -219,19 +219,16 @@ namespace SgNarrower.Commands
             });
             RunScopes(scopes, estate.Scan, o =>
             {
-                if (o is ScopePage page) Progress(page.ToString());
-                else
-                {
-                    found++;
-                    WriteObject(o);
-                }
+                found++;
+                WriteObject(o);
             },
             ScopeError,
             sc =>
             {
                 done++;
                 Progress($"{sc} done");
-            });
+            },
+            Progress);
             WriteProgress(new ProgressRecord(activityId, "Scanning security groups", "Done") { RecordType = ProgressRecordType.Completed });
         }
     }
