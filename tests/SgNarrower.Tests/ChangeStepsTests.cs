@@ -91,4 +91,25 @@ public sealed class ChangeStepsTests
         var error = Assert.Single(outcome.Errors);
         Assert.Equal(("NoReplacementForFamily", FailureKind.InvalidArgument), (error.ErrorId, error.Kind));
     }
+
+    [Fact]
+    public void Confirm_and_record_answer_the_lane_which_alone_marks_its_items()
+    {
+        var a = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
+        var b = _ec2.Add("sg-2", "tcp", 22, 22, "0.0.0.0/0");
+        var planA = Plan(a, Array.Empty<string>());
+        var planB = Plan(b, Array.Empty<string>(), "sg-2");
+        var declined = planA.Items[0];
+        var recorded = planB.Items[0];
+        var answer = new BatchAnswer(new Dictionary<PlanItem, string?> { [declined] = "No" }, new Dictionary<PlanItem, string> { [recorded] = "/records/x.jsonl" });
+        // Nothing is marked until the lane applies the answer.
+        Assert.True(declined.NeedsChange);
+        Assert.Null(recorded.AuditUri);
+
+        answer.ApplyTo(new[] { planA, planB });
+
+        Assert.Equal((ChangeStatus.Skipped, "No"), (declined.Decided!.Value, declined.Reason));
+        Assert.Equal("/records/x.jsonl", recorded.AuditUri);
+        Assert.True(recorded.NeedsChange);
+    }
 }

@@ -1,10 +1,11 @@
 using System.Threading;
+using System.Threading.Tasks;
 using SgNarrower.Concurrency;
 
 namespace SgNarrower.Changes
 {
     /// <summary>What a change stream hands to the pipeline thread, in the order each scope reports it.</summary>
-    public sealed class ChangeMessage(ChangeMessageKind kind, Scope scope, object payload, ManualResetEventSlim? approval = null)
+    public sealed class ChangeMessage(ChangeMessageKind kind, Scope scope, object payload, TaskCompletionSource<BatchAnswer>? answer = null)
     {
         public ChangeMessageKind Kind { get; } = kind;
         public Scope Scope { get; } = scope;
@@ -13,7 +14,9 @@ namespace SgNarrower.Changes
         public IReadOnlyList<GroupPlan> Plans => (IReadOnlyList<GroupPlan>)Payload;
         public GroupOutcome Outcome => (GroupOutcome)Payload;
 
-        /// <summary>For a batch of plans: confirmed (items declined are Skipped) and recorded; its changes may go out now.</summary>
-        public void Approve() => approval?.Set();
+        /// <summary>For a batch of plans: confirmed and recorded, with the answer; its changes may go out now.</summary>
+        public void Approve(BatchAnswer answer) => this.answer?.TrySetResult(answer);
+
+        private readonly TaskCompletionSource<BatchAnswer>? answer = answer;
     }
 }

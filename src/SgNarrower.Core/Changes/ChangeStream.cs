@@ -100,13 +100,16 @@ namespace SgNarrower.Changes
                 switch (m.Kind)
                 {
                     case ChangeMessageKind.Plans:
+                        // Read here, answered to the lane: the items themselves are changed only there.
+                        var declined = new Dictionary<PlanItem, string?>();
                         foreach (var plan in m.Plans)
-                            foreach (var item in plan.Pending.ToList())
-                                if (handlers.Confirm(item) is string reason) item.Skip(reason);
-                        var unrecorded = m.Plans.SelectMany(p => p.Pending).Where(i => i.NeedsRecord).ToList();
+                            foreach (var item in plan.Pending)
+                                if (handlers.Confirm(item) is string reason) declined[item] = reason;
+                        var unrecorded = m.Plans.SelectMany(p => p.Pending).Where(i => !declined.ContainsKey(i) && i.NeedsRecord).ToList();
+                        var recorded = new Dictionary<PlanItem, string>();
                         if (unrecorded.Count > 0 && handlers.Record(unrecorded) is string where)
-                            foreach (var item in unrecorded) item.Recorded(where);
-                        m.Approve();
+                            foreach (var item in unrecorded) recorded[item] = where;
+                        m.Approve(new BatchAnswer(declined, recorded));
                         break;
                     case ChangeMessageKind.Outcome:
                         handlers.Outcome(m.Outcome);
@@ -146,8 +149,8 @@ namespace SgNarrower.Changes
             private readonly HashSet<string> _waitingGroups = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             private DateTime _firstWaiting;
             private bool _complete;
-            private readonly BlockingCollection<(List<GroupPlan> Plans, ManualResetEventSlim Approved)> _approved =
-                new BlockingCollection<(List<GroupPlan>, ManualResetEventSlim)>();
+            private readonly BlockingCollection<(List<GroupPlan> Plans, TaskCompletionSource<BatchAnswer> Answer)> _approved =
+                new BlockingCollection<(List<GroupPlan>, TaskCompletionSource<BatchAnswer>)>();
             private readonly HashSet<string> _planned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             private int _unexecuted;
             private IEc2Api? _ec2;
@@ -236,9 +239,9 @@ namespace SgNarrower.Changes
                             _unexecuted++;
                         }
                         var plans = ChangePlanning.PlanScope(_scope, Ec2, batch, _stream._options, Verbose, _stream._checkAccount);
-                        var approved = new ManualResetEventSlim(false);
-                        _approved.Add((plans, approved));
-                        _stream.Post(new ChangeMessage(ChangeMessageKind.Plans, _scope, plans, approved));
+                        var answer = new TaskCompletionSource<BatchAnswer>();
+                        _approved.Add((plans, answer));
+                        _stream.Post(new ChangeMessage(ChangeMessageKind.Plans, _scope, plans, answer));
                     }
                 }
                 catch (OperationCanceledException) { }
@@ -254,9 +257,10 @@ namespace SgNarrower.Changes
             {
                 try
                 {
-                    foreach (var (plans, approved) in _approved.GetConsumingEnumerable())
+                    foreach (var (plans, answer) in _approved.GetConsumingEnumerable())
                     {
-                        approved.Wait(Cancel);
+                        answer.Task.Wait(Cancel);
+                        answer.Task.Result.ApplyTo(plans);
                         foreach (var plan in plans)
                         {
                             if (Cancel.IsCancellationRequested) return;
