@@ -9,9 +9,6 @@ namespace SgNarrower.Changes
     /// </summary>
     public sealed class PlanExecutor(IEc2Api api, Action<string>? verbose = null)
     {
-        /// <summary>Calls per step at most: the first, and retries of what a describe shows is still to do.</summary>
-        public const int MaxRounds = VerifiedCalls.MaxRounds;
-
         private readonly VerifiedCalls _calls = new VerifiedCalls(api, verbose);
 
         public GroupOutcome Execute(GroupPlan plan) => OutcomeReport.Of(plan, plan.Kind == PlanKind.Revoke

@@ -34,7 +34,7 @@ namespace SgNarrower.Changes
                 var emptied = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var b in backs.Where(b => modified.Ids.Contains(b.ModifyBack!.SecurityGroupRuleId)))
                     foreach (var t in RuleTags.Write(RuleTags.Narrowed, Array.Empty<string>(), b.ModifyBack!.Tags)) emptied[t.Key] = t.Value;
-                try { foreach (var chunk in Paging.Chunk(modified.Ids.ToList(), VerifiedCalls.MaxTaggedPerCall)) _calls.Api.TagRules(chunk, emptied); }
+                try { _calls.Tag(modified.Ids.ToList(), emptied, "the narrowing is undone"); }
                 catch (AwsServiceException e) { _calls.Say($"the {RuleTags.Narrowed} tag stays on {string.Join(", ", modified.Ids)}: {e.Message}"); }
             }
 
@@ -89,8 +89,7 @@ namespace SgNarrower.Changes
                     foreach (var t in RuleTags.Write(RuleTags.Narrowed, narrowedBy, s.Rule.Tags)) tags[t.Key] = t.Value;
                 try
                 {
-                    _calls.Say($"CreateTags {s.Rule.SecurityGroupRuleId}: {RuleTags.Replacement}={string.Join(" ", remaining)} (still another run's replacement)");
-                    _calls.Api.TagRules(new[] { s.Rule.SecurityGroupRuleId }, tags);
+                    _calls.Tag(new[] { s.Rule.SecurityGroupRuleId }, tags, "still another run's replacement");
                 }
                 catch (AwsServiceException e)
                 {

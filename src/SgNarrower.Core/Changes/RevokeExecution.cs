@@ -105,8 +105,7 @@ namespace SgNarrower.Changes
                 var written = RuleTags.Write(RuleTags.Replacement, owners.Concat(replacement.RunIds), existing.Tags);
                 try
                 {
-                    _calls.Say($"CreateTags {existing.SecurityGroupRuleId}: {RuleTags.Replacement} += {string.Join(" ", replacement.RunIds.Distinct())}");
-                    _calls.Api.TagRules(new[] { existing.SecurityGroupRuleId }, written);
+                    _calls.Tag(new[] { existing.SecurityGroupRuleId }, written, "a replacement this run shares");
                     run.Shares.Add(new Share(existing, owners, written, replacement));
                 }
                 catch (AwsServiceException e)
@@ -242,7 +241,7 @@ namespace SgNarrower.Changes
             {
                 var keep = share.OwnersBefore.Concat(share.Replacement.Items.Where(i => !Unchanged(i)).Select(i => RunIdOf(i, plan))).ToList();
                 if (RuleTags.SetKey(keep) == RuleTags.SetKey(RuleTags.RunIds(share.Written))) continue;
-                try { _calls.Api.TagRules(new[] { share.Rule.SecurityGroupRuleId }, RuleTags.Write(RuleTags.Replacement, keep, share.Written)); }
+                try { _calls.Tag(new[] { share.Rule.SecurityGroupRuleId }, RuleTags.Write(RuleTags.Replacement, keep, share.Written), "this run's share taken back"); }
                 catch (AwsServiceException e)
                 {
                     foreach (var item in share.Replacement.Items.Where(notNarrowed.Contains))
@@ -255,7 +254,7 @@ namespace SgNarrower.Changes
             {
                 var items = notNarrowed.Where(i => i.InPlace && i.LiveRule!.SecurityGroupRuleId == mark.Rule.SecurityGroupRuleId).ToList();
                 if (items.Count == 0) continue;
-                try { _calls.Api.TagRules(new[] { mark.Rule.SecurityGroupRuleId }, RuleTags.Write(RuleTags.Narrowed, mark.Before, mark.Written)); }
+                try { _calls.Tag(new[] { mark.Rule.SecurityGroupRuleId }, RuleTags.Write(RuleTags.Narrowed, mark.Before, mark.Written), "the mark of an edit that did not happen taken back"); }
                 catch (AwsServiceException e)
                 {
                     foreach (var item in items) Left(item, $"its {RuleTags.Narrowed} tag still names this run ({_calls.Explain(e, plan).Message})");
@@ -294,13 +293,12 @@ namespace SgNarrower.Changes
                     .Where(m => !m.Before.Contains(m.RunId))
                     .Select(m => (m.Rule, m.Before, Written: RuleTags.Write(RuleTags.Narrowed, m.Before.Concat(new[] { m.RunId }), m.Rule.Tags)))
                     .GroupBy(m => string.Join("\n", m.Written.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => t.Key + "=" + t.Value)), StringComparer.Ordinal);
+                // Each mark noted once written, so that a failure part-way takes back exactly those written.
                 foreach (var same in marks)
-                    foreach (var chunk in Paging.Chunk(same.Select(m => m.Rule.SecurityGroupRuleId).ToList(), VerifiedCalls.MaxTaggedPerCall))
+                    foreach (var chunk in same.Select((m, i) => (m, i)).GroupBy(x => x.i / VerifiedCalls.MaxTaggedPerCall, x => x.m))
                     {
-                        var written = same.First().Written;
-                        _calls.Say($"CreateTags {chunk.Count} rule(s) of {plan.GroupId}: {string.Join(", ", written.Select(t => t.Key + "=" + t.Value))}");
-                        _calls.Api.TagRules(chunk, written);
-                        foreach (var m in same.Where(m => chunk.Contains(m.Rule.SecurityGroupRuleId))) run.Marks.Add((m.Rule, m.Before, m.Written));
+                        _calls.Tag(chunk.Select(m => m.Rule.SecurityGroupRuleId).ToList(), same.First().Written, $"marked for the restore of {plan.GroupId}'s record");
+                        foreach (var m in chunk) run.Marks.Add((m.Rule, m.Before, m.Written));
                     }
             }
             catch (AwsServiceException e)
