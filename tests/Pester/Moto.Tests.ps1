@@ -350,6 +350,21 @@ Describe 'Against moto: records only SgNarrower wrote' {
         $read.Results[0].Valid | Should -BeTrue -Because $read.Text
     }
 
+    It 'checks a folder of records with the key looked up once, and a record that cannot be read is an error of its own' {
+        Set-SigningWorld
+        $a = Join-Path $script:Folder 'check-a.jsonl'
+        $b = Join-Path $script:Folder 'check-b.jsonl'
+        $missing = Join-Path $script:Folder 'no-such-record.jsonl'
+        Remove-Item $a, "$a.sig", $b, "$b.sig" -ErrorAction Ignore
+        $null = Invoke-MotoPipeline -Environment $script:Env1 -Script "Get-OpenIngressRule | Export-IngressAudit -Path '$a' -SigningKeyId '$($script:Key)' | Out-Null; @() | Export-IngressAudit -Path '$b' -SigningKeyId '$($script:Key)' | Out-Null"
+        Invoke-RestMethod -Method Post "$($script:Moto.Url)/_sgnarrower/kms-calls/reset" | Out-Null
+        $run = Invoke-MotoPipeline -Environment $script:Env1 -Script "Test-IngressRecord -Path '$a', '$missing', '$b' -SigningKeyId '$($script:Key)' | ForEach-Object { 'RESULT ' + (`$_ | ConvertTo-Json -Compress) }; 'ERRORID ' + `$Error[0].FullyQualifiedErrorId"
+        $run.Results.Count | Should -Be 2 -Because $run.Text
+        $run.Results | ForEach-Object { $_.Valid | Should -BeTrue }
+        $run.Text | Should -Match 'ERRORID AuditRecordUnreadable,'
+        @((Invoke-RestMethod "$($script:Moto.Url)/_sgnarrower/kms-calls") | ForEach-Object { $_ } | Where-Object { $_ -eq 'kms:DescribeKey' }).Count | Should -Be 1
+    }
+
     It 'refuses lines that name another account than the caller''s, after looking it up, and grants nothing' {
         Set-SigningWorld
         $before = Get-RuleSet

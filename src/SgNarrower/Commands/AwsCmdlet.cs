@@ -108,17 +108,20 @@ namespace SgNarrower.Commands
 
         /// <summary>
         /// A record's exact bytes and its signature, from a file or from S3 (sent with the bucket's owner: -ExpectedBucketOwner,
-        /// else the caller's own account). A record that cannot be read stops the command.
+        /// else the caller's own account). A record that cannot be read stops the command, or with <paramref name="goOn"/>
+        /// is an error for that record, and null.
         /// </summary>
-        protected StoredRecord LoadRecord(RecordLocation location, IAwsSession? session, string region, string? expectedOwner)
+        protected StoredRecord? LoadRecord(RecordLocation location, IAwsSession? session, string region, string? expectedOwner, bool goOn = false)
         {
             if (!location.IsS3)
             {
                 try { return StoredRecord.Load(location, null, null); }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    ThrowTerminatingError(Errors.Record("AuditRecordUnreadable", ErrorCategory.ReadError, $"Cannot read the record '{location}': {e.Message}", location.ToString(), e));
-                    throw; // not reached
+                    var unreadable = Errors.Record("AuditRecordUnreadable", ErrorCategory.ReadError, $"Cannot read the record '{location}': {e.Message}", location.ToString(), e);
+                    if (!goOn) ThrowTerminatingError(unreadable);
+                    WriteError(unreadable);
+                    return null;
                 }
             }
             var owner = BucketOwner(session!, expectedOwner, region);
@@ -129,13 +132,14 @@ namespace SgNarrower.Commands
                 var error = Errors.Aws(e, location.ToString(), location.ToString());
                 if (e.ErrorCode == "AccessDenied")
                     error = Errors.Record(error.FullyQualifiedErrorId.Split(',')[0], ErrorCategory.PermissionDenied, error.Exception.Message + OwnerHint(location.Bucket!, owner, expectedOwner != null), location.ToString(), e);
-                ThrowTerminatingError(error);
-                throw; // not reached
+                if (!goOn) ThrowTerminatingError(error);
+                WriteError(error);
+                return null;
             }
         }
 
-        /// <summary>Checks a record's signature against the keys named (-SigningKeyId); keys that cannot be found stop the command.</summary>
-        protected IngressRecordCheck CheckRecord(StoredRecord record, IAwsSession? session, string region, IReadOnlyList<string>? keyIds, IReadOnlyList<AuditEntry>? entries)
+        /// <summary>The keys named with -SigningKeyId, looked up once (kms:DescribeKey); a key that cannot be found stops the command.</summary>
+        protected List<KmsKey> TrustedKeys(IAwsSession? session, string region, IReadOnlyList<string>? keyIds)
         {
             var trusted = new List<KmsKey>();
             foreach (var id in keyIds ?? Array.Empty<string>())
@@ -144,9 +148,13 @@ namespace SgNarrower.Commands
                 catch (AwsSetupException e) { ThrowSetup(e); }
                 catch (AwsServiceException e) { ThrowTerminatingError(Errors.Aws(e, $"KMS key {id}", id)); }
             }
-            return RecordVerifier.Check(record.Source, record.Body, record.Signature, trusted,
-                session == null ? _ => throw new InvalidOperationException("No key was named.") : SigningKeys.Checkers(session, region), entries);
+            return trusted;
         }
+
+        /// <summary>Checks a record's signature against the trusted keys.</summary>
+        protected static IngressRecordCheck CheckRecord(StoredRecord record, IAwsSession? session, string region, IReadOnlyList<KmsKey> trusted, IReadOnlyList<AuditEntry>? entries) =>
+            RecordVerifier.Check(record.Source, record.Body, record.Signature, trusted,
+                session == null ? _ => throw new InvalidOperationException("No key was named.") : SigningKeys.Checkers(session, region), entries);
 
         /// <summary>What to add to an S3 refusal when the bucket owner was the caller's own by default.</summary>
         protected static string OwnerHint(string bucket, string owner, bool given) => given

@@ -128,7 +128,7 @@ namespace SgNarrower.Commands
                         $"'{path}' is a folder. Give one record file: Restore-IngressRule -Path '{path}/<record>.jsonl'.", path));
                 location = RecordLocation.File(path);
             }
-            var record = LoadRecord(location, session, region, ExpectedBucketOwner);
+            var record = LoadRecord(location, session, region, ExpectedBucketOwner)!;
             List<AuditEntry> entries;
             try { entries = AuditRecordReader.Read(record.Text()); }
             catch (Exception e) when (e is AuditRecordException || e is DecoderFallbackException)
@@ -138,7 +138,7 @@ namespace SgNarrower.Commands
                 return new List<AuditEntry>();
             }
             WriteVerbose($"{record.Source}: {entries.Count} rule(s)");
-            var check = CheckRecord(record, session, region, SigningKeyId, entries);
+            var check = CheckRecord(record, session, region, TrustedKeys(session, region, SigningKeyId), entries);
             if (check.Valid)
             {
                 WriteVerbose($"{record.Source}: signed by {check.KeyArn}, unchanged");

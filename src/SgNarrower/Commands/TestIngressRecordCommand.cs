@@ -38,6 +38,8 @@ namespace SgNarrower.Commands
         public string[]? SigningKeyId { get; set; }
 
         private IAwsSession? _session;
+        /// <summary>The keys named, looked up once for all the records checked.</summary>
+        private List<KmsKey>? _trusted;
 
         protected override void ProcessRecord()
         {
@@ -61,12 +63,15 @@ namespace SgNarrower.Commands
                     WriteError(Errors.Record("PathIsFolder", ErrorCategory.InvalidArgument, $"'{location}' is a folder; give record files (Get-ChildItem '{location}' -Filter *.jsonl | Test-IngressRecord).", location.ToString()));
                     continue;
                 }
-                var record = LoadRecord(location, _session, region, ExpectedBucketOwner);
+                // One record that cannot be read is an error for it; the others are still checked.
+                var record = LoadRecord(location, _session, region, ExpectedBucketOwner, goOn: true);
+                if (record == null) continue;
                 List<AuditEntry>? entries = null;
                 string? unreadable = null;
                 try { entries = AuditRecordReader.Read(record.Text()); }
                 catch (Exception e) when (e is AuditRecordException || e is DecoderFallbackException) { unreadable = e.Message; }
-                var check = CheckRecord(record, _session, region, SigningKeyId, entries);
+                _trusted ??= TrustedKeys(_session, region, SigningKeyId);
+                var check = CheckRecord(record, _session, region, _trusted, entries);
                 if (unreadable != null && check.Valid) check = check with { Valid = false, ProblemId = "InvalidAuditRecord", Problem = $"it is signed, but cannot be read as a record: {unreadable}" };
                 else if (unreadable != null && check.Problem == null) check = check with { ProblemId = "InvalidAuditRecord", Problem = unreadable };
                 WriteObject(check);

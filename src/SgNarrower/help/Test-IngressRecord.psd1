@@ -29,7 +29,7 @@ Required IAM actions: kms:DescribeKey and kms:Verify (or kms:VerifyMac) on the n
     )
     Notes       = @'
 Problems (in the output, not errors): RecordNotSigned, RecordChanged, KeyNotTrusted, SignatureInvalid, SignatureUnreadable, SignatureNotChecked, InvalidAuditRecord.
-Errors: AuditRecordUnreadable, PathIsFolder, InvalidUri, InvalidS3Name, AccessDenied (with a bucket of another owner: name it with -ExpectedBucketOwner), SigningKeyUnusable.
+Errors: per record, and the other records are still checked: AuditRecordUnreadable, PathIsFolder, AccessDenied (with a bucket of another owner: name it with -ExpectedBucketOwner). Terminating: InvalidUri, InvalidS3Name, SigningKeyUnusable, a key that cannot be found.
 '@
     Examples    = @(
         @{
