@@ -3,6 +3,7 @@ using SgNarrower.Concurrency;
 using SgNarrower.Matching;
 using SgNarrower.Scanning;
 using Xunit;
+using static SgNarrower.Tests.JsonBytes;
 
 namespace SgNarrower.Tests;
 
@@ -61,15 +62,15 @@ public sealed class ExportScanTests
             """;
         var scanner = new OpenRuleScanner(new OpenRuleMatcher(new OpenRulePolicy()));
         var read = new List<int>();
-        var rules = scanner.ScanExport(Offline.SecurityGroupStream.Read(new StringReader(export)), "us-east-1", null, null, read.Add).ToList();
+        var rules = scanner.ScanExport(Offline.SecurityGroupStream.Read(Utf8(export)), "us-east-1", null, null, read.Add).ToList();
         Assert.Equal(new[] { "sg-1 tcp 22 0.0.0.0/0 ssh", "sg-2 all ::/0 " }, rules.Select(r => $"{r.GroupId} {r.Rule} {r.Description}"));
         Assert.All(rules, r => Assert.Equal(("us-east-1", "111122223333"), (r.Region, r.OwnerId)));
         Assert.Equal(new[] { 1, 2 }, read);
 
         // With a network export that carries neither group, both are unattached: asking for public ones finds none.
         var none = new Exposure.ExposureMap(Exposure.NetworkJsonReader.ReadInterfaces("{\"NetworkInterfaces\":[]}"), Exposure.NetworkJsonReader.ReadRouteTables("{\"RouteTables\":[]}"));
-        Assert.Empty(scanner.ScanExport(Offline.SecurityGroupStream.Read(new StringReader(export)), "us-east-1", none, new[] { ExposureLevel.Public }));
-        Assert.All(scanner.ScanExport(Offline.SecurityGroupStream.Read(new StringReader(export)), "us-east-1", none, null), r => Assert.Equal(ExposureLevel.Unattached, r.Exposure));
+        Assert.Empty(scanner.ScanExport(Offline.SecurityGroupStream.Read(Utf8(export)), "us-east-1", none, new[] { ExposureLevel.Public }));
+        Assert.All(scanner.ScanExport(Offline.SecurityGroupStream.Read(Utf8(export)), "us-east-1", none, null), r => Assert.Equal(ExposureLevel.Unattached, r.Exposure));
     }
 }
 

@@ -1,6 +1,7 @@
 using SgNarrower.AwsApi;
 using SgNarrower.Offline;
 using Xunit;
+using static SgNarrower.Tests.JsonBytes;
 
 namespace SgNarrower.Tests;
 
@@ -10,7 +11,7 @@ public sealed class SecurityGroupStreamTests
     private static string SamplePath =>
         Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "security-groups.json");
 
-    private static List<SecurityGroupSnapshot> Stream(string json) => SecurityGroupStream.Read(new StringReader(json)).ToList();
+    private static List<SecurityGroupSnapshot> Stream(string json) => SecurityGroupStream.Read(Utf8(json)).ToList();
 
     private static string Describe(IEnumerable<SecurityGroupSnapshot> groups) => string.Join("\n", groups.Select(g =>
         $"{g.GroupId}|{g.GroupName}|{g.OwnerId}|{g.VpcId}|{string.Join(",", g.Tags.Select(t => t.Key + "=" + t.Value))}|" +
@@ -77,7 +78,7 @@ public sealed class SecurityGroupStreamTests
     {
         // A reader that fails after the first group's text: the first group must already have come out.
         var json = "{\"SecurityGroups\": [{\"GroupId\": \"sg-1\", \"IpPermissions\": []}, {\"GroupId\": \"sg-2\"" + new string(' ', 70000) + "BROKEN";
-        using var e = SecurityGroupStream.Read(new StringReader(json)).GetEnumerator();
+        using var e = SecurityGroupStream.Read(Utf8(json)).GetEnumerator();
         Assert.True(e.MoveNext());
         Assert.Equal("sg-1", e.Current.GroupId);
         Assert.ThrowsAny<FormatException>(() => e.MoveNext());

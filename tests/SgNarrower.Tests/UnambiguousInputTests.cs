@@ -7,6 +7,7 @@ using SgNarrower.Matching;
 using SgNarrower.Offline;
 using SgNarrower.Rules;
 using Xunit;
+using static SgNarrower.Tests.JsonBytes;
 
 namespace SgNarrower.Tests;
 
@@ -122,11 +123,11 @@ public sealed class UnambiguousInputTests
     public void A_groups_export_with_a_key_twice_or_an_address_read_two_ways_is_refused()
     {
         var twice = "{\"SecurityGroups\":[{\"GroupId\":\"sg-1\",\"IpPermissions\":[{\"IpProtocol\":\"tcp\",\"FromPort\":22,\"ToPort\":22,\"IpProtocol\":\"-1\",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]}]}";
-        var e = Assert.Throws<SecurityGroupFileException>(() => SecurityGroupStream.Read(new StringReader(twice)).ToList());
-        Assert.Contains("IpProtocol is given twice", e.Message);
+        var e = Assert.Throws<SecurityGroupFileException>(() => SecurityGroupStream.Read(Utf8(twice)).ToList());
+        Assert.Contains("\"IpProtocol\" is given twice", e.Message);
 
         var octal = "{\"SecurityGroups\":[{\"GroupId\":\"sg-1\",\"IpPermissions\":[{\"IpProtocol\":\"tcp\",\"FromPort\":22,\"ToPort\":22,\"IpRanges\":[{\"CidrIp\":\"010.0.0.0/8\"}]}]}]}";
-        e = Assert.Throws<SecurityGroupFileException>(() => SecurityGroupStream.Read(new StringReader(octal)).ToList());
+        e = Assert.Throws<SecurityGroupFileException>(() => SecurityGroupStream.Read(Utf8(octal)).ToList());
         Assert.Contains("'010.0.0.0/8'", e.Message);
     }
 

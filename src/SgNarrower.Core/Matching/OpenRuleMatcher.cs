@@ -15,11 +15,30 @@ namespace SgNarrower.Matching
         /// <summary>True where the CIDR counts as open: the world, broad enough, or named by the user.</summary>
         public bool IsOpenSource(string? cidrText)
         {
+            // Most sources of a large export are neither the world nor open under a narrower policy: told by their
+            // prefix length alone, without parsing the address.
+            if (_policy.BroadIpv4PrefixLength == null && _policy.BroadIpv6PrefixLength == null && _policy.ExtraCidrs.Count == 0 &&
+                cidrText != null && PrefixOf(cidrText) > 0) return false;
             if (!Cidr.TryParse(cidrText, out var cidr)) return false;
             if (cidr.IsWorld) return true;
             var broad = cidr.IsIpv6 ? _policy.BroadIpv6PrefixLength : _policy.BroadIpv4PrefixLength;
             if (broad is int max && cidr.PrefixLength <= max) return true;
             return _policy.ExtraCidrs.Contains(cidr);
+        }
+
+        /// <summary>The decimal prefix length after the text's one slash; -1 where it is not plainly one.</summary>
+        private static int PrefixOf(string text)
+        {
+            int slash = text.IndexOf('/');
+            if (slash < 0 || slash == text.Length - 1 || text.Length - slash > 4) return -1;
+            int prefix = 0;
+            for (int i = slash + 1; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (c < '0' || c > '9') return -1;
+                prefix = prefix * 10 + (c - '0');
+            }
+            return prefix;
         }
 
         /// <summary>True where the rule's protocol and ports matter under the port policy.</summary>

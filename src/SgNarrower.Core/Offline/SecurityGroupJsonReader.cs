@@ -14,6 +14,6 @@ namespace SgNarrower.Offline
             "or of 'Get-EC2SecurityGroup | ConvertTo-Json -Depth 5' (a list of security groups).";
 
         /// <summary>All groups of an export held in memory; files are read with <see cref="SecurityGroupStream"/>.</summary>
-        public static List<SecurityGroupSnapshot> Read(string json) => new List<SecurityGroupSnapshot>(SecurityGroupStream.Read(new System.IO.StringReader(json)));
+        public static List<SecurityGroupSnapshot> Read(string json) => new List<SecurityGroupSnapshot>(SecurityGroupStream.Read(json));
     }
 }

@@ -153,7 +153,6 @@ namespace SgNarrower.Commands
                 try
                 {
                     using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-                    using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
                     void Progress(int read)
                     {
                         groups = read;
@@ -163,7 +162,7 @@ namespace SgNarrower.Commands
                                 PercentComplete = stream.Length > 0 ? (int)(stream.Position * 100 / stream.Length) : -1,
                             });
                     }
-                    foreach (var rule in scanner.ScanExport(SecurityGroupStream.Read(reader), label, exposure, Exposure, Progress))
+                    foreach (var rule in scanner.ScanExport(SecurityGroupStream.Read(stream, _matcher!.IsOpenSource), label, exposure, Exposure, Progress))
                     {
                         found++;
                         WriteObject(rule);
