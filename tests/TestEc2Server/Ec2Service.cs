@@ -73,7 +73,7 @@ public sealed class Ec2Service
     {
         lock (_gate)
         {
-            var w = new WorldSpec { EnabledRegions = _world.EnabledRegions, Throttling = _world.Throttling, CredentialSeconds = _world.CredentialSeconds, RulesPerGroup = _world.RulesPerGroup };
+            var w = new WorldSpec { EnabledRegions = _world.EnabledRegions, Throttling = _world.Throttling, CredentialSeconds = _world.CredentialSeconds, RulesPerGroup = _world.RulesPerGroup, LatencyMs = _world.LatencyMs };
             foreach (var (key, groups) in _regions)
             {
                 var (account, region) = (key[..key.IndexOf('/')], key[(key.IndexOf('/') + 1)..]);
@@ -153,13 +153,55 @@ public sealed class Ec2Service
 
     public string Handle(string region, Dictionary<string, string> p) => Handle(DefaultAccount, region, p);
 
-    public string Handle(string account, string region, Dictionary<string, string> p, string? accessKey = null)
+    // ---------------------------------------------------------------- calls in flight
+
+    /// <summary>How long each EC2 answer takes (the world's LatencyMs).</summary>
+    public TimeSpan Latency { get { lock (_gate) return TimeSpan.FromMilliseconds(_world.LatencyMs); } }
+
+    private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _groupsInFlight = new(StringComparer.Ordinal);
+
+    /// <summary>How many EC2 calls of the account and region were in flight when one arrived (itself included), and whether its group already had one.</summary>
+    public readonly record struct Flight(int InFlight, bool GroupBusy);
+
+    public Flight Enter(string account, string region, string? groupId)
+    {
+        lock (_gate)
+        {
+            var scope = account + "/" + region;
+            int n = _inFlight[scope] = _inFlight.GetValueOrDefault(scope) + 1;
+            bool busy = false;
+            if (groupId != null)
+            {
+                var key = scope + "/" + groupId;
+                int g = _groupsInFlight[key] = _groupsInFlight.GetValueOrDefault(key) + 1;
+                busy = g > 1;
+            }
+            return new Flight(n, busy);
+        }
+    }
+
+    public void Exit(string account, string region, string? groupId)
+    {
+        lock (_gate)
+        {
+            var scope = account + "/" + region;
+            _inFlight[scope]--;
+            if (groupId != null) _groupsInFlight[scope + "/" + groupId]--;
+        }
+    }
+
+    public string Handle(string account, string region, Dictionary<string, string> p, string? accessKey = null, Flight flight = default)
     {
         var action = p.GetValueOrDefault("Action") ?? throw new Ec2Error(400, "MissingAction", "The request must contain the parameter Action.");
         lock (_gate)
         {
             _account = account;
-            var call = new CallRecord { Action = action, Account = account, AccessKey = accessKey, Region = region, GroupId = p.GetValueOrDefault("GroupId"), Parameters = new(p) };
+            var call = new CallRecord
+            {
+                Action = action, Account = account, AccessKey = accessKey, Region = region, GroupId = p.GetValueOrDefault("GroupId"), Parameters = new(p),
+                InFlight = flight.InFlight, GroupBusy = flight.GroupBusy,
+            };
             _calls.Add(call);
             if (!TryTakeToken(account, region, action))
             {

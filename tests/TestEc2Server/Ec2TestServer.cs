@@ -154,7 +154,16 @@ public sealed class Ec2TestServer : IDisposable
                 {
                     var form = ParseForm(text);
                     foreach (var (key, value) in ctx.Request.Query) form[key] = value.ToString();
-                    body = Service.Handle(Sts.AccountOf(accessKey), region, form, accessKey);
+                    var account = Sts.AccountOf(accessKey);
+                    // In flight from here until the answer is sent, which takes the world's latency (as EC2 takes
+                    // 100-500 ms), whether the call succeeds, fails, or its reply is lost.
+                    var flight = Service.Enter(account, region, form.GetValueOrDefault("GroupId"));
+                    try
+                    {
+                        try { body = Service.Handle(account, region, form, accessKey, flight); }
+                        finally { if (Service.Latency > TimeSpan.Zero) await Task.Delay(Service.Latency); }
+                    }
+                    finally { Service.Exit(account, region, form.GetValueOrDefault("GroupId")); }
                 }
             }
         }

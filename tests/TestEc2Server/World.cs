@@ -18,6 +18,8 @@ public sealed class WorldSpec
     public int CredentialSeconds { get; set; } = 3600;
     /// <summary>Inbound rules per group and address family: EC2's default 60, or an account's raised quota.</summary>
     public int RulesPerGroup { get; set; } = 60;
+    /// <summary>How long each EC2 answer takes, in milliseconds (EC2 takes on the order of 100-500 ms); 0 answers at once.</summary>
+    public int LatencyMs { get; set; }
 }
 
 public sealed class AccountSpec
@@ -172,6 +174,10 @@ public sealed class CallRecord
     public Dictionary<string, string> Parameters { get; set; } = new();
     /// <summary>Applied, but the caller never got the answer.</summary>
     public bool ReplyLost { get; set; }
+    /// <summary>EC2 calls of the account and region in flight when this one arrived, itself included.</summary>
+    public int InFlight { get; set; }
+    /// <summary>Another call naming the same group was still in flight when this one arrived.</summary>
+    public bool GroupBusy { get; set; }
 }
 
 public static class Json

@@ -18,6 +18,12 @@ namespace SgNarrower.Changes
     public sealed class ChangeStream : IDisposable
     {
         public const int BatchGroups = Paging.MaxFilterValues;
+
+        /// <summary>
+        /// Groups of one scope changed at once at most: EC2's mutating burst. Calls still start only as the scope's
+        /// pacer grants tokens; this is enough that, while earlier calls wait for their answers, the next can go out.
+        /// </summary>
+        public const int GroupsInFlight = 50;
         public static readonly TimeSpan Gather = TimeSpan.FromSeconds(1);
 
         private readonly Func<Scope, IEc2Api> _api;
@@ -40,6 +46,9 @@ namespace SgNarrower.Changes
             _slots = new SemaphoreSlim(Math.Max(1, throttleLimit));
             _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         }
+
+        /// <summary>The most groups any one scope had in flight at once (once the stream has finished).</summary>
+        public int MostGroupsInFlight => _lanes.Values.Select(l => l.MostInFlight).DefaultIfEmpty(0).Max();
 
         /// <summary>Groups planned so far, in all scopes.</summary>
         public int PlannedGroups => _lanes.Values.Sum(l => l.PlannedGroups);
@@ -255,23 +264,35 @@ namespace SgNarrower.Changes
 
             private void Execute()
             {
+                // Groups in flight at once; the lane stops (and says why) if a group's work throws.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+                var workers = new GroupWorkers(GroupsInFlight,
+                    deliver: outcome => _stream.Post(new ChangeMessage(ChangeMessageKind.Outcome, _scope, outcome)),
+                    fault: e =>
+                    {
+                        _stream.Post(new ChangeMessage(ChangeMessageKind.Error, _scope, e));
+                        stop.Cancel();
+                    },
+                    stop.Token);
                 try
                 {
                     foreach (var (plans, answer) in _approved.GetConsumingEnumerable())
                     {
-                        answer.Task.Wait(Cancel);
+                        answer.Task.Wait(stop.Token);
                         answer.Task.Result.ApplyTo(plans);
+                        int left = plans.Count;
+                        if (left == 0) BatchExecuted();
                         foreach (var plan in plans)
                         {
-                            if (Cancel.IsCancellationRequested) return;
-                            // A plan with nothing left to do makes no call: its outcome was decided against the live group.
-                            var api = plan.Pending.Any() ? Ec2() : NoCallsEc2.Instance;
-                            _stream.Post(new ChangeMessage(ChangeMessageKind.Outcome, _scope, new PlanExecutor(api, Verbose).Execute(plan)));
-                        }
-                        lock (_gate)
-                        {
-                            _unexecuted--;
-                            Monitor.PulseAll(_gate);
+                            if (stop.IsCancellationRequested) return;
+                            workers.Run(() =>
+                            {
+                                // A plan with nothing left to do makes no call: its outcome was decided against the live group.
+                                var api = plan.Pending.Any() ? Ec2() : NoCallsEc2.Instance;
+                                var outcome = new PlanExecutor(api, Verbose).Execute(plan);
+                                if (Interlocked.Decrement(ref left) == 0) BatchExecuted();
+                                return outcome;
+                            });
                         }
                     }
                 }
@@ -279,6 +300,8 @@ namespace SgNarrower.Changes
                 catch (Exception e) { _stream.Post(new ChangeMessage(ChangeMessageKind.Error, _scope, e)); }
                 finally
                 {
+                    workers.Complete();
+                    Volatile.Write(ref _mostInFlight, workers.MostInFlight);
                     // Whatever stopped this lane, the planner must not wait for it.
                     lock (_gate)
                     {
@@ -288,6 +311,21 @@ namespace SgNarrower.Changes
                     while (_approved.TryTake(out _)) { }
                 }
             }
+
+            /// <summary>Every change of a batch is made: a group it held may be planned again.</summary>
+            private void BatchExecuted()
+            {
+                lock (_gate)
+                {
+                    _unexecuted--;
+                    Monitor.PulseAll(_gate);
+                }
+            }
+
+            private int _mostInFlight;
+
+            /// <summary>The most groups this lane had in flight at once (known once it has finished).</summary>
+            public int MostInFlight => Volatile.Read(ref _mostInFlight);
 
             private IEc2Api Ec2() => _ec2 ??= _stream._api(_scope);
 
