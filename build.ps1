@@ -7,11 +7,14 @@
                and prints one closing line 'N passed, N failed'. Exits non-zero on any failure.
     Demo       builds, then runs the whole job against the project's own EC2 endpoint on 127.0.0.1 with a small estate:
                find, record, narrow and close, report, put back; it prints each step and where the record and report are.
-    Benchmark  builds and measures API calls and time for scans, exports and revokes against the local endpoints.
+    Benchmark  builds and measures API calls and time for scans, exports and revokes against the local endpoints; the
+               remediation and estate runs once for each -LatencyMs the test endpoint takes to answer (0, 100, 300).
     Package    builds out/packages/SgNarrower.<version>.nupkg (for a PowerShell gallery or a local folder repository)
                and out/packages/SgNarrower.zip (for Azure Automation: the module folder at its root).
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Benchmark -LatencyMs 300
 #>
 [CmdletBinding()]
 param(
@@ -20,7 +23,11 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
     # Pester tests to run (a file or folder under tests/Pester); all of them by default.
-    [string] $PesterPath = (Join-Path $PSScriptRoot 'tests/Pester')
+    [string] $PesterPath = (Join-Path $PSScriptRoot 'tests/Pester'),
+    # Benchmark: how long the test endpoint takes to answer each EC2 call, one set of remediation and estate runs per
+    # value (EC2 takes on the order of 100-500 ms).
+    [ValidateRange(0, 5000)]
+    [int[]] $LatencyMs = @(0, 100, 300)
 )
 
 $ErrorActionPreference = 'Stop'
@@ -208,14 +215,16 @@ function Invoke-Benchmark {
         & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-FlowLogBenchmark.ps1') -ModulePath $moduleOut
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
         Write-Host 'Remediation: Get | Revoke, narrowing in place and Restore in one account and region under EC2-shaped request buckets' -ForegroundColor Cyan
-        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-RemediationBenchmark.ps1') -ModulePath $moduleOut
+        # -Command, so that the list of latencies arrives as a list.
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -Command "& '$(Join-Path $root 'tests/Benchmarks/Invoke-RemediationBenchmark.ps1')' -ModulePath '$moduleOut' -LatencyMs $($LatencyMs -join ',')"
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
         Write-Host 'Reports: 10,000 and 100,000 rules, written and opened in headless Chromium' -ForegroundColor Cyan
         Assert-SystemTools
         & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-ReportBenchmark.ps1') -ModulePath (Join-Path $moduleOut 'SgNarrower.psd1')
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
         Write-Host 'Estates: accounts x regions under EC2-shaped request buckets' -ForegroundColor Cyan
-        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-EstateBenchmark.ps1') -ModulePath $moduleOut
+        # -Command, so that the list of latencies arrives as a list.
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -Command "& '$(Join-Path $root 'tests/Benchmarks/Invoke-EstateBenchmark.ps1')' -ModulePath '$moduleOut' -LatencyMs $($LatencyMs -join ',')"
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     }
     finally { Pop-Location }

@@ -5,13 +5,16 @@
 .DESCRIPTION
     Reports, for revoke and for single-source narrowing: wall time against the lower bound the buckets allow for the
     busiest scope ((G - 50) / 5 s; scopes run at once, so that is the bound for the whole run), throttled requests,
-    and mutating calls per affected group. Talks only to 127.0.0.1.
+    the calls made, the most in flight at once in one scope, and mutating calls per affected group; once for each
+    -LatencyMs the endpoint takes to answer. Talks only to 127.0.0.1.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [int] $Accounts = 3,
     [int] $Regions = 2,
-    [int] $Groups = 150
+    [int] $Groups = 150,
+    # How long the endpoint takes to answer each call (EC2 takes on the order of 100-500 ms); one run per value.
+    [int[]] $LatencyMs = @(0, 100, 300)
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../Pester/TestHelpers.psm1') -Force
@@ -33,13 +36,13 @@ try {
             }
             $accounts[$a] = @{ roles = @('Audit', 'Remediate'); regions = $r }
         }
-        @{ accounts = $accounts; enabledRegions = $regionNames; throttling = @{} }
+        @{ accounts = $accounts; enabledRegions = $regionNames; throttling = @{}; latencyMs = $script:latency }
     }
     $conn = @{ EndpointUrl = $server.Url; RoleName = 'Remediate'; ThrottleLimit = [math]::Max(8, $Accounts * $Regions) }
     $bound = [math]::Max(0, ($Groups - 50) / 5)
     $affected = $Accounts * $Regions * $Groups
 
-    $rows = foreach ($mode in 'revoke', 'narrow') {
+    $rows = foreach ($script:latency in $LatencyMs) { foreach ($mode in 'revoke', 'narrow') {
         Set-TestWorld $server (New-World)
         $open = @(Get-OpenIngressRule -AccountId $accountIds -RoleName Audit -Region '*' -EndpointUrl $server.Url -ThrottleLimit 8)
         Reset-TestCalls $server
@@ -50,8 +53,9 @@ try {
         $calls = @(Get-TestCalls $server)
         $mutating = @($calls | Where-Object { $_.Action -in 'RevokeSecurityGroupIngress', 'AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules' -and -not $_.Throttled }).Count
         $expected = if ($mode -eq 'narrow') { 'Narrowed' } else { 'Revoked' }
+        $served = @($calls | Where-Object { -not $_.Throttled })
         [pscustomobject]@{
-            Workload          = "$mode $Accounts accounts x $Regions regions x $Groups groups"
+            Workload          = "$mode $Accounts accounts x $Regions regions x $Groups groups, answers after $($script:latency) ms"
             Rules             = "$(@($results | Where-Object Status -eq $expected).Count) of $($open.Count) $expected"
             WallSeconds       = [math]::Round($sw.Elapsed.TotalSeconds, 1)
             BoundSeconds      = $bound
@@ -59,8 +63,10 @@ try {
             Throttled         = @($calls | Where-Object Throttled).Count
             MutatingPerGroup  = [math]::Round($mutating / $affected, 2)
             CreateTagsPerGroup = [math]::Round(@($calls | Where-Object { $_.Action -eq 'CreateTags' -and -not $_.Throttled }).Count / $affected, 2)
+            Calls             = $served.Count
+            MostInFlight      = ($calls | Measure-Object -Property InFlight -Maximum).Maximum
         }
-    }
+    } }
     $rows | Format-List | Out-String | Write-Host
     $rows
 } finally {

@@ -7,13 +7,16 @@
     a private rule too. For 'Get-OpenIngressRule | Revoke-OpenIngressRule -Force', the same with narrowing in place
     (recorded first), and Restore-IngressRule from that record, it reports wall time against the lower bound the
     mutating bucket allows ((affected groups - 50) / 5 s), the seconds from the first describe to the first change,
-    DescribeSecurityGroupRules calls, throttled requests and mutating calls per group. Talks only to 127.0.0.1.
+    DescribeSecurityGroupRules calls, throttled requests, mutating calls per group, the calls made and the most in flight
+    at once; once for each -LatencyMs the endpoint takes to answer. Talks only to 127.0.0.1.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [int] $Groups = 2002,
     [int] $Affected = 1310,
-    [int] $OpenRules = 2041
+    [int] $OpenRules = 2041,
+    # How long the endpoint takes to answer each call (EC2 takes on the order of 100-500 ms); one set of runs per value.
+    [int[]] $LatencyMs = @(0, 100, 300)
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../Pester/TestHelpers.psm1') -Force
@@ -31,7 +34,7 @@ try {
             if ($i -le $twice) { $rules += New-TestRule tcp 3389 3389 '0.0.0.0/0' "rdp $i" }
             New-TestGroup ('sg-{0:x12}' -f $i) -Rules $rules
         }
-        @{ regions = @{ 'us-east-1' = @{ groups = @($list) } }; throttling = @{} }
+        @{ regions = @{ 'us-east-1' = @{ groups = @($list) } }; throttling = @{}; latencyMs = $script:latency }
     }
     $conn = @{ Region = 'us-east-1'; EndpointUrl = $server.Url }
     $bound = [math]::Max(0, ($Affected - 50) / 5)
@@ -49,7 +52,7 @@ try {
         $firstDescribe = ($served | Where-Object action -like 'Describe*' | Select-Object -First 1).at
         $firstChange = ($served | Where-Object { $_.action -in $mutatingActions } | Select-Object -First 1).at
         [pscustomobject]@{
-            Workload              = $Workload
+            Workload              = "$Workload, answers after $($script:latency) ms"
             Rules                 = "$(@($results | Where-Object Status -eq $Expected).Count) of $($results.Count) $Expected"
             WallSeconds           = [math]::Round($sw.Elapsed.TotalSeconds, 1)
             BoundSeconds          = $bound
@@ -58,17 +61,20 @@ try {
             DescribeRuleCalls     = @($served | Where-Object action -eq 'DescribeSecurityGroupRules').Count
             Throttled             = @($calls | Where-Object throttled).Count
             MutatingPerGroup      = [math]::Round(@($served | Where-Object { $_.action -in $mutatingActions }).Count / $Affected, 2)
+            Calls                 = $served.Count
+            MostInFlight          = ($calls | Measure-Object -Property inFlight -Maximum).Maximum
         }
     }
 
     $record = Join-Path $folder 'narrowed.jsonl'
-    $rows = @(
+    $rows = foreach ($script:latency in $LatencyMs) {
         (Set-TestWorld $server (New-World)) | Out-Null
         Measure-Run "Get | Revoke, $Affected of $Groups groups, $OpenRules open rules" { Get-OpenIngressRule @conn | Revoke-OpenIngressRule @conn -SkipAudit -Force } 'Revoked'
         (Set-TestWorld $server (New-World)) | Out-Null
         Measure-Run 'Get | Export | Revoke -ReplaceWith (narrowing in place)' { Get-OpenIngressRule @conn | Export-IngressAudit -Path $record | Revoke-OpenIngressRule @conn -ReplaceWith 203.0.113.0/24 -Force } 'Narrowed'
-        Measure-Run 'Restore-IngressRule from that record' { Restore-IngressRule -Path $record @conn -Force } 'Restored'
-    )
+        Measure-Run 'Restore-IngressRule from that record' { Restore-IngressRule -Path $record @conn -Force -TrustUnsignedRecord } 'Restored'
+        Remove-Item $record
+    }
     $rows | Format-List | Out-String | Write-Host
     $rows
 } finally {

@@ -15,6 +15,8 @@ Records in S3 are read with ExpectedBucketOwner: the caller's own account (sts:G
 
 The account it acts in is looked up before anything is opened (sts:GetCallerIdentity): a line naming another account (OwnerId) is refused (AccountMismatch) unless -RoleName reaches that account.
 
+Every (account, region) is restored at once (at most -ThrottleLimit), paced to EC2's request buckets (see -RateShare); within each, up to 50 groups are put back at once, one group's calls in order, so that the bucket and not the time EC2 takes to answer sets the pace.
+
 Required IAM actions: kms:DescribeKey and kms:Verify (or kms:VerifyMac) for signed records, sts:GetCallerIdentity, ec2:DescribeManagedPrefixLists, ec2:AuthorizeSecurityGroupIngress, ec2:DescribeSecurityGroupRules, ec2:RevokeSecurityGroupIngress (to remove replacements), ec2:CreateTags, and s3:GetObject for a record in S3.
 '@
     Parameters  = @{

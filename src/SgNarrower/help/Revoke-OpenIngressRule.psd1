@@ -21,7 +21,7 @@ Accounts and regions: each rule is changed in its own account (OwnerId) and regi
 
 Nothing is revoked without a record. Rules that did not come through Export-IngressAudit, and rules whose description changed since they were recorded, are journaled as EC2 holds them now - the same format as Export-IngressAudit's JSON Lines - before any change, to -AuditPath or to the journal folder (<LocalApplicationData>/SgNarrower/journal: ~/.local/share/SgNarrower/journal on Linux and macOS, %LOCALAPPDATA%\SgNarrower\journal on Windows). If it cannot be written, nothing is revoked. With -SigningKeyId the journal is signed as Export-IngressAudit signs records (<journal>.sig beside it). -SkipAudit turns the journal off.
 
-Calls are paced to EC2's request buckets (see -RateShare); throttling that still happens (RequestLimitExceeded) is waited out patiently, and a rule whose change still fails is reported as Failed, never silently lost.
+Calls are paced to EC2's request buckets (see -RateShare), and within an account and region up to 50 groups are changed at once, so that the bucket, not the time EC2 takes to answer, sets the pace; one group's calls stay in order and never overlap, and the results come out in the order planned. Throttling that still happens (RequestLimitExceeded) is waited out patiently, and a rule whose change still fails is reported as Failed, never silently lost.
 
 Required IAM actions: ec2:DescribeSecurityGroupRules, ec2:DescribeSecurityGroups, ec2:RevokeSecurityGroupIngress; with -ReplaceWith also ec2:ModifySecurityGroupRules, ec2:AuthorizeSecurityGroupIngress and ec2:CreateTags; with -RoleName sts:AssumeRole on the role.
 '@
