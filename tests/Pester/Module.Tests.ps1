@@ -41,6 +41,13 @@ Describe 'The module manifest' {
         $asm.GetReferencedAssemblies().Name | Should -Not -Contain 'AWSSDK.Core'
         Test-Path (Join-Path (Split-Path $script:ModulePath) 'Dependencies/AWSSDK.EC2.dll') | Should -BeTrue
     }
+
+    It 'keeps each cmdlet class on at most two base classes (one of its own, then PSCmdlet)' -ForEach $script:Cmdlets {
+        $type = (Get-Command $_).ImplementingType
+        $chain = @()
+        for ($t = $type.BaseType; $t -ne [System.Management.Automation.PSCmdlet]; $t = $t.BaseType) { $chain += $t.Name }
+        $chain.Count | Should -BeLessOrEqual 1 -Because "$($type.Name) sits on $($chain -join ', '), PSCmdlet"
+    }
 }
 
 Describe 'Help' {

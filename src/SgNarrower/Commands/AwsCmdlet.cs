@@ -1,11 +1,19 @@
 using SgNarrower.Audit;
 using SgNarrower.AwsApi;
 using SgNarrower.Completers;
+using SgNarrower.Changes;
+using SgNarrower.Concurrency;
+using SgNarrower.Exposure;
 using SgNarrower.Loading;
+using SgNarrower.Reporting;
 
 namespace SgNarrower.Commands
 {
-    /// <summary>The AWS.Tools-style connection parameters every AWS-facing cmdlet shares, and error plumbing.</summary>
+    /// <summary>
+    /// The one base of SgNarrower's cmdlets: the AWS.Tools-style connection parameters every AWS-facing cmdlet shares,
+    /// and what several of them do alike (sessions and accounts, scopes run at once, records read and signed, errors).
+    /// Parameters that only some cmdlets take are declared on those cmdlets.
+    /// </summary>
     public abstract class AwsCmdlet : PSCmdlet
     {
         /// <summary>A named profile from the shared credentials/config files. A profile that does not exist is an error.</summary>
@@ -28,6 +36,15 @@ namespace SgNarrower.Commands
         /// <summary>A service URL to call instead of AWS's public endpoint (VPC endpoints, S3-compatible stores, tests).</summary>
         [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string? EndpointUrl { get; set; }
+
+        /// <summary>IAM's role names and STS's external ids, for -RoleName and -ExternalId.</summary>
+        protected const string RoleNamePattern = @"^[\w+=,.@/-]{1,512}$", ExternalIdPattern = @"^[\w+=,.@:/-]{2,1224}$";
+
+        protected bool IsWhatIf =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
+
+        /// <summary>Asks once per target (unless <paramref name="force"/>); -WhatIf always wins and never changes anything.</summary>
+        protected bool Approve(string target, string action, bool force) => (force && !IsWhatIf) || ShouldProcess(target, action);
 
         internal static readonly string[] ConnectionParameterNames =
             { nameof(ProfileName), nameof(ProfileLocation), nameof(AccessKey), nameof(SecretKey), nameof(SessionToken), nameof(EndpointUrl) };
@@ -160,5 +177,149 @@ namespace SgNarrower.Commands
         protected static string OwnerHint(string bucket, string owner, bool given) => given
             ? $" S3 checks that bucket {bucket} belongs to account {owner} (-ExpectedBucketOwner)."
             : $" S3 checks that bucket {bucket} belongs to the caller's account {owner}: a bucket of any other owner is refused. If {bucket} is a central bucket of another account (a log archive), confirm it with -ExpectedBucketOwner <that account's id>.";
+    
+        private readonly System.Threading.CancellationTokenSource _stop = new System.Threading.CancellationTokenSource();
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        /// <summary>Cancelled when the command is stopped (Ctrl+C).</summary>
+        protected System.Threading.CancellationToken StopToken => _stop.Token;
+
+        /// <summary>The sessions of each account: the caller's, or with <paramref name="roleName"/> the role assumed in each.</summary>
+        protected AccountSessions Accounts(IAwsSession session, string runId, string? region, string? roleName, string? externalId)
+        {
+            if (externalId != null && roleName == null)
+                ThrowTerminatingError(Errors.Record("ParameterConflict", ErrorCategory.InvalidArgument, "-ExternalId goes with -RoleName.", null));
+            return new AccountSessions(session, roleName, externalId, runId, region ?? session.DefaultRegion ?? "us-east-1");
+        }
+
+        /// <summary>Runs the scopes at once (at most <paramref name="throttleLimit"/>); output, errors and verbose lines are written here, on the pipeline thread.</summary>
+        protected void RunScopes<TScope>(IReadOnlyList<TScope> scopes, int throttleLimit, Action<TScope, IScopeSink> work, Action<object> output,
+            Func<TScope, Exception, ErrorRecord> error, Action<TScope>? done = null, Action<string>? progress = null) where TScope : notnull
+        {
+            ScopeRunner.Run(scopes, throttleLimit, work, message =>
+            {
+                var scope = (TScope)message.Scope;
+                switch (message.Kind)
+                {
+                    case ScopeMessageKind.Output: output(message.Payload!); break;
+                    case ScopeMessageKind.Progress: progress?.Invoke((string)message.Payload!); break;
+                    case ScopeMessageKind.Verbose: WriteVerbose((string)message.Payload!); break;
+                    case ScopeMessageKind.Warning: WriteWarning((string)message.Payload!); break;
+                    case ScopeMessageKind.Error: WriteError(error(scope, (Exception)message.Payload!)); break;
+                    case ScopeMessageKind.Done: done?.Invoke(scope); break;
+                }
+            }, _stop.Token);
+        }
+
+        /// <summary>Settles each rule's region (its own, else <paramref name="region"/>, else the default chain's) and account (its own, else <paramref name="accountId"/>).</summary>
+        protected List<ChangeRequest> ToRequests(IAwsSession session, IEnumerable<AuditEntry> entries, string? accountId, string? region)
+        {
+            var requests = new List<ChangeRequest>();
+            string? fallback = null;
+            foreach (var e in entries)
+            {
+                var rule = e.Rule.OwnerId == null && accountId != null ? e.Rule with { OwnerId = accountId } : e.Rule;
+                if (rule.Region != null)
+                {
+                    requests.Add(new ChangeRequest(rule, e.Identity, RegionFromRule: true, e.Status) { Replacements = e.Replacements });
+                    continue;
+                }
+                fallback ??= ResolveRegion(session, region);
+                requests.Add(new ChangeRequest(rule with { Region = fallback }, e.Identity, RegionFromRule: false, e.Status) { Replacements = e.Replacements });
+            }
+            return requests;
+        }
+
+        /// <summary>
+        /// Exposure from saved exports instead of calls: both are needed (a public address says nothing without the
+        /// route tables); null when neither is given.
+        /// </summary>
+        protected ExposureMap? ReadNetworkExports(string? interfacesPath, string? routeTablesPath, bool wanted)
+        {
+            if (!wanted && interfacesPath == null && routeTablesPath == null) return null;
+            if (interfacesPath == null || routeTablesPath == null)
+                ThrowTerminatingError(Errors.Record("ExposureNeedsNetwork", ErrorCategory.InvalidArgument,
+                    "Offline exposure needs the region's network interfaces and route tables, saved beside the groups: " +
+                    "-NetworkInterfacePath (aws ec2 describe-network-interfaces > interfaces.json) and -RouteTablePath (aws ec2 describe-route-tables > route-tables.json).", null));
+            var interfaces = ReadNetworkFile(interfacesPath!, NetworkJsonReader.ReadInterfaces);
+            var tables = ReadNetworkFile(routeTablesPath!, NetworkJsonReader.ReadRouteTables);
+            WriteVerbose($"Exposure from {interfaces.Count} network interface(s) and {tables.Count} route table(s), read from files.");
+            return new ExposureMap(interfaces, tables);
+        }
+
+        private List<T> ReadNetworkFile<T>(string path, Func<string, List<T>> read)
+        {
+            var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            try { return read(System.IO.File.ReadAllText(file)); }
+            catch (FormatException e)
+            {
+                ThrowTerminatingError(Errors.Record("InvalidNetworkFile", ErrorCategory.InvalidData, $"'{file}': {e.Message}", file, e));
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(Errors.Record("FileUnreadable", ErrorCategory.ReadError, $"Cannot read '{file}': {e.Message}", file, e));
+            }
+            return new List<T>();
+        }
+
+        /// <summary>
+        /// What reports and findings read: records in the order given (files and folders, then S3: one record, or every
+        /// record under a prefix), then the pipeline's objects. A record that cannot be read whole stops the command
+        /// before anything is written: a report never leaves out quietly what it was given.
+        /// </summary>
+        protected ReportInput ReadRecords(IEnumerable<AuditEntry> piped, string[]? recordPath, string[]? recordUri, string? region, string? expectedBucketOwner)
+        {
+            var input = new ReportInput();
+            foreach (var path in recordPath ?? Array.Empty<string>())
+            {
+                var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+                try { input.AddPath(full); }
+                catch (AuditRecordException e) { Stop("InvalidAuditRecord", ErrorCategory.InvalidData, $"A record cannot be read whole: {e.Message}. Nothing was written.", full, e); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    Stop("AuditRecordUnreadable", ErrorCategory.ReadError, $"Cannot read the record '{full}': {e.Message} Nothing was written.", full, e);
+                }
+                WriteVerbose($"{full}: read");
+            }
+            if (recordUri != null && recordUri.Length > 0)
+            {
+                using var session = OpenSession();
+                IS3Api? s3 = null;
+                var bucketRegion = ResolveRegion(session, region);
+                try { s3 = session.S3(bucketRegion); }
+                catch (AwsSetupException e) { ThrowSetup(e); }
+                // Records are read only from a bucket of the caller's own account, or of the account named.
+                var owner = BucketOwner(session, expectedBucketOwner, bucketRegion);
+                foreach (var uri in recordUri)
+                {
+                    try { input.AddS3(s3!, uri, owner); }
+                    catch (AuditRecordException e) { Stop("InvalidAuditRecord", ErrorCategory.InvalidData, $"A record cannot be read whole: {e.Message}. Nothing was written.", uri, e); }
+                    catch (FormatException e) { Stop("InvalidUri", ErrorCategory.InvalidArgument, e.Message + " Nothing was written.", uri, e); }
+                    catch (FileNotFoundException e) { Stop("AuditRecordNotFound", ErrorCategory.ObjectNotFound, e.Message + " Nothing was written.", uri, e); }
+                    catch (AwsServiceException e) when (e.ErrorCode == "AccessDenied")
+                    {
+                        var (bucket, _) = ReportInput.ParseS3Uri(uri);
+                        ThrowTerminatingError(Errors.Record("AccessDenied", ErrorCategory.PermissionDenied, Errors.Aws(e, uri, uri).Exception.Message + OwnerHint(bucket, owner, expectedBucketOwner != null), uri, e));
+                    }
+                    catch (AwsServiceException e) { ThrowTerminatingError(Errors.Aws(e, uri, uri)); }
+                }
+            }
+            foreach (var entry in piped) input.Add(entry);
+            return input;
+        }
+
+        /// <summary>A file the command would write: refused if it exists and -Force is not given.</summary>
+        protected void CheckTarget(string path, bool force)
+        {
+            if (Directory.Exists(path))
+                Stop("PathIsFolder", ErrorCategory.InvalidArgument, $"'{path}' is a folder; give a file name. Nothing was written.", path, null);
+            if (!force && File.Exists(path))
+                Stop("FileExists", ErrorCategory.ResourceExists, $"'{path}' already exists; give -Force to overwrite it. Nothing was written.", path, null);
+        }
+
+        /// <summary>Stops the command with an error of its own id, before anything more is done.</summary>
+        protected void Stop(string errorId, ErrorCategory category, string message, object? target, Exception? inner) =>
+            ThrowTerminatingError(Errors.Record(errorId, category, message, target, inner));
     }
 }

@@ -1,4 +1,5 @@
 using SgNarrower.AwsApi;
+using SgNarrower.Concurrency;
 
 namespace SgNarrower.Commands
 {
@@ -36,5 +37,19 @@ namespace SgNarrower.Commands
             FailureKind.ReadFailed => ErrorCategory.ReadError,
             _ => ErrorCategory.NotSpecified,
         };
+
+        /// <summary>An error a worker met, as an error record: stable ids for ours and AWS's, the scope as target.</summary>
+        public static ErrorRecord ScopeError(Scope scope, Exception e) => e switch
+        {
+            AccountUnavailableException a => Errors.Record(a.Failure.ErrorId, Errors.Category(a.Failure.Kind), a.Failure.Message, a.Account, a.InnerException),
+            AwsServiceException s => Errors.Aws(s, (scope.Account != null ? $"account {scope.Account}, " : "") + "region " + scope.Region, scope.ToString()),
+            AwsSetupException s => Errors.Setup(s),
+            _ => FailureError(scope, e),
+        };
+
+        /// <summary>An error about one thing a worker handled (a group, a file): its own id, the thing as target.</summary>
+        public static ErrorRecord FailureError(object what, Exception e) => e is ScopeFailure f
+            ? Errors.Record(f.ErrorId, Errors.Category(f.Kind), f.Message, f.Target ?? what.ToString(), f.InnerException)
+            : Errors.Record("UnexpectedError", ErrorCategory.NotSpecified, $"{what}: {e.Message}", what.ToString(), e);
     }
 }

@@ -1,3 +1,4 @@
+using SgNarrower.AwsApi;
 using SgNarrower.Audit;
 using SgNarrower.Findings;
 
@@ -6,8 +7,34 @@ namespace SgNarrower.Commands
     /// <summary>Writes findings for Security Hub (ASFF, in batches BatchImportFindings takes) or for Security Lake and SIEMs (OCSF).</summary>
     [Cmdlet(VerbsData.Export, "IngressFinding", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FindingFile))]
-    public sealed class ExportIngressFindingCommand : RecordReadingCmdlet
+    public sealed class ExportIngressFindingCommand : AwsCmdlet
     {
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>Record files (JSON Lines or CSV), or folders whose .jsonl and .csv files are all read.</summary>
+        [Parameter, ValidateNotNullOrEmpty]
+        public string[]? RecordPath { get; set; }
+
+        /// <summary>s3://bucket/key for one record, s3://bucket/prefix/ for every record under the prefix.</summary>
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
+        public string[]? RecordUri { get; set; }
+
+        /// <summary>The region of the bucket that -RecordUri reads.</summary>
+        [Parameter, ArgumentCompleter(typeof(Completers.RegionCompleter)), ValidateNotNullOrEmpty, ValidatePlainText]
+        public string? Region { get; set; }
+
+        [Parameter, ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
+        public string? ExpectedBucketOwner { get; set; }
+
+        private readonly List<AuditEntry> _piped = new List<AuditEntry>();
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject == null) return;
+            _piped.Add(ReadOrStop(InputObject, "a rule SgNarrower can report", "Nothing was written."));
+        }
+
         /// <summary>The folder to write the files into (created if need be).</summary>
         [Parameter(Mandatory = true, Position = 0), ValidateNotNullOrEmpty]
         public string? Path { get; set; }
@@ -23,7 +50,7 @@ namespace SgNarrower.Commands
             var folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (File.Exists(folder))
                 Stop("PathIsFile", ErrorCategory.InvalidArgument, $"'{folder}' is a file; -Path names the folder the findings go into. Nothing was written.", folder, null);
-            var input = ReadInput();
+            var input = ReadRecords(_piped, RecordPath, RecordUri, Region, ExpectedBucketOwner);
             List<FindingSubject> subjects = new List<FindingSubject>();
             try { subjects = FindingSubject.Of(input.Rows, DateTime.UtcNow); }
             catch (FormatException e) { Stop("FindingScopeUnknown", ErrorCategory.InvalidData, e.Message + " Nothing was written.", null, e); }

@@ -1,3 +1,4 @@
+using SgNarrower.AwsApi;
 using SgNarrower.Audit;
 using SgNarrower.Reporting;
 
@@ -6,8 +7,34 @@ namespace SgNarrower.Commands
     /// <summary>Writes one self-contained HTML page (or Markdown) about open rules, changes and evidence, for people who do not run SgNarrower.</summary>
     [Cmdlet(VerbsData.Export, "IngressReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(IngressReportFile))]
-    public sealed class ExportIngressReportCommand : RecordReadingCmdlet
+    public sealed class ExportIngressReportCommand : AwsCmdlet
     {
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>Record files (JSON Lines or CSV), or folders whose .jsonl and .csv files are all read.</summary>
+        [Parameter, ValidateNotNullOrEmpty]
+        public string[]? RecordPath { get; set; }
+
+        /// <summary>s3://bucket/key for one record, s3://bucket/prefix/ for every record under the prefix.</summary>
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
+        public string[]? RecordUri { get; set; }
+
+        /// <summary>The region of the bucket that -RecordUri reads.</summary>
+        [Parameter, ArgumentCompleter(typeof(Completers.RegionCompleter)), ValidateNotNullOrEmpty, ValidatePlainText]
+        public string? Region { get; set; }
+
+        [Parameter, ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
+        public string? ExpectedBucketOwner { get; set; }
+
+        private readonly List<AuditEntry> _piped = new List<AuditEntry>();
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject == null) return;
+            _piped.Add(ReadOrStop(InputObject, "a rule SgNarrower can report", "Nothing was written."));
+        }
+
         [Parameter(Mandatory = true, Position = 0), ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
@@ -31,7 +58,7 @@ namespace SgNarrower.Commands
             var format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) ? Format
                 : path.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? ReportFormat.Markdown : ReportFormat.Html;
             CheckTarget(path, Force);
-            var input = ReadInput();
+            var input = ReadRecords(_piped, RecordPath, RecordUri, Region, ExpectedBucketOwner);
             var summary = ReportSummary.Of(input);
             if (!ShouldProcess(path, $"Write a {format} report of {summary.RuleCount} rule(s)")) return;
             var now = DateTime.UtcNow;

@@ -11,10 +11,27 @@ namespace SgNarrower.Commands
     /// <summary>Finds EC2 security-group ingress rules open to the world, one object per rule.</summary>
     [Cmdlet(VerbsCommon.Get, "OpenIngressRule", DefaultParameterSetName = LiveSet)]
     [OutputType(typeof(OpenIngressRule))]
-    public sealed class GetOpenIngressRuleCommand : Ec2Cmdlet
+    public sealed class GetOpenIngressRuleCommand : AwsCmdlet
     {
         private const string LiveSet = "Live";
         private const string OfflineSet = "Offline";
+
+        /// <summary>The role to assume in each account (arn:&lt;partition&gt;:iam::&lt;account&gt;:role/&lt;RoleName&gt;).</summary>
+        [Parameter, ValidatePattern(RoleNamePattern), ValidatePlainText]
+        public string? RoleName { get; set; }
+
+        [Parameter, ValidatePattern(ExternalIdPattern), ValidatePlainText]
+        public string? ExternalId { get; set; }
+
+        /// <summary>How many (account, region) scopes are worked on at once.</summary>
+        [Parameter, ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 8;
+
+        /// <summary>The share of each of EC2's per-account, per-region request buckets to use, 0.05 to 1.</summary>
+        [Parameter, ValidateRange(0.05, 1.0)]
+        public double RateShare { get; set; } = 1.0;
+
+        protected override AwsConnection Connection => base.Connection with { RateShare = RateShare };
 
         [Parameter(ParameterSetName = LiveSet, Position = 0), Parameter(ParameterSetName = OfflineSet), ArgumentCompleter(typeof(RegionCompleter)), ValidateNotNullOrEmpty, ValidatePlainText]
         public string[]? Region { get; set; }
@@ -201,13 +218,13 @@ namespace SgNarrower.Commands
                 catch (AwsSetupException e) { ThrowSetup(e); }
             }
             var home = concrete ?? session.DefaultRegion ?? "us-east-1";
-            var estate = new EstateScan(Accounts(session, AuditRunInfo.New(ModuleInfo.Tool).RunId, home), patterns, home, _matcher!,
+            var estate = new EstateScan(Accounts(session, AuditRunInfo.New(ModuleInfo.Tool).RunId, home, RoleName, ExternalId), patterns, home, _matcher!,
                 new ScanScope { GroupIds = _groupIds, VpcIds = VpcId ?? Array.Empty<string>(), PageSize = PageSize, IncludeTemporary = IncludeTemporary,
                     IncludeExposure = IncludeExposure, Exposure = Exposure });
 
             // First the scopes: each account's regions; then every scope at once, up to -ThrottleLimit.
             var scopes = new List<Scope>();
-            RunScopes(estate.Accounts(AccountId), estate.Regions, o => scopes.Add((Scope)o), ScopeError);
+            RunScopes(estate.Accounts(AccountId), ThrottleLimit, estate.Regions, o => scopes.Add((Scope)o), Errors.ScopeError);
             const int activityId = 1;
             int done = 0, found = 0;
             void Progress(string current) => WriteProgress(new ProgressRecord(activityId, "Scanning security groups",
@@ -216,12 +233,12 @@ namespace SgNarrower.Commands
                 PercentComplete = scopes.Count > 1 ? done * 100 / scopes.Count : -1,
                 CurrentOperation = current,
             });
-            RunScopes(scopes, estate.Scan, o =>
+            RunScopes(scopes, ThrottleLimit, estate.Scan, o =>
             {
                 found++;
                 WriteObject(o);
             },
-            ScopeError,
+            Errors.ScopeError,
             sc =>
             {
                 done++;

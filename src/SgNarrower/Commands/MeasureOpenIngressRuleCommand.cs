@@ -11,8 +11,25 @@ namespace SgNarrower.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "OpenIngressRule")]
     [OutputType(typeof(OpenIngressRule))]
-    public sealed class MeasureOpenIngressRuleCommand : Ec2Cmdlet
+    public sealed class MeasureOpenIngressRuleCommand : AwsCmdlet
     {
+        /// <summary>The role to assume in each account (arn:&lt;partition&gt;:iam::&lt;account&gt;:role/&lt;RoleName&gt;).</summary>
+        [Parameter, ValidatePattern(RoleNamePattern), ValidatePlainText]
+        public string? RoleName { get; set; }
+
+        [Parameter, ValidatePattern(ExternalIdPattern), ValidatePlainText]
+        public string? ExternalId { get; set; }
+
+        /// <summary>How many (account, region) scopes are worked on at once.</summary>
+        [Parameter, ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 8;
+
+        /// <summary>The share of each of EC2's per-account, per-region request buckets to use, 0.05 to 1.</summary>
+        [Parameter, ValidateRange(0.05, 1.0)]
+        public double RateShare { get; set; } = 1.0;
+
+        protected override AwsConnection Connection => base.Connection with { RateShare = RateShare };
+
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
@@ -97,13 +114,13 @@ namespace SgNarrower.Commands
             var runId = AuditRunInfo.New(ModuleInfo.Tool).RunId;
             string? fallback = null;
             var rules = _entries.Select(e => e.Rule.Region != null ? e : new AuditEntry(e.Rule with { Region = fallback ??= ResolveRegion(session, Region) }, e.Identity)).ToList();
-            var accounts = Accounts(session, runId, rules[0].Rule.Region);
+            var accounts = Accounts(session, runId, rules[0].Rule.Region, RoleName, ExternalId);
             var run = new EvidenceRun(rules.Select(r => (r.Rule, r.Identity)).ToList(), new DateTimeOffset(Since.ToUniversalTime()), new DateTimeOffset(Until.ToUniversalTime()), ThrottleLimit, new EvidenceHandlers
             {
                 Verbose = WriteVerbose,
                 Warning = WriteWarning,
                 // What failed is a scope (exposure, accounts) or a file (flow logs, aggregates, their listings).
-                Error = (what, e) => WriteError(what is Scope scope ? ScopeError(scope, e) : FailureError(what, e)),
+                Error = (what, e) => WriteError(what is Scope scope ? Errors.ScopeError(scope, e) : Errors.FailureError(what, e)),
                 FilesRead = (done, total, records) => WriteProgress(new ProgressRecord(4, "Reading flow logs", $"{done} of {total} file(s), {records} record(s)") { PercentComplete = done * 100 / Math.Max(1, total) }),
             }, StopToken);
             var sources = new EvidenceSources(Paths(FlowLogPath), FlowLogUri ?? Array.Empty<string>(), HiveCompatiblePartitions, Paths(AggregatePath), AggregateUri ?? Array.Empty<string>());

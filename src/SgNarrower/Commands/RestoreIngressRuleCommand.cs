@@ -7,12 +7,60 @@ namespace SgNarrower.Commands
     /// <summary>Puts rules back exactly as recorded: from a local record, an S3 object, or result objects.</summary>
     [Cmdlet(VerbsData.Restore, "IngressRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PipelineSet)]
     [OutputType(typeof(IngressRuleChange))]
-    public sealed class RestoreIngressRuleCommand : ChangeCmdlet
+    public sealed class RestoreIngressRuleCommand : AwsCmdlet, IDisposable
     {
         private const string PathSet = "Path";
         private const string S3Set = "S3";
         private const string UriSet = "Uri";
         private const string PipelineSet = "Pipeline";
+
+        /// <summary>The region for rules that do not name one. A rule's own Region always wins.</summary>
+        [Parameter, ArgumentCompleter(typeof(Completers.RegionCompleter)), ValidateNotNullOrEmpty, ValidatePlainText]
+        public string? Region { get; set; }
+
+        /// <summary>The account for rules that do not name one (OwnerId). A rule's own OwnerId always wins.</summary>
+        [Parameter, ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
+        public string? AccountId { get; set; }
+
+        /// <summary>
+        /// Inbound rules a group may hold per address family: EC2's default of 60, or the account's raised quota
+        /// (Service Quotas L-0EA8095F). A change that would take a group past it is refused before anything is granted.
+        /// </summary>
+        [Parameter, ValidateRange(1, Changes.RuleQuota.Most)]
+        public int RuleQuota { get; set; } = Changes.RuleQuota.Default;
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>The role to assume in each account (arn:&lt;partition&gt;:iam::&lt;account&gt;:role/&lt;RoleName&gt;).</summary>
+        [Parameter, ValidatePattern(RoleNamePattern), ValidatePlainText]
+        public string? RoleName { get; set; }
+
+        [Parameter, ValidatePattern(ExternalIdPattern), ValidatePlainText]
+        public string? ExternalId { get; set; }
+
+        /// <summary>How many (account, region) scopes are worked on at once.</summary>
+        [Parameter, ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 8;
+
+        /// <summary>The share of each of EC2's per-account, per-region request buckets to use, 0.05 to 1.</summary>
+        [Parameter, ValidateRange(0.05, 1.0)]
+        public double RateShare { get; set; } = 1.0;
+
+        protected override AwsConnection Connection => base.Connection with { RateShare = RateShare };
+
+        private ChangePump? _pump;
+
+        /// <summary>The change stream of this command and what writes its results, made with the first request.</summary>
+        private ChangePump OpenPump(AccountSessions accounts, PlanOptions options) => _pump ??= new ChangePump(accounts, options, ThrottleLimit, new ChangePump.Host
+        {
+            Approve = (target, action) => Approve(target, action, Force),
+            IsWhatIf = () => IsWhatIf,
+            WriteObject = WriteObject,
+            WriteError = WriteError,
+            WriteVerbose = WriteVerbose,
+            WriteProgress = WriteProgress,
+        }, StopToken);
 
         [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0), ValidateNotNullOrEmpty]
         public string? Path { get; set; }
@@ -78,17 +126,17 @@ namespace SgNarrower.Commands
 
                 session ??= OpenSession();
                 var runId = AuditRunInfo.New(ModuleInfo.Tool).RunId;
-                var requests = ToRequests(session, toRestore);
+                var requests = ToRequests(session, toRestore, AccountId, Region);
                 // The account this restore acts in, looked up before anything is opened: lines of another account are
                 // refused unless -RoleName reaches it, and every answer of EC2 is checked against it.
                 try { session.AccountId(requests[0].Region); }
                 catch (AwsServiceException e) { ThrowTerminatingError(Errors.Aws(e, "the caller's account (sts:GetCallerIdentity), looked up before anything is opened; nothing was granted", null)); }
-                var accounts = Accounts(session, runId, requests[0].Region);
+                var accounts = Accounts(session, runId, requests[0].Region, RoleName, ExternalId);
                 // The whole record is read first; then it is planned in batches ahead of the grants.
-                var stream = OpenStream(accounts, new PlanOptions(PlanKind.Restore, runId) { KeepReplacements = KeepReplacement, RuleQuota = RuleQuota });
-                stream.AddRange(requests);
-                stream.Complete();
-                Pump(wait: true, item => item.LiveRule != null
+                var pump = OpenPump(accounts, new PlanOptions(PlanKind.Restore, runId) { KeepReplacements = KeepReplacement, RuleQuota = RuleQuota });
+                pump.Stream.AddRange(requests);
+                pump.Stream.Complete();
+                pump.Pump(wait: true, item => item.LiveRule != null
                     ? $"Remove {item.ReplacementsToRemove.Count} replacement rule(s) that narrowing added"
                     : item.ReplacementsToRemove.Count > 0
                         ? $"Grant back as recorded, then remove {item.ReplacementsToRemove.Count} replacement rule(s) that narrowing added"
@@ -96,9 +144,13 @@ namespace SgNarrower.Commands
             }
             finally
             {
+                _pump?.Dispose();
+                _pump = null;
                 session?.Dispose();
             }
         }
+
+        public void Dispose() => _pump?.Dispose();
 
         /// <summary>
         /// Reads the whole record and checks its signature before anything is granted; a record that cannot be read
@@ -167,7 +219,7 @@ namespace SgNarrower.Commands
         private bool ConfirmUnsigned(string what, IReadOnlyList<AuditEntry> entries)
         {
             // -WhatIf shows this, then each rule's plan; nothing is granted either way.
-            if (Approve(what, "Restore from input that nothing proves SgNarrower wrote (-TrustUnsignedRecord)") || IsWhatIf) return true;
+            if (Approve(what, "Restore from input that nothing proves SgNarrower wrote (-TrustUnsignedRecord)", Force) || IsWhatIf) return true;
             foreach (var e in entries)
                 WriteObject(new IngressRuleChange(e.Rule, "Restore", ChangeStatus.Skipped) { Error = "Not restored: the unsigned input was not confirmed." });
             return false;

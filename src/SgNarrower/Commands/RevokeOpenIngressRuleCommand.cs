@@ -11,10 +11,58 @@ namespace SgNarrower.Commands
     /// </summary>
     [Cmdlet(VerbsSecurity.Revoke, "OpenIngressRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = InputSet)]
     [OutputType(typeof(IngressRuleChange))]
-    public sealed class RevokeOpenIngressRuleCommand : ChangeCmdlet
+    public sealed class RevokeOpenIngressRuleCommand : AwsCmdlet, IDisposable
     {
         private const string InputSet = "InputObject";
         private const string RuleSet = "Rule";
+
+        /// <summary>The region for rules that do not name one. A rule's own Region always wins.</summary>
+        [Parameter, ArgumentCompleter(typeof(Completers.RegionCompleter)), ValidateNotNullOrEmpty, ValidatePlainText]
+        public string? Region { get; set; }
+
+        /// <summary>The account for rules that do not name one (OwnerId). A rule's own OwnerId always wins.</summary>
+        [Parameter, ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
+        public string? AccountId { get; set; }
+
+        /// <summary>
+        /// Inbound rules a group may hold per address family: EC2's default of 60, or the account's raised quota
+        /// (Service Quotas L-0EA8095F). A change that would take a group past it is refused before anything is granted.
+        /// </summary>
+        [Parameter, ValidateRange(1, Changes.RuleQuota.Most)]
+        public int RuleQuota { get; set; } = Changes.RuleQuota.Default;
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>The role to assume in each account (arn:&lt;partition&gt;:iam::&lt;account&gt;:role/&lt;RoleName&gt;).</summary>
+        [Parameter, ValidatePattern(RoleNamePattern), ValidatePlainText]
+        public string? RoleName { get; set; }
+
+        [Parameter, ValidatePattern(ExternalIdPattern), ValidatePlainText]
+        public string? ExternalId { get; set; }
+
+        /// <summary>How many (account, region) scopes are worked on at once.</summary>
+        [Parameter, ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 8;
+
+        /// <summary>The share of each of EC2's per-account, per-region request buckets to use, 0.05 to 1.</summary>
+        [Parameter, ValidateRange(0.05, 1.0)]
+        public double RateShare { get; set; } = 1.0;
+
+        protected override AwsConnection Connection => base.Connection with { RateShare = RateShare };
+
+        private ChangePump? _pump;
+
+        /// <summary>The change stream of this command and what writes its results, made with the first request.</summary>
+        private ChangePump OpenPump(AccountSessions accounts, PlanOptions options) => _pump ??= new ChangePump(accounts, options, ThrottleLimit, new ChangePump.Host
+        {
+            Approve = (target, action) => Approve(target, action, Force),
+            IsWhatIf = () => IsWhatIf,
+            WriteObject = WriteObject,
+            WriteError = WriteError,
+            WriteVerbose = WriteVerbose,
+            WriteProgress = WriteProgress,
+        }, StopToken);
 
         /// <summary>Rules from Get-OpenIngressRule, Export-IngressAudit, Import-Csv, ConvertFrom-Json, Import-Clixml: read by property name.</summary>
         [Parameter(ParameterSetName = InputSet, Mandatory = true, ValueFromPipeline = true)]
@@ -94,7 +142,7 @@ namespace SgNarrower.Commands
             }
             // Planned and revoked while later rules still arrive: the first changes go out within about a second.
             Submit(entry);
-            Pump(wait: false, Action, WriteJournal, Activity);
+            _pump?.Pump(wait: false, Action, WriteJournal, Activity);
         }
 
         private string Activity => _replacements.IsEmpty ? "Revoking open ingress rules" : "Narrowing open ingress rules";
@@ -108,14 +156,16 @@ namespace SgNarrower.Commands
         {
             _session ??= OpenSession();
             _run ??= AuditRunInfo.New(ModuleInfo.Tool);
-            var request = ToRequests(_session, new[] { entry })[0];
+            var request = ToRequests(_session, new[] { entry }, AccountId, Region)[0];
             if (SigningKeyId != null && !SkipAudit) _signer ??= OpenSigner(_session, SigningKeyId, request.Region);
-            var stream = Stream ?? OpenStream(Accounts(_session, _run.RunId, request.Region), new PlanOptions(PlanKind.Revoke, _run.RunId) { Replacements = _replacements, RuleQuota = RuleQuota });
-            stream.Add(request);
+            var pump = _pump ?? OpenPump(Accounts(_session, _run.RunId, request.Region, RoleName, ExternalId), new PlanOptions(PlanKind.Revoke, _run.RunId) { Replacements = _replacements, RuleQuota = RuleQuota });
+            pump.Stream.Add(request);
         }
 
-        protected override void DisposeSession()
+        public void Dispose()
         {
+            _pump?.Dispose();
+            _pump = null;
             _session?.Dispose();
             _session = null;
         }
@@ -132,9 +182,9 @@ namespace SgNarrower.Commands
                 _session ??= OpenSession();
                 if (LookUpById(_session) is AuditEntry entry) Submit(entry);
             }
-            if (Stream == null) return;
-            Stream.Complete();
-            Pump(wait: true, Action, WriteJournal, Activity);
+            if (_pump == null) return;
+            _pump.Stream.Complete();
+            _pump.Pump(wait: true, Action, WriteJournal, Activity);
         }
 
         /// <summary>-GroupId with only -SecurityGroupRuleId: the rule as EC2 holds it now is the rule to revoke.</summary>
