@@ -14,7 +14,7 @@ internal static class ChangeRun
         stream.Complete();
         var outcomes = new List<GroupOutcome>();
         // A scope's failure also fails each of its rules, which the outcomes carry.
-        stream.Drain(wait: true, new ChangeHandlers { Outcome = outcomes.Add, Error = (_, _) => { } });
+        stream.Drain(wait: true, new ChangeHandlers { Result = outcomes.Add, Failure = _ => { } });
         return outcomes;
     }
 

@@ -25,7 +25,7 @@ public sealed class ChangeStreamTests
         stream.Drain(wait, new ChangeHandlers
         {
             Record = items => { batchSizes?.Add(items.Count); return null; },
-            Outcome = outcome => results.AddRange(outcome.Changes),
+            Result = outcome => results.AddRange(outcome.Changes),
         });
         return results;
     }
@@ -111,7 +111,7 @@ public sealed class ChangeStreamTests
         bool planned = false;
         while (!planned && DateTime.UtcNow < deadline)
         {
-            planned = stream.Take(wait: false).Any(m => m.Kind == ChangeMessageKind.Plans);
+            planned = stream.Take(wait: false).Any(m => m.Kind == Concurrency.WorkerMessageKind.Result && m.Result.Kind == ChangeReportKind.Plans);
             Thread.Sleep(20);
         }
         Assert.True(planned);
@@ -141,7 +141,7 @@ public sealed class ChangeStreamTests
                 order.Add("record " + items.Count);
                 return "journal.jsonl";
             },
-            Outcome = o => { order.Add("changed " + o.Changes.Single().GroupId); results.AddRange(o.Changes); },
+            Result = o => { order.Add("changed " + o.Changes.Single().GroupId); results.AddRange(o.Changes); },
         });
         Assert.Equal(new[] { "confirm sg-0", "confirm sg-1", "confirm sg-2", "record 3", "changed sg-0", "changed sg-1", "changed sg-2" }, order);
         Assert.All(results, r => Assert.Equal(ChangeStatus.Revoked, r.Status));
@@ -164,7 +164,7 @@ public sealed class ChangeStreamTests
         stream.Drain(wait: true, new ChangeHandlers
         {
             Record = items => { handed.AddRange(items.Select(i => i.Request.GroupId)); return "journal.jsonl"; },
-            Outcome = o => results.AddRange(o.Changes),
+            Result = o => results.AddRange(o.Changes),
         });
         Assert.Equal(new[] { "sg-2" }, handed);
         Assert.Equal("s3://audit/run.jsonl", results.Single(r => r.GroupId == "sg-1").AuditUri);
@@ -199,7 +199,7 @@ public sealed class ChangeStreamTests
         stream.Drain(wait: true, new ChangeHandlers
         {
             Confirm = item => item.Request.GroupId == "sg-1" ? "Declined at the prompt." : null,
-            Outcome = o => results.AddRange(o.Changes),
+            Result = o => results.AddRange(o.Changes),
         });
         var skipped = results.Single(r => r.GroupId == "sg-1");
         Assert.Equal((ChangeStatus.Skipped, "Declined at the prompt."), (skipped.Status, skipped.Error));

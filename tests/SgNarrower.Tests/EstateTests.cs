@@ -14,44 +14,47 @@ public sealed class ScopeRunnerTests
         int caller = Environment.CurrentManagedThreadId;
         var workerThreads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
         int running = 0, most = 0;
-        var drained = new List<(int Thread, ScopeMessage Message)>();
-        ScopeRunner.Run(Enumerable.Range(0, 12).ToList(), 4, (scope, sink) =>
+        var results = new List<(int Thread, string Result)>();
+        var verbose = new List<int>();
+        var done = new List<int>();
+        ScopeRunner.Run(Enumerable.Range(0, 12).ToList(), 4, (int scope, IWorkerSink<string> sink) =>
         {
             workerThreads[Environment.CurrentManagedThreadId] = true;
             int now = Interlocked.Increment(ref running);
             InterlockedMax(ref most, now);
-            for (int i = 0; i < 3; i++) { sink.Write($"{scope}:{i}"); Thread.Sleep(5); }
+            for (int i = 0; i < 3; i++) { sink.Result($"{scope}:{i}"); Thread.Sleep(5); }
             sink.Verbose($"scope {scope}");
             Interlocked.Decrement(ref running);
-        }, m => drained.Add((Environment.CurrentManagedThreadId, m)));
+        }, new WorkerHandlers<string>
+        {
+            Result = r => results.Add((Environment.CurrentManagedThreadId, r)),
+            Verbose = _ => verbose.Add(Environment.CurrentManagedThreadId),
+        }, done: scope => done.Add(Environment.CurrentManagedThreadId));
 
-        Assert.All(drained, d => Assert.Equal(caller, d.Thread));
+        Assert.All(results.Select(r => r.Thread).Concat(verbose).Concat(done), t => Assert.Equal(caller, t));
         Assert.DoesNotContain(caller, workerThreads.Keys);
         Assert.InRange(most, 2, 4);
-        Assert.Equal(12 * 3, drained.Count(d => d.Message.Kind == ScopeMessageKind.Output));
-        Assert.Equal(12, drained.Count(d => d.Message.Kind == ScopeMessageKind.Done));
+        Assert.Equal(12 * 3, results.Count);
+        Assert.Equal(12, done.Count);
         // Within one scope, in the order reported.
         foreach (var scope in Enumerable.Range(0, 12))
             Assert.Equal(new[] { $"{scope}:0", $"{scope}:1", $"{scope}:2" },
-                drained.Where(d => d.Message.Kind == ScopeMessageKind.Output && (int)d.Message.Scope == scope).Select(d => (string)d.Message.Payload!));
+                results.Select(r => r.Result).Where(r => r.StartsWith($"{scope}:", StringComparison.Ordinal)));
     }
 
     [Fact]
-    public void A_scope_that_throws_is_one_error_and_the_others_go_on()
+    public void A_scope_that_throws_is_one_failure_naming_it_and_the_others_go_on()
     {
-        var errors = new List<object>();
-        var outputs = new List<object>();
-        ScopeRunner.Run(new[] { "a", "bad", "c" }, 2, (s, sink) =>
+        var failures = new List<WorkFailure>();
+        var outputs = new List<string>();
+        ScopeRunner.Run(new[] { "a", "bad", "c" }, 2, (string s, IWorkerSink<string> sink) =>
         {
             if (s == "bad") throw new InvalidOperationException("no");
-            sink.Write(s);
-        }, m =>
-        {
-            if (m.Kind == ScopeMessageKind.Error) errors.Add(m.Scope);
-            if (m.Kind == ScopeMessageKind.Output) outputs.Add(m.Payload!);
-        });
-        Assert.Equal(new object[] { "bad" }, errors);
-        Assert.Equal(new object[] { "a", "c" }, outputs.OrderBy(o => o));
+            sink.Result(s);
+        }, new WorkerHandlers<string> { Result = outputs.Add, Failure = failures.Add });
+        var failure = Assert.Single(failures);
+        Assert.Equal(("bad", null, "no"), (failure.Item, failure.Scope, failure.Error.Message));
+        Assert.Equal(new[] { "a", "c" }, outputs.OrderBy(o => o));
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -33,12 +33,12 @@ public sealed class EvidenceRunTests
     public void Sources_that_reached_a_rule_become_its_cover_and_an_unreadable_file_is_reported_while_the_rest_counts()
     {
         var rule = RuleInput.FromRule(new OpenIngressRule { Region = "us-east-1", OwnerId = "111122223333", GroupId = "sg-1", IpProtocol = "tcp", FromPort = 22, ToPort = 22, CidrIpv4 = "0.0.0.0/0" });
-        var errors = new List<(object What, Exception Error)>();
-        var progress = new List<(int, int, long)>();
-        var run = new EvidenceRun(new[] { (rule.Rule, rule.Identity) }, Since, Until, 2, new EvidenceHandlers
+        var errors = new List<Concurrency.WorkFailure>();
+        var progress = new List<Concurrency.WorkProgress>();
+        var run = new EvidenceRun(new[] { (rule.Rule, rule.Identity) }, Since, Until, 2, new Concurrency.WorkerNotes
         {
-            Error = (what, e) => errors.Add((what, e)),
-            FilesRead = (done, total, records) => progress.Add((done, total, records)),
+            Failure = errors.Add,
+            Progress = progress.Add,
         }, CancellationToken.None);
         run.UseExposure(new ExposureMap(
             NetworkJsonReader.ReadInterfaces("""{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","SubnetId":"subnet-1","VpcId":"vpc-1","PrivateIpAddress":"10.0.0.5","Groups":[{"GroupId":"sg-1"}],"Attachment":{"InstanceId":"i-1"}}]}"""),
@@ -58,10 +58,10 @@ public sealed class EvidenceRunTests
         var cover = measured.ReplaceWith!.Select(Rules.Cidr.Parse).ToList();
         foreach (var source in measured.ObservedSources!)
             Assert.Contains(cover, c => c.Contains(Rules.Cidr.Parse(source.Address + "/32")));
-        var (what, error) = Assert.Single(errors);
-        Assert.Equal("broken.log.gz", what is Concurrency.Scope s ? s.Region : what.ToString());
-        Assert.Equal("FlowLogUnreadable", ((Concurrency.ScopeFailure)error).ErrorId);
-        Assert.Equal((3, 3), (progress.Last().Item1, progress.Last().Item2));
+        var failure = Assert.Single(errors);
+        Assert.Equal(("broken.log.gz", null), (failure.Item, failure.Scope));
+        Assert.Equal("FlowLogUnreadable", Assert.IsType<Concurrency.ScopeFailure>(failure.Error).ErrorId);
+        Assert.Equal((3, 3, 100), (progress.Last().Done, progress.Last().Total, progress.Last().Percent));
     }
 
     /// <summary>A session no call may reach: with saved exposure and local files, measuring asks AWS nothing.</summary>
@@ -83,7 +83,7 @@ public sealed class EvidenceRunTests
     private static EvidenceRun Run()
     {
         var rule = RuleInput.FromRule(new OpenIngressRule { Region = "us-east-1", OwnerId = "111122223333", GroupId = "sg-1", IpProtocol = "tcp", FromPort = 22, ToPort = 22, CidrIpv4 = "0.0.0.0/0" });
-        return new EvidenceRun(new[] { (rule.Rule, rule.Identity) }, Since, Until, 2, new EvidenceHandlers(), CancellationToken.None);
+        return new EvidenceRun(new[] { (rule.Rule, rule.Identity) }, Since, Until, 2, new Concurrency.WorkerNotes(), CancellationToken.None);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class GroupWorkersTests
     public void Results_come_out_in_the_order_given_whatever_order_the_work_finishes_in()
     {
         var delivered = new List<object>();
-        var workers = new GroupWorkers(8, delivered.Add, e => throw e, CancellationToken.None);
+        var workers = new GroupWorkers<object>(8, delivered.Add, e => throw e, CancellationToken.None);
         using var release = new ManualResetEventSlim();
         // The first item finishes last: it waits until all the others have run.
         int done = 0;
@@ -28,7 +28,7 @@ public sealed class GroupWorkersTests
     public void No_more_than_the_limit_run_at_once()
     {
         int running = 0, most = 0;
-        var workers = new GroupWorkers(3, _ => { }, e => throw e, CancellationToken.None);
+        var workers = new GroupWorkers<object>(3, _ => { }, e => throw e, CancellationToken.None);
         for (int i = 0; i < 20; i++)
             workers.Run(() =>
             {
@@ -48,7 +48,7 @@ public sealed class GroupWorkersTests
     {
         var delivered = new List<object>();
         var faults = new List<Exception>();
-        var workers = new GroupWorkers(4, delivered.Add, e => { lock (faults) faults.Add(e); }, CancellationToken.None);
+        var workers = new GroupWorkers<object>(4, delivered.Add, e => { lock (faults) faults.Add(e); }, CancellationToken.None);
         workers.Run(() => "a");
         workers.Run(() => throw new InvalidOperationException("broken"));
         workers.Run(() => "c");

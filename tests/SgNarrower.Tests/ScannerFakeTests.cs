@@ -77,16 +77,16 @@ public sealed class ExportScanTests
 /// <summary>The live scan of an estate, scope by scope, over in-memory EC2s: the work Get-OpenIngressRule hands its workers.</summary>
 public sealed class EstateScanTests
 {
-    private sealed class Sink : IScopeSink
+    private sealed class Sink<T> : IWorkerSink<T>
     {
-        public List<object> Written { get; } = new();
+        public List<T> Written { get; } = new();
         public List<string> Progressed { get; } = new();
         public List<Exception> Errors { get; } = new();
-        public void Write(object item) => Written.Add(item);
-        public void Progress(string text) => Progressed.Add(text);
+        public void Result(T item) => Written.Add(item);
+        public void Progress(WorkProgress progress) => Progressed.Add(progress.Text);
         public void Verbose(string text) { }
         public void Warning(string text) { }
-        public void Error(Exception error) => Errors.Add(error);
+        public void Failure(Exception error) => Errors.Add(error);
     }
 
     /// <summary>One caller's account: an in-memory EC2 per region.</summary>
@@ -111,12 +111,12 @@ public sealed class EstateScanTests
         var home = new FakeEc2("us-east-1");
         home.Regions.Clear();
         home.Regions.AddRange(new[] { "us-east-1", "us-west-2", "eu-west-1" });
-        var sink = new Sink();
+        var sink = new Sink<Scope>();
         var estate = Estate(new() { ["us-east-1"] = home }, "us-*");
 
         estate.Regions(Assert.Single(estate.Accounts(null)), sink);
 
-        Assert.Equal(new[] { "us-east-1", "us-west-2" }, sink.Written.Cast<Scope>().Select(s => s.Region).OrderBy(r => r));
+        Assert.Equal(new[] { "us-east-1", "us-west-2" }, sink.Written.Select(s => s.Region).OrderBy(r => r));
         Assert.Equal(1, home.Count("DescribeRegions"));
     }
 
@@ -126,14 +126,13 @@ public sealed class EstateScanTests
         var west = new FakeEc2("us-west-2");
         var ssh = west.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
         west.Add("sg-1", "tcp", 443, 443, "10.0.0.0/8");
-        var sink = new Sink();
+        var sink = new Sink<OpenIngressRule>();
 
         Estate(new() { ["us-west-2"] = west }, "us-west-2").Scan(new Scope(null, "us-west-2"), sink);
 
-        var rule = Assert.Single(sink.Written.OfType<OpenIngressRule>());
+        // Progress goes its own way: only rules are results.
+        var rule = Assert.Single(sink.Written);
         Assert.Equal((ssh.Id, "us-west-2"), (rule.SecurityGroupRuleId, rule.Region));
-        // Progress goes its own way: only rules are written.
-        Assert.All(sink.Written, w => Assert.IsType<OpenIngressRule>(w));
         Assert.Equal(new ScopePage(new Scope(null, "us-west-2"), 1, 1, 1).ToString(), sink.Progressed.Last());
         var missing = Assert.IsType<ScopeFailure>(Assert.Single(sink.Errors));
         Assert.Equal(("SecurityGroupNotFound", "sg-gone"), (missing.ErrorId, missing.Target));

@@ -4,10 +4,10 @@ namespace SgNarrower.Changes
 {
     /// <summary>
     /// What the caller of a change stream does with what it reports, on the caller's thread: confirm each planned
-    /// change, record a batch before its changes go out, and show outcomes, notes and errors. The stream knows
-    /// nothing of who asks or writes (a cmdlet, a test).
+    /// change, record a batch before its changes go out, and, as for scans and evidence, show results (each group's
+    /// outcome), notes and failures. The stream knows nothing of who asks or writes (a cmdlet, a test).
     /// </summary>
-    public sealed class ChangeHandlers
+    public sealed class ChangeHandlers : WorkerHandlers<GroupOutcome>
     {
         /// <summary>Asks about one planned change: null to go ahead, or why it is skipped (declined, -WhatIf).</summary>
         public Func<PlanItem, string?> Confirm { get; set; } = _ => null;
@@ -18,9 +18,5 @@ namespace SgNarrower.Changes
         /// throws when it cannot, and then nothing of the batch changes.
         /// </summary>
         public Func<IReadOnlyList<PlanItem>, string?> Record { get; set; } = _ => null;
-
-        public Action<GroupOutcome> Outcome { get; set; } = _ => { };
-        public Action<string> Verbose { get; set; } = _ => { };
-        public Action<Scope, Exception> Error { get; set; } = (_, e) => throw e;
     }
 }

@@ -29,7 +29,7 @@ namespace SgNarrower.Changes
         private readonly Func<Scope, IEc2Api> _api;
         private readonly PlanOptions _options;
         private readonly Action<string?>? _checkAccount;
-        private readonly BlockingCollection<ChangeMessage> _messages = new BlockingCollection<ChangeMessage>();
+        private readonly BlockingCollection<WorkerMessage<ChangeReport>> _messages = new BlockingCollection<WorkerMessage<ChangeReport>>();
         private readonly Dictionary<Scope, Lane> _lanes = new Dictionary<Scope, Lane>();
         private readonly SemaphoreSlim _slots;
         private readonly CancellationTokenSource _cancel;
@@ -86,7 +86,7 @@ namespace SgNarrower.Changes
         /// What the lanes have reported: without waiting (while input still arrives), or, once the input is complete,
         /// until every lane has finished.
         /// </summary>
-        public IEnumerable<ChangeMessage> Take(bool wait)
+        public IEnumerable<WorkerMessage<ChangeReport>> Take(bool wait)
         {
             if (!wait)
             {
@@ -106,30 +106,38 @@ namespace SgNarrower.Changes
         {
             foreach (var m in Take(wait))
             {
-                switch (m.Kind)
+                if (m.Kind != WorkerMessageKind.Result)
                 {
-                    case ChangeMessageKind.Plans:
-                        // Read here, answered to the lane: the items themselves are changed only there.
-                        var declined = new Dictionary<PlanItem, string?>();
-                        foreach (var plan in m.Plans)
-                            foreach (var item in plan.Pending)
-                                if (handlers.Confirm(item) is string reason) declined[item] = reason;
-                        var unrecorded = m.Plans.SelectMany(p => p.Pending).Where(i => !declined.ContainsKey(i) && i.NeedsRecord).ToList();
-                        var recorded = new Dictionary<PlanItem, string>();
-                        if (unrecorded.Count > 0 && handlers.Record(unrecorded) is string where)
-                            foreach (var item in unrecorded) recorded[item] = where;
-                        m.Approve(new BatchAnswer(declined, recorded));
-                        break;
-                    case ChangeMessageKind.Outcome:
-                        handlers.Outcome(m.Outcome);
-                        break;
-                    case ChangeMessageKind.Verbose:
-                        handlers.Verbose((string)m.Payload);
-                        break;
-                    case ChangeMessageKind.Error:
-                        handlers.Error(m.Scope, (Exception)m.Payload);
-                        break;
+                    Note(m, handlers);
+                    continue;
                 }
+                var report = m.Result;
+                if (report.Kind == ChangeReportKind.Outcome)
+                {
+                    handlers.Result(report.Outcome!);
+                    continue;
+                }
+                // Plans: read here, answered to the lane; the items themselves are changed only there.
+                var declined = new Dictionary<PlanItem, string?>();
+                foreach (var plan in report.Plans)
+                    foreach (var item in plan.Pending)
+                        if (handlers.Confirm(item) is string reason) declined[item] = reason;
+                var unrecorded = report.Plans.SelectMany(p => p.Pending).Where(i => !declined.ContainsKey(i) && i.NeedsRecord).ToList();
+                var recorded = new Dictionary<PlanItem, string>();
+                if (unrecorded.Count > 0 && handlers.Record(unrecorded) is string where)
+                    foreach (var item in unrecorded) recorded[item] = where;
+                report.Approve(new BatchAnswer(declined, recorded));
+            }
+        }
+
+        private static void Note(WorkerMessage<ChangeReport> m, WorkerNotes handlers)
+        {
+            switch (m.Kind)
+            {
+                case WorkerMessageKind.Progress: handlers.Progress(m.Progress!); break;
+                case WorkerMessageKind.Verbose: handlers.Verbose(m.Text!); break;
+                case WorkerMessageKind.Warning: handlers.Warning(m.Text!); break;
+                case WorkerMessageKind.Failure: handlers.Failure(m.Failure!); break;
             }
         }
 
@@ -139,7 +147,7 @@ namespace SgNarrower.Changes
             foreach (var lane in _lanes.Values) lane.Complete();
         }
 
-        private void Post(ChangeMessage message)
+        private void Post(WorkerMessage<ChangeReport> message)
         {
             if (!_messages.IsAddingCompleted) _messages.Add(message);
         }
@@ -250,11 +258,11 @@ namespace SgNarrower.Changes
                         var plans = ChangePlanning.PlanScope(_scope, Ec2, batch, _stream._options, Verbose, _stream._checkAccount);
                         var answer = new TaskCompletionSource<BatchAnswer>();
                         _approved.Add((plans, answer));
-                        _stream.Post(new ChangeMessage(ChangeMessageKind.Plans, _scope, plans, answer));
+                        _stream.Post(WorkerMessage<ChangeReport>.OfResult(_scope, ChangeReport.OfPlans(plans, answer)));
                     }
                 }
                 catch (OperationCanceledException) { }
-                catch (Exception e) { _stream.Post(new ChangeMessage(ChangeMessageKind.Error, _scope, e)); }
+                catch (Exception e) { _stream.Post(WorkerMessage<ChangeReport>.OfFailure(_scope, WorkFailure.Of(_scope, e))); }
                 finally
                 {
                     _approved.CompleteAdding();
@@ -266,11 +274,11 @@ namespace SgNarrower.Changes
             {
                 // Groups in flight at once; the lane stops (and says why) if a group's work throws.
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-                var workers = new GroupWorkers(GroupsInFlight,
-                    deliver: outcome => _stream.Post(new ChangeMessage(ChangeMessageKind.Outcome, _scope, outcome)),
+                var workers = new GroupWorkers<GroupOutcome>(GroupsInFlight,
+                    deliver: outcome => _stream.Post(WorkerMessage<ChangeReport>.OfResult(_scope, ChangeReport.OfOutcome(outcome))),
                     fault: e =>
                     {
-                        _stream.Post(new ChangeMessage(ChangeMessageKind.Error, _scope, e));
+                        _stream.Post(WorkerMessage<ChangeReport>.OfFailure(_scope, WorkFailure.Of(_scope, e)));
                         stop.Cancel();
                     },
                     stop.Token);
@@ -297,7 +305,7 @@ namespace SgNarrower.Changes
                     }
                 }
                 catch (OperationCanceledException) { }
-                catch (Exception e) { _stream.Post(new ChangeMessage(ChangeMessageKind.Error, _scope, e)); }
+                catch (Exception e) { _stream.Post(WorkerMessage<ChangeReport>.OfFailure(_scope, WorkFailure.Of(_scope, e))); }
                 finally
                 {
                     workers.Complete();
@@ -329,7 +337,7 @@ namespace SgNarrower.Changes
 
             private IEc2Api Ec2() => _ec2 ??= _stream._api(_scope);
 
-            private void Verbose(string text) => _stream.Post(new ChangeMessage(ChangeMessageKind.Verbose, _scope, text));
+            private void Verbose(string text) => _stream.Post(WorkerMessage<ChangeReport>.OfVerbose(_scope, text));
         }
     }
 }

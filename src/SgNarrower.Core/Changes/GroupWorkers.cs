@@ -12,16 +12,16 @@ namespace SgNarrower.Changes
     /// thread pool would stall it. Outcomes are handed on in the order the groups were given (<see cref="Run"/>), so
     /// results come out as they would one group at a time.
     /// </summary>
-    internal sealed class GroupWorkers : IDisposable
+    internal sealed class GroupWorkers<TResult> : IDisposable where TResult : class
     {
-        private readonly BlockingCollection<(long Seq, Func<object> Work)> _work = new BlockingCollection<(long, Func<object>)>();
-        private readonly Action<object> _deliver;
+        private readonly BlockingCollection<(long Seq, Func<TResult> Work)> _work = new BlockingCollection<(long, Func<TResult>)>();
+        private readonly Action<TResult> _deliver;
         private readonly Action<Exception> _fault;
         private readonly CancellationToken _cancel;
         private readonly List<Thread> _threads = new List<Thread>();
         private readonly object _gate = new object();
         // Outcomes done but not yet handed on (null: the work threw, and the fault said so), by their order of arrival.
-        private readonly SortedDictionary<long, object?> _done = new SortedDictionary<long, object?>();
+        private readonly SortedDictionary<long, TResult?> _done = new SortedDictionary<long, TResult?>();
         private long _next, _nextToDeliver;
         private int _idle, _queued, _running, _mostInFlight;
 
@@ -29,7 +29,7 @@ namespace SgNarrower.Changes
         /// <param name="deliver">Each outcome, in the order its work was given, on whichever worker completes the run of them.</param>
         /// <param name="fault">A work item threw (not an AWS error: those are outcomes); the caller stops the scope, and
         /// the outcomes of work already in flight are still handed on.</param>
-        public GroupWorkers(int limit, Action<object> deliver, Action<Exception> fault, CancellationToken cancel)
+        public GroupWorkers(int limit, Action<TResult> deliver, Action<Exception> fault, CancellationToken cancel)
         {
             Limit = Math.Max(1, limit);
             _deliver = deliver;
@@ -43,7 +43,7 @@ namespace SgNarrower.Changes
         public int MostInFlight { get { lock (_gate) return _mostInFlight; } }
 
         /// <summary>Queues one group's work; a worker is started when none is free and the limit allows.</summary>
-        public void Run(Func<object> work)
+        public void Run(Func<TResult> work)
         {
             lock (_gate)
             {
@@ -81,7 +81,7 @@ namespace SgNarrower.Changes
                         _running++;
                         if (_running > _mostInFlight) _mostInFlight = _running;
                     }
-                    object? result = null;
+                    TResult? result = null;
                     try { result = item.Work(); }
                     catch (OperationCanceledException) { }
                     catch (Exception e) { _fault(e); }
@@ -100,7 +100,7 @@ namespace SgNarrower.Changes
         }
 
         /// <summary>Hands on this outcome and every one after it that is done, in order; one worker delivers at a time.</summary>
-        private void Deliver(long seq, object? result)
+        private void Deliver(long seq, TResult? result)
         {
             lock (_gate)
             {

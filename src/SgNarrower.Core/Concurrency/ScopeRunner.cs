@@ -5,19 +5,21 @@ using System.Threading.Tasks;
 namespace SgNarrower.Concurrency
 {
     /// <summary>
-    /// Runs work for many scopes (an account and a region) at once, at most <c>throttleLimit</c> at a time, the way
-    /// ThreadJob and ForEach-Object -Parallel do it: workers never touch the host; everything they report is queued
-    /// and handed to <c>drain</c> on the calling thread (the pipeline thread), as it arrives, so objects still stream.
-    /// What one scope reports arrives in the order it reported it; nothing is ordered across scopes.
+    /// Runs work for many scopes (an account and a region, or other items such as files) at once, at most
+    /// <c>throttleLimit</c> at a time, the way ThreadJob and ForEach-Object -Parallel do it: workers never touch the
+    /// host; everything they report is queued as a <see cref="WorkerMessage{TResult}"/> and handed to the handlers on
+    /// the calling thread (the pipeline thread), as it arrives, so objects still stream. What one scope reports
+    /// arrives in the order it reported it; nothing is ordered across scopes.
     /// </summary>
     public static class ScopeRunner
     {
-        public static void Run<TScope>(IReadOnlyList<TScope> scopes, int throttleLimit, Action<TScope, IScopeSink> work,
-            Action<ScopeMessage> drain, CancellationToken cancel = default) where TScope : notnull
+        /// <param name="done">Called on the calling thread when a scope's work has ended (whether it failed or not).</param>
+        public static void Run<TScope, TResult>(IReadOnlyList<TScope> scopes, int throttleLimit, Action<TScope, IWorkerSink<TResult>> work,
+            WorkerHandlers<TResult> handlers, CancellationToken cancel = default, Action<TScope>? done = null) where TScope : notnull
         {
             if (throttleLimit < 1) throw new ArgumentOutOfRangeException(nameof(throttleLimit), "At least one scope runs at a time.");
             if (scopes.Count == 0) return;
-            using var queue = new BlockingCollection<ScopeMessage>();
+            using var queue = new BlockingCollection<WorkerMessage<TResult>>();
             var pending = new ConcurrentQueue<TScope>(scopes);
             int workers = Math.Min(throttleLimit, scopes.Count);
             int running = workers;
@@ -29,10 +31,10 @@ namespace SgNarrower.Concurrency
                     {
                         while (!cancel.IsCancellationRequested && pending.TryDequeue(out var scope))
                         {
-                            var sink = new QueueSink(queue, scope);
+                            var sink = new QueueSink<TResult>(queue, scope);
                             try { work(scope, sink); }
-                            catch (Exception e) { sink.Error(e); }
-                            queue.Add(new ScopeMessage(ScopeMessageKind.Done, null, scope));
+                            catch (Exception e) { sink.Failure(e); }
+                            sink.Done();
                         }
                     }
                     finally
@@ -43,7 +45,11 @@ namespace SgNarrower.Concurrency
             }
             try
             {
-                foreach (var message in queue.GetConsumingEnumerable(cancel)) drain(message);
+                foreach (var message in queue.GetConsumingEnumerable(cancel))
+                {
+                    if (message.Kind == WorkerMessageKind.Done) done?.Invoke((TScope)message.Work);
+                    else handlers.Handle(message);
+                }
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
@@ -51,19 +57,30 @@ namespace SgNarrower.Concurrency
             }
         }
 
-        private sealed class QueueSink : IScopeSink
+        private sealed class QueueSink<TResult> : IWorkerSink<TResult>
         {
-            private readonly BlockingCollection<ScopeMessage> _queue;
-            private readonly object _scope;
-            public QueueSink(BlockingCollection<ScopeMessage> queue, object scope) { _queue = queue; _scope = scope; }
-            public void Write(object item) => Add(ScopeMessageKind.Output, item);
-            public void Verbose(string text) => Add(ScopeMessageKind.Verbose, text);
-            public void Warning(string text) => Add(ScopeMessageKind.Warning, text);
-            public void Progress(string text) => Add(ScopeMessageKind.Progress, text);
-            public void Error(Exception error) => Add(ScopeMessageKind.Error, error);
-            private void Add(ScopeMessageKind kind, object? payload)
+            private readonly BlockingCollection<WorkerMessage<TResult>> _queue;
+            private readonly object _work;
+            private readonly WorkFailure _failureOf;
+
+            public QueueSink(BlockingCollection<WorkerMessage<TResult>> queue, object work)
             {
-                if (!_queue.IsAddingCompleted) _queue.Add(new ScopeMessage(kind, payload, _scope));
+                _queue = queue;
+                _work = work;
+                // Failures name what failed: the scope itself where the work was a scope, else the item by its text.
+                _failureOf = work is Scope scope ? new WorkFailure(scope, null, new Exception()) : new WorkFailure(null, work.ToString(), new Exception());
+            }
+
+            public void Result(TResult result) => Add(WorkerMessage<TResult>.OfResult(_work, result));
+            public void Progress(WorkProgress progress) => Add(WorkerMessage<TResult>.OfProgress(_work, progress));
+            public void Verbose(string text) => Add(WorkerMessage<TResult>.OfVerbose(_work, text));
+            public void Warning(string text) => Add(WorkerMessage<TResult>.OfWarning(_work, text));
+            public void Failure(Exception error) => Add(WorkerMessage<TResult>.OfFailure(_work, _failureOf with { Error = error }));
+            public void Done() => Add(WorkerMessage<TResult>.OfDone(_work));
+
+            private void Add(WorkerMessage<TResult> message)
+            {
+                if (!_queue.IsAddingCompleted) _queue.Add(message);
             }
         }
     }

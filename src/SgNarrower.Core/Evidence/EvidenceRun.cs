@@ -17,14 +17,14 @@ namespace SgNarrower.Evidence
         private readonly IReadOnlyList<(OpenIngressRule Rule, RuleIdentity Identity)> _rules;
         private readonly DateTimeOffset _since, _until;
         private readonly int _throttleLimit;
-        private readonly EvidenceHandlers _handlers;
+        private readonly WorkerNotes _handlers;
         private readonly CancellationToken _cancel;
         private readonly Dictionary<Scope, string> _accountOf = new Dictionary<Scope, string>();
         private ExposureMap? _exposure;
         private FlowEvidence? _evidence;
 
         /// <param name="rules">Each with its Region settled.</param>
-        public EvidenceRun(IReadOnlyList<(OpenIngressRule Rule, RuleIdentity Identity)> rules, DateTimeOffset since, DateTimeOffset until, int throttleLimit, EvidenceHandlers handlers, CancellationToken cancel)
+        public EvidenceRun(IReadOnlyList<(OpenIngressRule Rule, RuleIdentity Identity)> rules, DateTimeOffset since, DateTimeOffset until, int throttleLimit, WorkerNotes handlers, CancellationToken cancel)
         {
             _rules = rules;
             _since = since;
@@ -48,15 +48,14 @@ namespace SgNarrower.Evidence
         public void ReadExposure(Func<Scope, IEc2Api> ec2, Func<Scope, string> account)
         {
             var maps = new List<ExposureMap>();
-            ScopeRunner.Run(Scopes, _throttleLimit, (scope, sink) =>
+            ScopeRunner.Run(Scopes, _throttleLimit, (Scope scope, IWorkerSink<(Scope Scope, ExposureMap Map, string Account)> sink) =>
             {
                 var map = new ExposureReader(ec2(scope), sink.Verbose).Read(_rules.Where(r => Of(r).Equals(scope)).Select(r => r.Rule.GroupId));
-                sink.Write((map, account(scope)));
-            }, m => Report(m, o =>
+                sink.Result((scope, map, account(scope)));
+            }, Forward<(Scope Scope, ExposureMap Map, string Account)>(read =>
             {
-                var (map, acct) = ((ExposureMap, string))o;
-                maps.Add(map);
-                _accountOf[(Scope)m.Scope] = acct;
+                maps.Add(read.Map);
+                _accountOf[read.Scope] = read.Account;
             }), _cancel);
             _exposure = ExposureMap.Merge(maps);
         }
@@ -67,7 +66,7 @@ namespace SgNarrower.Evidence
             foreach (var scope in Scopes)
             {
                 try { _accountOf[scope] = account(scope); }
-                catch (Exception e) when (e is AwsServiceException || e is AwsSetupException || e is AccountUnavailableException) { _handlers.Error(scope, e); }
+                catch (Exception e) when (e is AwsServiceException || e is AwsSetupException || e is AccountUnavailableException) { _handlers.Failure(WorkFailure.Of(scope, e)); }
             }
         }
 
@@ -83,7 +82,7 @@ namespace SgNarrower.Evidence
             var byName = files.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
             long records = 0;
             int done = 0;
-            ScopeRunner.Run(byName.Keys.ToList(), _throttleLimit, (name, sink) =>
+            ScopeRunner.Run(byName.Keys.ToList(), _throttleLimit, (string name, IWorkerSink<long> sink) =>
             {
                 var reader = new FlowLogReader(evidence);
                 var source = byName[name];
@@ -94,19 +93,19 @@ namespace SgNarrower.Evidence
                 }
                 catch (Exception e) when (e is InvalidDataException || e is EndOfStreamException || e is IOException)
                 {
-                    sink.Error(new ScopeFailure("FlowLogUnreadable", FailureKind.InvalidArgument,
+                    sink.Failure(new ScopeFailure("FlowLogUnreadable", FailureKind.InvalidArgument,
                         $"'{source.Name}' could not be read to its end ({e.Message}); the {reader.Records} record(s) before that count, the rest is missing from the evidence.", source.Name, e));
                 }
                 catch (FlowLogFormatException e)
                 {
-                    sink.Error(new ScopeFailure("InvalidFlowLog", FailureKind.InvalidArgument, e.Message, source.Name, e));
+                    sink.Failure(new ScopeFailure("InvalidFlowLog", FailureKind.InvalidArgument, e.Message, source.Name, e));
                 }
-                sink.Write(reader.Records);
-            }, m => Report(m, o =>
+                sink.Result(reader.Records);
+            }, Forward<long>(read =>
             {
-                records += (long)o;
+                records += read;
                 done++;
-                _handlers.FilesRead(done, byName.Count, records);
+                _handlers.Progress(new WorkProgress($"{done} of {byName.Count} file(s), {records} record(s)", done, byName.Count));
             }), _cancel);
         }
 
@@ -124,12 +123,12 @@ namespace SgNarrower.Evidence
                 }
                 catch (FlowLogFormatException e)
                 {
-                    _handlers.Error(file.Name, new ScopeFailure("InvalidAggregate", FailureKind.InvalidData, e.Message, file.Name, e));
+                    _handlers.Failure(WorkFailure.Of(file.Name, new ScopeFailure("InvalidAggregate", FailureKind.InvalidData, e.Message, file.Name, e)));
                 }
                 catch (Exception e) when (e is IOException || e is AwsServiceException)
                 {
-                    _handlers.Error(file.Name, new ScopeFailure("AggregateUnreadable", FailureKind.ReadFailed,
-                        $"'{file.Name}' could not be read to its end ({e.Message}); the rows before that count.", file.Name, e));
+                    _handlers.Failure(WorkFailure.Of(file.Name, new ScopeFailure("AggregateUnreadable", FailureKind.ReadFailed,
+                        $"'{file.Name}' could not be read to its end ({e.Message}); the rows before that count.", file.Name, e)));
                 }
                 rows += reader.Rows;
                 records += reader.Records;
@@ -189,7 +188,7 @@ namespace SgNarrower.Evidence
         private void ListingFailed(AwsServiceException e, string where, string uri)
         {
             var info = AwsErrors.Explain(e, where);
-            _handlers.Error(uri, new ScopeFailure(info.ErrorId, info.Kind, info.Message, uri, e));
+            _handlers.Failure(WorkFailure.Of(uri, new ScopeFailure(info.ErrorId, info.Kind, info.Message, uri, e)));
         }
 
         /// <summary>Each rule with its evidence and recommendation.</summary>
@@ -197,15 +196,14 @@ namespace SgNarrower.Evidence
 
         private static Scope Of((OpenIngressRule Rule, RuleIdentity Identity) r) => new Scope(r.Rule.OwnerId, r.Rule.Region!);
 
-        private void Report(ScopeMessage m, Action<object> output)
+        /// <summary>This run's handlers for a worker's results: its notes go on to the caller's.</summary>
+        private WorkerHandlers<T> Forward<T>(Action<T> result) => new WorkerHandlers<T>
         {
-            switch (m.Kind)
-            {
-                case ScopeMessageKind.Output: output(m.Payload!); break;
-                case ScopeMessageKind.Verbose: _handlers.Verbose((string)m.Payload!); break;
-                case ScopeMessageKind.Warning: _handlers.Warning((string)m.Payload!); break;
-                case ScopeMessageKind.Error: _handlers.Error(m.Scope, (Exception)m.Payload!); break;
-            }
-        }
+            Result = result,
+            Progress = _handlers.Progress,
+            Verbose = _handlers.Verbose,
+            Warning = _handlers.Warning,
+            Failure = _handlers.Failure,
+        };
     }
 }

@@ -33,20 +33,20 @@ namespace SgNarrower.Scanning
             (accountIds?.Cast<string?>() ?? new string?[] { null }).Distinct().Select(a => new Scope(a, _home)).ToList();
 
         /// <summary>Writes the (account, region) scopes of one account: its regions that the patterns name.</summary>
-        public void Regions(Scope account, IScopeSink sink)
+        public void Regions(Scope account, IWorkerSink<Scope> sink)
         {
             var enabled = _regionPatterns.Any(RegionPatterns.HasWildcard) ? _accounts.For(account.Account, _home).Ec2(_home).DescribeRegions() : Array.Empty<string>();
-            foreach (var region in RegionPatterns.Expand(_regionPatterns, enabled)) sink.Write(new Scope(account.Account, region));
+            foreach (var region in RegionPatterns.Expand(_regionPatterns, enabled)) sink.Result(new Scope(account.Account, region));
         }
 
         /// <summary>Writes one scope's open rules, progress (a <see cref="ScopePage"/>) after each page, and an error for each group asked for and not found.</summary>
-        public void Scan(Scope scope, IScopeSink sink)
+        public void Scan(Scope scope, IWorkerSink<OpenIngressRule> sink)
         {
             var api = _accounts.For(scope.Account, scope.Region).Ec2(scope.Region);
-            var scanner = new OpenRuleScanner(_matcher, sink.Verbose, p => sink.Progress(new ScopePage(scope, p.GroupsScanned, p.Pages, p.OpenRules).ToString()), sink.Warning);
-            foreach (var rule in scanner.ScanRegion(api, _scope)) sink.Write(rule);
+            var scanner = new OpenRuleScanner(_matcher, sink.Verbose, p => sink.Progress(new WorkProgress(new ScopePage(scope, p.GroupsScanned, p.Pages, p.OpenRules).ToString())), sink.Warning);
+            foreach (var rule in scanner.ScanRegion(api, _scope)) sink.Result(rule);
             foreach (var missing in scanner.MissingGroupIds)
-                sink.Error(new ScopeFailure("SecurityGroupNotFound", FailureKind.NotFound,
+                sink.Failure(new ScopeFailure("SecurityGroupNotFound", FailureKind.NotFound,
                     $"Security group {missing} was not found in {scope}. Check the id, the region and the account.", missing));
         }
     }

@@ -193,23 +193,22 @@ namespace SgNarrower.Commands
             return new AccountSessions(session, roleName, externalId, runId, region ?? session.DefaultRegion ?? "us-east-1");
         }
 
-        /// <summary>Runs the scopes at once (at most <paramref name="throttleLimit"/>); output, errors and verbose lines are written here, on the pipeline thread.</summary>
-        protected void RunScopes<TScope>(IReadOnlyList<TScope> scopes, int throttleLimit, Action<TScope, IScopeSink> work, Action<object> output,
-            Func<TScope, Exception, ErrorRecord> error, Action<TScope>? done = null, Action<string>? progress = null) where TScope : notnull
+        /// <summary>
+        /// Runs the scopes at once (at most <paramref name="throttleLimit"/>): results go to <paramref name="result"/>,
+        /// progress to <paramref name="progress"/>, and verbose lines, warnings and failures are written here, on the
+        /// pipeline thread, as they arrive.
+        /// </summary>
+        protected void RunScopes<TScope, TResult>(IReadOnlyList<TScope> scopes, int throttleLimit, Action<TScope, IWorkerSink<TResult>> work,
+            Action<TResult> result, Action<TScope>? done = null, Action<WorkProgress>? progress = null) where TScope : notnull =>
+            ScopeRunner.Run(scopes, throttleLimit, work, Notes(new WorkerHandlers<TResult> { Result = result, Progress = progress ?? (_ => { }) }), _stop.Token, done);
+
+        /// <summary>Verbose lines, warnings and failures of workers, written as this command writes them.</summary>
+        protected T Notes<T>(T handlers) where T : WorkerNotes
         {
-            ScopeRunner.Run(scopes, throttleLimit, work, message =>
-            {
-                var scope = (TScope)message.Scope;
-                switch (message.Kind)
-                {
-                    case ScopeMessageKind.Output: output(message.Payload!); break;
-                    case ScopeMessageKind.Progress: progress?.Invoke((string)message.Payload!); break;
-                    case ScopeMessageKind.Verbose: WriteVerbose((string)message.Payload!); break;
-                    case ScopeMessageKind.Warning: WriteWarning((string)message.Payload!); break;
-                    case ScopeMessageKind.Error: WriteError(error(scope, (Exception)message.Payload!)); break;
-                    case ScopeMessageKind.Done: done?.Invoke(scope); break;
-                }
-            }, _stop.Token);
+            handlers.Verbose = WriteVerbose;
+            handlers.Warning = WriteWarning;
+            handlers.Failure = f => WriteError(Errors.Failure(f));
+            return handlers;
         }
 
         /// <summary>Settles each rule's region (its own, else <paramref name="region"/>, else the default chain's) and account (its own, else <paramref name="accountId"/>).</summary>

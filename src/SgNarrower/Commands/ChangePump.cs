@@ -19,6 +19,7 @@ namespace SgNarrower.Commands
             public Action<object> WriteObject { get; set; } = _ => { };
             public Action<ErrorRecord> WriteError { get; set; } = _ => { };
             public Action<string> WriteVerbose { get; set; } = _ => { };
+            public Action<string> WriteWarning { get; set; } = _ => { };
             public Action<ProgressRecord> WriteProgress { get; set; } = _ => { };
         }
 
@@ -54,9 +55,10 @@ namespace SgNarrower.Commands
                     // Asks about every rule that still needs a change; a declined or -WhatIf rule is Skipped.
                     Confirm = item => _host.Approve(item.PromptText(), action(item)) ? null : _host.IsWhatIf() ? "-WhatIf: nothing was changed." : "Declined at the prompt.",
                     Record = items => record?.Invoke(items),
-                    Outcome = outcome => Write(outcome, activity),
+                    Result = outcome => Write(outcome, activity),
                     Verbose = _host.WriteVerbose,
-                    Error = (scope, e) => _host.WriteError(Errors.ScopeError(scope, e)),
+                    Warning = _host.WriteWarning,
+                    Failure = f => _host.WriteError(Errors.Failure(f)),
                 });
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)

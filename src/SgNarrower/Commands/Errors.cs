@@ -38,6 +38,10 @@ namespace SgNarrower.Commands
             _ => ErrorCategory.NotSpecified,
         };
 
+        /// <summary>A worker's failure as an error record: about its scope, or about the item it was working on (a file).</summary>
+        public static ErrorRecord Failure(WorkFailure failure) =>
+            failure.Scope is Scope scope ? ScopeError(scope, failure.Error) : FailureError(failure.Item ?? "", failure.Error);
+
         /// <summary>An error a worker met, as an error record: stable ids for ours and AWS's, the scope as target.</summary>
         public static ErrorRecord ScopeError(Scope scope, Exception e) => e switch
         {

@@ -224,7 +224,7 @@ namespace SgNarrower.Commands
 
             // First the scopes: each account's regions; then every scope at once, up to -ThrottleLimit.
             var scopes = new List<Scope>();
-            RunScopes(estate.Accounts(AccountId), ThrottleLimit, estate.Regions, o => scopes.Add((Scope)o), Errors.ScopeError);
+            RunScopes<Scope, Scope>(estate.Accounts(AccountId), ThrottleLimit, estate.Regions, scopes.Add);
             const int activityId = 1;
             int done = 0, found = 0;
             void Progress(string current) => WriteProgress(new ProgressRecord(activityId, "Scanning security groups",
@@ -233,18 +233,17 @@ namespace SgNarrower.Commands
                 PercentComplete = scopes.Count > 1 ? done * 100 / scopes.Count : -1,
                 CurrentOperation = current,
             });
-            RunScopes(scopes, ThrottleLimit, estate.Scan, o =>
+            RunScopes<Scope, OpenIngressRule>(scopes, ThrottleLimit, estate.Scan, rule =>
             {
                 found++;
-                WriteObject(o);
+                WriteObject(rule);
             },
-            Errors.ScopeError,
             sc =>
             {
                 done++;
                 Progress($"{sc} done");
             },
-            Progress);
+            p => Progress(p.Text));
             WriteProgress(new ProgressRecord(activityId, "Scanning security groups", "Done") { RecordType = ProgressRecordType.Completed });
         }
     }

@@ -115,14 +115,11 @@ namespace SgNarrower.Commands
             string? fallback = null;
             var rules = _entries.Select(e => e.Rule.Region != null ? e : new AuditEntry(e.Rule with { Region = fallback ??= ResolveRegion(session, Region) }, e.Identity)).ToList();
             var accounts = Accounts(session, runId, rules[0].Rule.Region, RoleName, ExternalId);
-            var run = new EvidenceRun(rules.Select(r => (r.Rule, r.Identity)).ToList(), new DateTimeOffset(Since.ToUniversalTime()), new DateTimeOffset(Until.ToUniversalTime()), ThrottleLimit, new EvidenceHandlers
+            var run = new EvidenceRun(rules.Select(r => (r.Rule, r.Identity)).ToList(), new DateTimeOffset(Since.ToUniversalTime()), new DateTimeOffset(Until.ToUniversalTime()), ThrottleLimit, Notes(new WorkerNotes
             {
-                Verbose = WriteVerbose,
-                Warning = WriteWarning,
-                // What failed is a scope (exposure, accounts) or a file (flow logs, aggregates, their listings).
-                Error = (what, e) => WriteError(what is Scope scope ? Errors.ScopeError(scope, e) : Errors.FailureError(what, e)),
-                FilesRead = (done, total, records) => WriteProgress(new ProgressRecord(4, "Reading flow logs", $"{done} of {total} file(s), {records} record(s)") { PercentComplete = done * 100 / Math.Max(1, total) }),
-            }, StopToken);
+                // Failures name a scope (exposure, accounts) or a file (flow logs, aggregates, their listings).
+                Progress = p => WriteProgress(new ProgressRecord(4, "Reading flow logs", p.Text) { PercentComplete = p.Percent }),
+            }), StopToken);
             var sources = new EvidenceSources(Paths(FlowLogPath), FlowLogUri ?? Array.Empty<string>(), HiveCompatiblePartitions, Paths(AggregatePath), AggregateUri ?? Array.Empty<string>());
             // What carries each rule's group, per account and region: from saved exports, or in a few calls.
             var saved = ReadNetworkExports(NetworkInterfacePath, RouteTablePath, wanted: false);

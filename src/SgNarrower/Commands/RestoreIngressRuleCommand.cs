@@ -59,6 +59,7 @@ namespace SgNarrower.Commands
             WriteObject = WriteObject,
             WriteError = WriteError,
             WriteVerbose = WriteVerbose,
+            WriteWarning = WriteWarning,
             WriteProgress = WriteProgress,
         }, StopToken);
 

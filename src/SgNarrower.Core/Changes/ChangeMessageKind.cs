@@ -1,4 +1,0 @@
-namespace SgNarrower.Changes
-{
-    public enum ChangeMessageKind { Plans, Outcome, Verbose, Error }
-}

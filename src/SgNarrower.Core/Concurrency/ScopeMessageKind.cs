@@ -1,4 +1,0 @@
-namespace SgNarrower.Concurrency
-{
-    public enum ScopeMessageKind { Output, Progress, Verbose, Warning, Error, Done }
-}
