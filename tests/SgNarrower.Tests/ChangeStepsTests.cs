@@ -93,7 +93,7 @@ public sealed class ChangeStepsTests
     }
 
     [Fact]
-    public void Confirm_and_record_answer_the_lane_which_alone_marks_its_items()
+    public void Confirm_and_record_answer_the_lane_which_alone_makes_the_answered_plans_and_the_plans_handed_over_never_change()
     {
         var a = _ec2.Add("sg-1", "tcp", 22, 22, "0.0.0.0/0");
         var b = _ec2.Add("sg-2", "tcp", 22, 22, "0.0.0.0/0");
@@ -106,10 +106,14 @@ public sealed class ChangeStepsTests
         Assert.True(declined.NeedsChange);
         Assert.Null(recorded.AuditUri);
 
-        answer.ApplyTo(new[] { planA, planB });
+        var answered = answer.ApplyTo(new[] { planA, planB });
 
-        Assert.Equal((ChangeStatus.Skipped, "No"), (declined.Decided!.Value, declined.Reason));
-        Assert.Equal("/records/x.jsonl", recorded.AuditUri);
-        Assert.True(recorded.NeedsChange);
+        var (nowDeclined, nowRecorded) = (answered[0].Items[0], answered[1].Items[0]);
+        Assert.Equal((ChangeStatus.Skipped, "No"), (nowDeclined.Decided!.Value, nowDeclined.Reason));
+        Assert.Equal("/records/x.jsonl", nowRecorded.AuditUri);
+        Assert.True(nowRecorded.NeedsChange);
+        // The plans handed over are values: the answered ones are new, the ones handed over are as they were.
+        Assert.True(declined.NeedsChange);
+        Assert.Null(recorded.AuditUri);
     }
 }

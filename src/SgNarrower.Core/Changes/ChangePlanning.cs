@@ -89,21 +89,15 @@ namespace SgNarrower.Changes
 
         /// <summary>One plan per group, one item per request in input order; <paramref name="decide"/> plans each item against its live group.</summary>
         internal static List<GroupPlan> PerGroup(PlanKind kind, IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
-            string runId, Action<PlanItem, LiveGroup> decide)
+            string runId, Func<PlanItem, LiveGroup, PlanItem> decide)
         {
             var plans = new List<GroupPlan>();
             foreach (var group in requests.GroupBy(r => (r.Scope, GroupId: r.GroupId.ToLowerInvariant())))
             {
                 var liveGroup = live.TryGetValue(group.Key.GroupId, out var g) ? g : LiveGroup.Missing(group.Key.GroupId);
                 var first = group.First();
-                var plan = new GroupPlan(kind, first.Account, first.Region, first.GroupId, liveGroup, runId);
-                foreach (var request in group)
-                {
-                    var item = new PlanItem(request);
-                    plan.Items.Add(item);
-                    decide(item, liveGroup);
-                }
-                plans.Add(plan);
+                var items = group.Select(request => decide(new PlanItem(request), liveGroup)).ToList();
+                plans.Add(new GroupPlan(kind, first.Account, first.Region, first.GroupId, liveGroup, runId, items));
             }
             return plans;
         }

@@ -287,10 +287,10 @@ namespace SgNarrower.Changes
                     foreach (var (plans, answer) in _approved.GetConsumingEnumerable())
                     {
                         answer.Task.Wait(stop.Token);
-                        answer.Task.Result.ApplyTo(plans);
-                        int left = plans.Count;
+                        var answered = answer.Task.Result.ApplyTo(plans);
+                        int left = answered.Count;
                         if (left == 0) BatchExecuted();
-                        foreach (var plan in plans)
+                        foreach (var plan in answered)
                         {
                             if (stop.IsCancellationRequested) return;
                             workers.Run(() =>

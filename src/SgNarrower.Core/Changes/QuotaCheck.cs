@@ -15,30 +15,30 @@ namespace SgNarrower.Changes
 
         public int Limit { get; } = limit;
 
-        /// <summary>Decides Failed every pending item whose new rules (<paramref name="newRules"/>) do not fit; returns whether any was.</summary>
-        internal bool Apply(GroupPlan plan, Func<PlanItem, IEnumerable<RuleIdentity>> newRules)
+        /// <summary>The plan with every pending item whose new rules (<paramref name="newRules"/>) do not fit decided Failed, and whether any was.</summary>
+        internal (GroupPlan Plan, bool Refused) Apply(GroupPlan plan, Func<PlanItem, IEnumerable<RuleIdentity>> newRules)
         {
             var quota = RuleQuota.Of(plan.Live, Limit, prefixLists);
             var counted = new HashSet<RuleIdentity>();
             bool refused = false;
-            foreach (var item in plan.Pending.ToList())
+            var checkedPlan = plan.WithPending(item =>
             {
                 var adds = newRules(item).Where(id => plan.Live.ByIdentity(id) == null && !counted.Contains(id)).Distinct().ToList();
-                if (adds.Count == 0) continue;
+                if (adds.Count == 0) return item;
                 if (quota.TryTake(adds.Select(a => a.Source).ToList(), prefixLists) is string why)
                 {
                     refused = true;
-                    item.Decide(ChangeStatus.Failed,
+                    return item.Decide(ChangeStatus.Failed,
                         $"{item.PromptText()} was left as it is, and nothing was granted for it: {why} " +
                         $"(security group {plan.GroupId} in {plan.Region}; inbound rules count per address family, a group reference or AWS-managed prefix list in both, a customer-managed prefix list as its MaxEntries). " +
                         (plan.Kind == PlanKind.Revoke ? "Narrow to fewer sources, or revoke it without -ReplaceWith. " : "Remove rules from the group first. ") +
                         $"If the account's quota (Service Quotas L-0EA8095F) is raised above {Limit}, say so with -RuleQuota.",
                         "RuleQuotaExceeded", kind: FailureKind.InvalidArgument);
-                    continue;
                 }
                 counted.UnionWith(adds);
-            }
-            return refused;
+                return item;
+            });
+            return (checkedPlan, refused);
         }
     }
 }

@@ -29,10 +29,9 @@ namespace SgNarrower.Changes
         public static List<GroupPlan> Plan(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
             bool keepReplacements, string runId, QuotaCheck? quota = null)
         {
-            var plans = Decide(requests, live, keepReplacements, runId);
-            foreach (var plan in plans)
-                (quota ?? QuotaCheck.Default).Apply(plan, item => item.LiveRule == null && item.ModifyBack == null ? new[] { item.Request.Identity } : Array.Empty<RuleIdentity>());
-            return plans;
+            return Decide(requests, live, keepReplacements, runId)
+                .Select(plan => (quota ?? QuotaCheck.Default).Apply(plan, item => item.LiveRule == null && item.ModifyBack == null ? new[] { item.Request.Identity } : Array.Empty<RuleIdentity>()).Plan)
+                .ToList();
         }
 
         private static List<GroupPlan> Decide(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
@@ -40,27 +39,17 @@ namespace SgNarrower.Changes
             ChangePlanning.PerGroup(PlanKind.Restore, requests, live, runId, (item, liveGroup) =>
             {
                 var request = item.Request;
-                if (NotPutBack(request.RecordedStatus) is string why)
-                {
-                    item.Decide(ChangeStatus.Skipped, why);
-                    return;
-                }
+                if (NotPutBack(request.RecordedStatus) is string why) return item.Decide(ChangeStatus.Skipped, why);
                 if (!liveGroup.Exists)
-                {
-                    item.Decide(ChangeStatus.Failed,
+                    return item.Decide(ChangeStatus.Failed,
                         $"Security group {request.GroupId} does not exist in {request.Region}, so {request.Identity} cannot be put back into it. Nothing was granted.",
                         "SecurityGroupNotFound", kind: FailureKind.NotFound);
-                    return;
-                }
-                item.LiveRule = liveGroup.ByIdentity(request.Identity);
+                item = item.Against(liveGroup.ByIdentity(request.Identity));
                 if (item.LiveRule == null && Ec2Names.DescriptionProblem(request.Rule.Description) is string bad)
-                {
                     // EC2 would refuse it; SgNarrower never writes such a description, and EC2 never reports one.
-                    item.Decide(ChangeStatus.Failed,
+                    return item.Decide(ChangeStatus.Failed,
                         $"The record's description of {request.Identity} in {request.GroupId} cannot be put back as recorded: {bad}. Nothing was granted; EC2 reports no such description, so the line did not come from it as it is.",
                         "DescriptionNotAccepted", kind: FailureKind.InvalidData);
-                    return;
-                }
                 var narrowed = request.RecordRunId == null ? new List<SecurityGroupRuleInfo>() : NarrowedInPlace(liveGroup, request);
                 // The rule narrowing edited in place is edited back (same id); if the rule is back already, it is an extra.
                 // Not when another run's narrowing shares it: then the rule is granted anew, and the shared one stays theirs.
@@ -68,13 +57,12 @@ namespace SgNarrower.Changes
                 if (item.LiveRule == null && narrowed.Count > 0 && RuleTags.RunIds(narrowed[0].Tags).All(id => id == request.RecordRunId)
                     && narrowed[0].Identity?.Source.Kind == request.Identity.Source.Kind)
                 {
-                    item.ModifyBack = narrowed[0];
+                    item = item.EditingBack(narrowed[0]);
                     narrowed.RemoveAt(0);
                 }
                 if (!keepReplacements && request.RecordRunId != null)
-                    item.ReplacementsToRemove = liveGroup.Ingress.Where(r => IsReplacementFor(r, request)).Concat(narrowed).ToList();
-                if (item.LiveRule != null && item.ReplacementsToRemove.Count == 0)
-                    item.Decide(ChangeStatus.AlreadyPresent, null);
+                    item = item.Removing(liveGroup.Ingress.Where(r => IsReplacementFor(r, request)).Concat(narrowed).ToList());
+                return item.LiveRule != null && item.ReplacementsToRemove.Count == 0 ? item.Decide(ChangeStatus.AlreadyPresent, null) : item;
             });
 
         /// <summary>Rules this record's narrowing edited in place from this rule: its recorded id first, then any other it marked.</summary>

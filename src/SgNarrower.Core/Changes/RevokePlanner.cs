@@ -15,14 +15,12 @@ namespace SgNarrower.Changes
         public static List<GroupPlan> Plan(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
             ReplacementSet replacements, string runId, IReadOnlyDictionary<string, IReadOnlyList<Cidr>>? prefixLists = null, QuotaCheck? quota = null)
         {
-            var plans = Decide(requests, live, replacements, runId, prefixLists ?? new Dictionary<string, IReadOnlyList<Cidr>>());
-            foreach (var plan in plans)
+            return Decide(requests, live, replacements, runId, prefixLists ?? new Dictionary<string, IReadOnlyList<Cidr>>()).Select(plan =>
             {
-                ChooseInPlace(plan);
+                var (checkedPlan, refused) = (quota ?? QuotaCheck.Default).Apply(ChooseInPlace(plan), NewRules);
                 // A refused item may have been the one whose edit another relied on: choose again among those left.
-                if ((quota ?? QuotaCheck.Default).Apply(plan, NewRules)) ChooseInPlace(plan);
-            }
-            return plans;
+                return refused ? ChooseInPlace(checkedPlan) : checkedPlan;
+            }).ToList();
         }
 
         /// <summary>The rules narrowing an item grants as new rules: all its replacements, but the one its open rule is edited into.</summary>
@@ -36,12 +34,13 @@ namespace SgNarrower.Changes
         /// first replacement of its own type that is not in the group yet (and that no other rule of the group turns
         /// into); that replacement goes first. Otherwise every replacement is granted and the open rule revoked.
         /// </summary>
-        private static void ChooseInPlace(GroupPlan plan)
+        private static GroupPlan ChooseInPlace(GroupPlan plan)
         {
             var claimed = new HashSet<RuleIdentity>();
             var byTarget = new Dictionary<string, RuleSource?>(StringComparer.Ordinal);
-            foreach (var item in plan.Pending.Where(i => i.Replacements.Count > 0))
+            return plan.WithPending(item =>
             {
+                if (item.Replacements.Count == 0) return item;
                 var id = item.LiveRule!.SecurityGroupRuleId;
                 if (!byTarget.TryGetValue(id, out var target))
                 {
@@ -52,9 +51,8 @@ namespace SgNarrower.Changes
                     if (target != null) claimed.Add(item.Request.Identity.WithSource(target.Value));
                     byTarget[id] = target;
                 }
-                item.InPlace = target != null && item.Replacements.Contains(target.Value);
-                if (item.InPlace) item.Replacements = new[] { target!.Value }.Concat(item.Replacements.Where(s => !s.Equals(target.Value))).ToList();
-            }
+                return item.EditedInPlaceInto(target);
+            });
         }
 
         private static List<GroupPlan> Decide(IReadOnlyList<ChangeRequest> requests, IReadOnlyDictionary<string, LiveGroup> live,
@@ -62,30 +60,21 @@ namespace SgNarrower.Changes
             ChangePlanning.PerGroup(PlanKind.Revoke, requests, live, runId, (item, liveGroup) =>
             {
                 var request = item.Request;
-                if (!liveGroup.Exists)
-                {
-                    GroupMissing(item);
-                    return;
-                }
+                if (!liveGroup.Exists) return GroupMissing(item);
                 var hinted = liveGroup.ById(request.Rule.SecurityGroupRuleId);
                 var target = hinted != null && request.Identity.Equals(hinted.Identity) ? hinted : liveGroup.ByIdentity(request.Identity);
-                if (target == null)
-                {
-                    item.Decide(ChangeStatus.AlreadyAbsent, NotThere(request, hinted));
-                    return;
-                }
-                item.LiveRule = target;
+                if (target == null) return item.Decide(ChangeStatus.AlreadyAbsent, NotThere(request, hinted));
+                item = item.Against(target);
                 // Evidence decides per rule: Keep leaves it, Revoke closes it, Narrow narrows it to its own sources.
                 switch (request.Rule.Recommendation)
                 {
                     case Recommendation.Keep:
-                        item.Decide(ChangeStatus.Skipped, $"Kept, as the evidence recommends: {request.Rule.RecommendationReason}");
-                        return;
+                        return item.Decide(ChangeStatus.Skipped, $"Kept, as the evidence recommends: {request.Rule.RecommendationReason}");
                     case Recommendation.Revoke:
-                        return;
+                        return item;
                 }
                 var set = request.Replacements ?? replacements;
-                if (set.IsEmpty) return;
+                if (set.IsEmpty) return item;
                 // A prefix-list rule is narrowed in its own group to the cover of its own measured sources, each block
                 // within an entry the list holds now (what the rule allows); the shared list is never touched.
                 // -ReplaceWith alone does not narrow one.
@@ -94,23 +83,21 @@ namespace SgNarrower.Changes
                     ? set.WithinEntries(prefixLists.TryGetValue(request.Identity.Source.Value, out var entries) ? entries : Array.Empty<Cidr>())
                     : set.For(request.Identity.Source);
                 if (sources.Count == 0 && fromList)
-                    item.Decide(ChangeStatus.Failed,
+                    return item.Decide(ChangeStatus.Failed,
                         $"{item.PromptText()} was left in place: prefix list {request.Identity.Source} holds no entry now that covers {set}, so narrowing to it would grant more than the rule allows. Measure it again.",
                         "ReplacementOutsideList", kind: FailureKind.InvalidArgument);
-                else if (sources.Count == 0)
-                    item.Decide(ChangeStatus.Failed, $"{item.PromptText()} was left in place: {ReplacementSet.NoneApplies(request.Identity.Source)}", "NoReplacementForFamily", kind: FailureKind.InvalidArgument);
-                else
-                    item.Replacements = sources;
+                if (sources.Count == 0)
+                    return item.Decide(ChangeStatus.Failed, $"{item.PromptText()} was left in place: {ReplacementSet.NoneApplies(request.Identity.Source)}", "NoReplacementForFamily", kind: FailureKind.InvalidArgument);
+                return item.Narrowing(sources);
             });
 
-        internal static void GroupMissing(PlanItem item)
+        internal static PlanItem GroupMissing(PlanItem item)
         {
             var r = item.Request;
             var account = r.Rule.OwnerId != null ? $" (the rule names account {r.Rule.OwnerId}; SgNarrower works in the account of its credentials)" : "";
             if (r.RegionFromRule)
-                item.Decide(ChangeStatus.AlreadyAbsent, $"Security group {r.GroupId} does not exist in {r.Region}{account}: it was deleted, so its rules are gone.");
-            else
-                item.Decide(ChangeStatus.Failed,
+                return item.Decide(ChangeStatus.AlreadyAbsent, $"Security group {r.GroupId} does not exist in {r.Region}{account}: it was deleted, so its rules are gone.");
+            return item.Decide(ChangeStatus.Failed,
                     $"Security group {r.GroupId} does not exist in {r.Region}, the region given by -Region or the default chain{account}. " +
                     "Nothing was changed. Give the region the group lives in (a Region property on the rule, or -Region).", "SecurityGroupNotFound", kind: FailureKind.NotFound);
         }
