@@ -46,6 +46,18 @@ namespace SgNarrower.Commands
         /// <summary>Asks once per target (unless <paramref name="force"/>); -WhatIf always wins and never changes anything.</summary>
         protected bool Approve(string target, string action, bool force) => (force && !IsWhatIf) || ShouldProcess(target, action);
 
+        /// <summary>What a change stream's pump writes and asks with: this command's own methods.</summary>
+        internal ChangePump.Host PumpHost(bool force) => new ChangePump.Host
+        {
+            Approve = (target, action) => Approve(target, action, force),
+            IsWhatIf = () => IsWhatIf,
+            WriteObject = WriteObject,
+            WriteError = WriteError,
+            WriteVerbose = WriteVerbose,
+            WriteWarning = WriteWarning,
+            WriteProgress = WriteProgress,
+        };
+
         internal static readonly string[] ConnectionParameterNames =
             { nameof(ProfileName), nameof(ProfileLocation), nameof(AccessKey), nameof(SecretKey), nameof(SessionToken), nameof(EndpointUrl) };
 

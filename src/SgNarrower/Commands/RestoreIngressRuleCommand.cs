@@ -52,16 +52,7 @@ namespace SgNarrower.Commands
         private ChangePump? _pump;
 
         /// <summary>The change stream of this command and what writes its results, made with the first request.</summary>
-        private ChangePump OpenPump(AccountSessions accounts, PlanOptions options) => _pump ??= new ChangePump(accounts, options, ThrottleLimit, new ChangePump.Host
-        {
-            Approve = (target, action) => Approve(target, action, Force),
-            IsWhatIf = () => IsWhatIf,
-            WriteObject = WriteObject,
-            WriteError = WriteError,
-            WriteVerbose = WriteVerbose,
-            WriteWarning = WriteWarning,
-            WriteProgress = WriteProgress,
-        }, StopToken);
+        private ChangePump OpenPump(AccountSessions accounts, PlanOptions options) => _pump ??= new ChangePump(accounts, options, ThrottleLimit, PumpHost(Force), StopToken);
 
         [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0), ValidateNotNullOrEmpty]
         public string? Path { get; set; }
