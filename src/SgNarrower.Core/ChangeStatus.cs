@@ -21,5 +21,7 @@ namespace SgNarrower
         /// Error names the rules or tags left for it, to remove by hand.
         /// </summary>
         Incomplete,
+        /// <summary>Not changed: an exception that has not ended lets the rule stay open; Error names it, its owner and its end.</summary>
+        Excepted,
     }
 }

@@ -64,6 +64,12 @@ namespace SgNarrower
         // Why the change was made, where the rule came with it: its exposure and the evidence Measure-OpenIngressRule
         // found, so that a record or report of the results shows why each rule was narrowed, kept or closed.
         public ExposureLevel? Exposure => OpenRule.Exposure;
+        public ExceptionState? ExceptionState => OpenRule.ExceptionState;
+        public string? ExceptionOwner => OpenRule.ExceptionOwner;
+        public string? ExceptionReason => OpenRule.ExceptionReason;
+        public string? ExceptionTicket => OpenRule.ExceptionTicket;
+        public System.DateTimeOffset? ExceptionEnds => OpenRule.ExceptionEnds;
+        public string? ExceptionNote => OpenRule.ExceptionNote;
         public Recommendation? Recommendation => OpenRule.Recommendation;
         public string? RecommendationReason => OpenRule.RecommendationReason;
         /// <summary>The cover the evidence proposed (what a narrowing from evidence granted is in <see cref="ReplacedWith"/>).</summary>

@@ -71,6 +71,20 @@ namespace SgNarrower
         /// <summary>For a rule opened for a while (tag sgnarrower:open-until): when it closes, or should have closed.</summary>
         public DateTimeOffset? OpenUntil { get; init; }
 
+        /// <summary>Against an exceptions file: Live (kept open under an exception that has not ended) or Ended (back in scope).</summary>
+        public ExceptionState? ExceptionState { get; init; }
+        /// <summary>Who owns the exception that speaks for the rule (the one that ends last).</summary>
+        public string? ExceptionOwner { get; init; }
+        public string? ExceptionReason { get; init; }
+        public string? ExceptionTicket { get; init; }
+        /// <summary>When that exception ends (or ended).</summary>
+        public DateTimeOffset? ExceptionEnds { get; init; }
+        /// <summary>In words: every exception that names the rule, whose, until or since when.</summary>
+        public string? ExceptionNote { get; init; }
+
+        /// <summary>Whether an exception keeps the rule open at <paramref name="now"/>: Live, and not ended since it was read.</summary>
+        public bool KeptOpenAt(DateTimeOffset now) => ExceptionState == SgNarrower.ExceptionState.Live && ExceptionEnds > now;
+
         /// <summary>Where the rule was recorded before any change (s3://bucket/key or a file path); set by Export-IngressAudit.</summary>
         public string? AuditUri { get; init; }
         /// <summary>The run id of the record the rule is in.</summary>

@@ -14,7 +14,7 @@ public class LayerTests
     {
         "SgNarrower.Rules", "SgNarrower", "SgNarrower.AwsApi", "SgNarrower.Json", "SgNarrower.Concurrency",
         "SgNarrower.Matching", "SgNarrower.Offline", "SgNarrower.Exposure", "SgNarrower.Scanning", "SgNarrower.Evidence",
-        "SgNarrower.Changes", "SgNarrower.Audit", "SgNarrower.Reporting", "SgNarrower.Findings",
+        "SgNarrower.Changes", "SgNarrower.Audit", "SgNarrower.Exceptions", "SgNarrower.Reporting", "SgNarrower.Findings",
     };
 
     private static readonly Regex Declaration = new(@"^    (?:public|internal)\s+(?:sealed\s+|static\s+|abstract\s+|readonly\s+)*(?:partial\s+)?(?:class|interface|enum|struct|record)\s+(\w+)", RegexOptions.Multiline);

@@ -33,7 +33,12 @@ namespace SgNarrower.Audit
             Func<object?, object?> read, Func<AuditEntry, object, AuditEntry> put) =>
             new RuleField(name, null, (e, _) => written(e), (e, _) => when(e), false) { Result = result, Read = read, PutInEntry = put };
 
+        /// <summary>A field of the exception that names the rule: read and written with its state only.</summary>
+        private static RuleField Excepted(string name, Func<OpenIngressRule, object?> written, Func<object?, object?> read, Func<OpenIngressRule, object, OpenIngressRule> put) =>
+            new RuleField(name, null, (e, _) => written(e.Rule), HasException, false) { Read = read, Put = put, ReadWith = "ExceptionState" };
+
         private static bool Measured(AuditEntry e, AuditRunInfo _) => e.Rule.Recommendation != null;
+        private static bool HasException(AuditEntry e, AuditRunInfo _) => e.Rule.ExceptionState != null;
         private static bool HasExposure(AuditEntry e, AuditRunInfo _) => e.Rule.Exposure != null;
         private static string? Utc(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         private static object? Box<T>(T? value) where T : struct => value.HasValue ? value.Value : null;
@@ -89,6 +94,15 @@ namespace SgNarrower.Audit
                 { Read = v => Box(EnumValue<ExposureLevel>(v, "Exposure", numberAsText: false)), Put = (r, v) => r with { Exposure = (ExposureLevel)v } },
             Exposed("NetworkInterfaceCount", r => r.NetworkInterfaceCount, v => Box(Int(Count(v, "NetworkInterfaceCount", int.MaxValue))), (r, v) => r with { NetworkInterfaceCount = (int)v }, plain: true),
             Exposed("AttachedTo", r => (r.AttachedTo ?? Array.Empty<string>()).ToList(), v => Sources(v, "AttachedTo"), (r, v) => r with { AttachedTo = (List<string>)v }),
+            // An exception that names the rule (-ExceptionPath): whose, why, until when, so that a record says why a rule
+            // stayed open, or that it came back in scope when its exception ended.
+            new RuleField("ExceptionState", null, (e, _) => e.Rule.ExceptionState?.ToString(), HasException, false)
+                { Read = v => Box(EnumValue<ExceptionState>(v, "ExceptionState", numberAsText: false)), Put = (r, v) => r with { ExceptionState = (ExceptionState)v } },
+            Excepted("ExceptionOwner", r => r.ExceptionOwner, RawText, (r, v) => r with { ExceptionOwner = (string)v }),
+            Excepted("ExceptionReason", r => r.ExceptionReason, RawText, (r, v) => r with { ExceptionReason = (string)v }),
+            Excepted("ExceptionTicket", r => r.ExceptionTicket, RawText, (r, v) => r with { ExceptionTicket = (string)v }),
+            Excepted("ExceptionEnds", r => Utc(r.ExceptionEnds), v => Box(Time(v, "ExceptionEnds")), (r, v) => r with { ExceptionEnds = (DateTimeOffset)v }),
+            Excepted("ExceptionNote", r => r.ExceptionNote, RawText, (r, v) => r with { ExceptionNote = (string)v }),
             // What a change granted in the open rule's place, and what a person should know about it.
             Result("ReplacedWith", c => c.ReplacedWith, e => e.ReplacedWith?.ToList(), e => e.ReplacedWith != null && e.ReplacedWith.Count > 0, ReplacedWith, (e, v) => e with { ReplacedWith = (IReadOnlyList<string>)v }),
             Result("Note", c => c.Note, e => e.Note, e => e.Note != null, RawText, (e, v) => e with { Note = (string)v }),

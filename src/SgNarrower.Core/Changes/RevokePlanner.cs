@@ -65,6 +65,9 @@ namespace SgNarrower.Changes
                 var target = hinted != null && request.Identity.Equals(hinted.Identity) ? hinted : liveGroup.ByIdentity(request.Identity);
                 if (target == null) return item.Decide(ChangeStatus.AlreadyAbsent, NotThere(request, hinted));
                 item = item.Against(target);
+                // An exception that has not ended keeps the rule open, whatever else was asked.
+                if (request.Rule.KeptOpenAt(DateTimeOffset.UtcNow))
+                    return item.Decide(ChangeStatus.Excepted, request.Rule.ExceptionNote ?? $"Kept open under an exception owned by {request.Rule.ExceptionOwner} until {request.Rule.ExceptionEnds:u}.");
                 // Evidence decides per rule: Keep leaves it, Revoke closes it, Narrow narrows it to its own sources.
                 switch (request.Rule.Recommendation)
                 {

@@ -41,7 +41,12 @@ namespace SgNarrower.Findings
             var compliance = Obj(("Status", s.ComplianceStatus));
             if (s.Requirement != null) compliance.Add(new KeyValuePair<string, object?>("RelatedRequirements", new List<string> { s.Requirement }));
             Add("Compliance", compliance);
-            Add("Workflow", Obj(("Status", s.IsOpen ? "NEW" : "RESOLVED")));
+            // An open rule under a live exception is SUPPRESSED with its note (whose, why, until when); when the exception
+            // has ended the finding is NEW again, and the note says whose ended when.
+            var workflow = Obj(("Status", s.Suppressed ? "SUPPRESSED" : s.IsOpen ? "NEW" : "RESOLVED"));
+            Add("Workflow", workflow);
+            if (s.ExceptionNote != null)
+                Add("Note", Obj(("Text", s.ExceptionNote), ("UpdatedBy", "SgNarrower"), ("UpdatedAt", FindingSubject.Timestamp(s.UpdatedAt))));
             Add("RecordState", s.IsOpen ? "ACTIVE" : "ARCHIVED");
             Add("FindingProviderFields", Obj(("Severity", Obj(("Label", severity), ("Original", severity))), ("Types", types)));
             return f;

@@ -122,10 +122,17 @@ namespace SgNarrower.Findings
                     case ChangeStatus.AlreadyPresent: return "It was there when SgNarrower checked before putting it back." + outcome;
                     case ChangeStatus.Skipped: return "Not changed." + outcome;
                     case ChangeStatus.Incomplete: return "A change failed part-way and could not all be taken back: the rule is still open, and rules or tags were left for it." + outcome;
+                    case ChangeStatus.Excepted: return "Not changed: an exception lets it stay open." + outcome;
                     default: return "A change failed, and the rule is as it was." + outcome;
                 }
             }
         }
+
+        /// <summary>Kept open under an exception that has not ended now: suppressed, with the note. Once it has ended, the finding is new again.</summary>
+        public bool Suppressed => IsOpen && Rule.KeptOpenAt(DateTimeOffset.UtcNow);
+
+        /// <summary>The exception's note as a workflow note takes it (at most 512 characters), where an exception names the rule.</summary>
+        public string? ExceptionNote => Rule.ExceptionNote == null ? null : Limit(Rule.ExceptionNote, 512);
 
         public string Remediation
         {

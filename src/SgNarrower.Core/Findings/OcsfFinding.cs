@@ -30,8 +30,8 @@ namespace SgNarrower.Findings
             Add("type_name", "Detection Finding: " + activityName);
             Add("severity_id", severityId);
             Add("severity", s.Severity.ToString());
-            Add("status_id", s.IsOpen ? 1 : 4);
-            Add("status", s.IsOpen ? "New" : "Resolved");
+            Add("status_id", s.Suppressed ? 3 : s.IsOpen ? 1 : 4);
+            Add("status", s.Suppressed ? "Suppressed" : s.IsOpen ? "New" : "Resolved");
             Add("time", updated);
             Add("time_dt", FindingSubject.Timestamp(s.UpdatedAt));
             Add("message", s.Title);

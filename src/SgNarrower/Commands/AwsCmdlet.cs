@@ -332,5 +332,61 @@ namespace SgNarrower.Commands
         /// <summary>Stops the command with an error of its own id, before anything more is done.</summary>
         protected void Stop(string errorId, ErrorCategory category, string message, object? target, Exception? inner) =>
             ThrowTerminatingError(Errors.Record(errorId, category, message, target, inner));
+
+        /// <summary>
+        /// The exceptions file of -ExceptionPath (a local .json, .csv or .psd1) or -ExceptionUri (s3://bucket/key, read
+        /// with the bucket's owner: -ExpectedBucketOwner, else the caller's account); null where neither is given. A file
+        /// with any entry incomplete, ambiguous or malformed stops the command before anything is read or changed.
+        /// </summary>
+        protected Exceptions.ExceptionList? ReadExceptions(string? path, string? uri, Func<IAwsSession> session, string? region, string? expectedBucketOwner)
+        {
+            if (path == null && uri == null) return null;
+            string name = path ?? uri!;
+            try
+            {
+                if (path != null)
+                {
+                    name = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+                    return new Exceptions.ExceptionList(ReadExceptionText(name, File.ReadAllText(name)));
+                }
+                var (bucket, key) = ReportInput.ParseS3Uri(uri!);
+                if (key.Length == 0 || key.EndsWith("/", StringComparison.Ordinal))
+                    Stop("InvalidUri", ErrorCategory.InvalidArgument, $"-ExceptionUri names one object (s3://bucket/key), not '{uri}'.", uri, null);
+                var s3Session = session();
+                var bucketRegion = ResolveRegion(s3Session, region);
+                var owner = BucketOwner(s3Session, expectedBucketOwner, bucketRegion);
+                var bytes = s3Session.S3(bucketRegion).GetObject(bucket, key, owner);
+                return new Exceptions.ExceptionList(ReadExceptionText(uri!, new System.Text.UTF8Encoding(false, true).GetString(bytes)));
+            }
+            catch (Exceptions.ExceptionFileException e) { Stop("InvalidExceptionFile", ErrorCategory.InvalidData, e.Message, name, e); }
+            catch (FormatException e) { Stop("InvalidExceptionFile", ErrorCategory.InvalidData, $"{name}: {e.Message} The whole file is refused: no exception in it is used.", name, e); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                Stop("ExceptionFileUnreadable", ErrorCategory.ReadError, $"Cannot read the exceptions file '{name}': {e.Message}", name, e);
+            }
+            catch (AwsSetupException e) { ThrowSetup(e); }
+            catch (AwsServiceException e) { ThrowTerminatingError(Errors.Aws(e, uri ?? name, uri ?? name)); }
+            return null;
+        }
+
+        /// <summary>An exceptions file's entries by its extension; a PowerShell data file (@{ Exceptions = @( @{...} ) }) is read as data, never run.</summary>
+        private static IReadOnlyList<Exceptions.ExceptionEntry> ReadExceptionText(string name, string text)
+        {
+            if (!name.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase)) return Exceptions.ExceptionFile.Read(name, text);
+            var ast = System.Management.Automation.Language.Parser.ParseInput(text, out _, out var errors);
+            if (errors.Length > 0) throw new FormatException($"it is not a PowerShell data file: {errors[0].Message} (line {errors[0].Extent.StartLineNumber}).");
+            var table = ast.Find(a => a is System.Management.Automation.Language.HashtableAst, false) as System.Management.Automation.Language.HashtableAst
+                ?? throw new FormatException("it holds no @{ Exceptions = @( ... ) } table.");
+            object? value;
+            try { value = table.SafeGetValue(); }
+            catch (InvalidOperationException e) { throw new FormatException($"it is not data only ({e.Message}).", e); }
+            var root = (System.Collections.Hashtable)value!;
+            if (root.Count != 1 || !root.ContainsKey("Exceptions")) throw new FormatException("it is one table with an Exceptions list: @{ Exceptions = @( @{ ... } ) }.");
+            var list = root["Exceptions"] is object[] array ? array : new[] { root["Exceptions"] };
+            var entries = list.Select((o, i) => o is System.Collections.Hashtable h
+                ? (IReadOnlyDictionary<string, object?>)h.Keys.Cast<object>().ToDictionary(k => k.ToString()!, k => h[k], StringComparer.OrdinalIgnoreCase)
+                : throw new FormatException($"exception #{i + 1} is not a table of fields.")).ToList();
+            return Exceptions.ExceptionFile.FromValues(name, entries);
+        }
     }
 }

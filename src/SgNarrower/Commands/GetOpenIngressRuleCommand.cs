@@ -72,6 +72,31 @@ namespace SgNarrower.Commands
         [Parameter(ParameterSetName = LiveSet)]
         public SwitchParameter IncludeTemporary { get; set; }
 
+        /// <summary>An exceptions file (.json, .csv or .psd1): rules it names carry its owner, reason, ticket and end.</summary>
+        [Parameter, ValidateNotNullOrEmpty]
+        public string? ExceptionPath { get; set; }
+
+        /// <summary>An exceptions file in S3 (s3://bucket/key).</summary>
+        [Parameter(ParameterSetName = LiveSet), ValidateNotNullOrEmpty, ValidatePlainText]
+        public string? ExceptionUri { get; set; }
+
+        /// <summary>The account that owns the bucket of -ExceptionUri, where it is not the caller's own.</summary>
+        [Parameter(ParameterSetName = LiveSet), ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
+        public string? ExpectedBucketOwner { get; set; }
+
+        private Exceptions.ExceptionList? _exceptions;
+        private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+
+        /// <summary>The rule as it stands against the exceptions file, if one was given.</summary>
+        private OpenIngressRule Excepted(OpenIngressRule rule) => _exceptions?.Apply(rule, _now) ?? rule;
+
+        /// <summary>Says which exceptions that have not ended named no open rule where this scan looked: stale.</summary>
+        private void WarnStale(Func<Exceptions.ExceptionEntry, bool> inView)
+        {
+            foreach (var entry in _exceptions?.Stale(_now, inView) ?? Array.Empty<Exceptions.ExceptionEntry>())
+                WriteWarning($"Stale: {entry.Name} names no open rule in the accounts and regions scanned. Remove it, or check its scope.");
+        }
+
         [Parameter, ValidateRange(0, 65535)]
         public int[]? Port { get; set; }
 
@@ -162,6 +187,8 @@ namespace SgNarrower.Commands
             }
             var label = Region?.FirstOrDefault();
             var exposure = ReadNetworkExports(NetworkInterfacePath, RouteTablePath, IncludeExposure || Exposure != null);
+            _exceptions = ReadExceptions(ExceptionPath, null, () => throw new InvalidOperationException("An offline scan reads no S3."), null, null);
+            var owners = new HashSet<string>(StringComparer.Ordinal);
             var scanner = new OpenRuleScanner(_matcher!);
             foreach (var file in files)
             {
@@ -182,7 +209,8 @@ namespace SgNarrower.Commands
                     foreach (var rule in scanner.ScanExport(SecurityGroupStream.Read(stream, _matcher!.IsOpenSource), label, exposure, Exposure, Progress))
                     {
                         found++;
-                        WriteObject(rule);
+                        if (rule.OwnerId != null) owners.Add(rule.OwnerId);
+                        WriteObject(Excepted(rule));
                     }
                 }
                 catch (SecurityGroupFileException e)
@@ -198,6 +226,7 @@ namespace SgNarrower.Commands
                 WriteProgress(new ProgressRecord(3, "Reading " + System.IO.Path.GetFileName(file), "Done") { RecordType = ProgressRecordType.Completed });
                 WriteVerbose($"{file}: {groups} security group(s), {found} open rule(s)");
             }
+            WarnStale(e => (e.Region == null || e.Region == label) && (e.AccountId == null || owners.Contains(e.AccountId)));
         }
 
         private void ScanLive()
@@ -218,6 +247,7 @@ namespace SgNarrower.Commands
                 catch (AwsSetupException e) { ThrowSetup(e); }
             }
             var home = concrete ?? session.DefaultRegion ?? "us-east-1";
+            _exceptions = ReadExceptions(ExceptionPath, ExceptionUri, () => session, home, ExpectedBucketOwner);
             var estate = new EstateScan(Accounts(session, AuditRunInfo.New(ModuleInfo.Tool).RunId, home, RoleName, ExternalId), patterns, home, _matcher!,
                 new ScanScope { GroupIds = _groupIds, VpcIds = VpcId ?? Array.Empty<string>(), PageSize = PageSize, IncludeTemporary = IncludeTemporary,
                     IncludeExposure = IncludeExposure, Exposure = Exposure });
@@ -236,7 +266,7 @@ namespace SgNarrower.Commands
             RunScopes<Scope, OpenIngressRule>(scopes, ThrottleLimit, estate.Scan, rule =>
             {
                 found++;
-                WriteObject(rule);
+                WriteObject(Excepted(rule));
             },
             sc =>
             {
@@ -245,6 +275,17 @@ namespace SgNarrower.Commands
             },
             p => Progress(p.Text));
             WriteProgress(new ProgressRecord(activityId, "Scanning security groups", "Done") { RecordType = ProgressRecordType.Completed });
+            if (_exceptions != null)
+            {
+                // The caller's own account (a scope of no account) is looked up only where an entry names an account.
+                string? caller = null;
+                string? Caller()
+                {
+                    try { return caller ??= session.AccountId(home); }
+                    catch (AwsServiceException) { return null; }
+                }
+                WarnStale(e => scopes.Any(s => (e.Region == null || s.Region == e.Region) && (e.AccountId == null || (s.Account ?? Caller()) == e.AccountId)));
+            }
         }
     }
 }

@@ -96,6 +96,21 @@ namespace SgNarrower.Commands
         [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
         public string? SigningKeyId { get; set; }
 
+        /// <summary>An exceptions file (.json, .csv or .psd1): a rule it keeps open is not changed (Excepted), whatever the input says.</summary>
+        [Parameter, ValidateNotNullOrEmpty]
+        public string? ExceptionPath { get; set; }
+
+        /// <summary>An exceptions file in S3 (s3://bucket/key).</summary>
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
+        public string? ExceptionUri { get; set; }
+
+        /// <summary>The account that owns the bucket of -ExceptionUri, where it is not the caller's own.</summary>
+        [Parameter, ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
+        public string? ExpectedBucketOwner { get; set; }
+
+        private Exceptions.ExceptionList? _exceptions;
+        private bool _exceptionsRead;
+
         private IAwsSession? _session;
         private AuditRunInfo? _run;
         private Journal? _journal;
@@ -148,6 +163,13 @@ namespace SgNarrower.Commands
         {
             _session ??= OpenSession();
             _run ??= AuditRunInfo.New(ModuleInfo.Tool);
+            if (!_exceptionsRead)
+            {
+                _exceptions = ReadExceptions(ExceptionPath, ExceptionUri, () => _session, Region, ExpectedBucketOwner);
+                _exceptionsRead = true;
+            }
+            // The exceptions file as it is now decides for each rule: its own state, read earlier, is checked against the clock.
+            if (_exceptions != null) entry = entry with { Rule = _exceptions.Apply(entry.Rule, DateTimeOffset.UtcNow) };
             var request = ToRequests(_session, new[] { entry }, AccountId, Region)[0];
             if (SigningKeyId != null && !SkipAudit) _signer ??= OpenSigner(_session, SigningKeyId, request.Region);
             var pump = _pump ?? OpenPump(Accounts(_session, _run.RunId, request.Region, RoleName, ExternalId), new PlanOptions(PlanKind.Revoke, _run.RunId) { Replacements = _replacements, RuleQuota = RuleQuota });
