@@ -154,6 +154,35 @@ Describe 'ASFF for Security Hub' {
         (@(Invoke-SecurityHub findings '123456789012/us-east-1') | Where-Object Id -eq $sshId).RecordState | Should -Be 'ACTIVE'
     }
 
+    It 'suppresses the finding of a rule a live exception keeps open, with its note, and makes it new again once the exception has ended' {
+        $entry = [ordered]@{ AccountId = '123456789012'; Region = 'us-east-1'; GroupId = 'sg-0d02'; SecurityGroupRuleId = '*'; IpProtocol = 'tcp'
+            FromPort = 443; ToPort = 443; Source = '0.0.0.0/0'; Owner = 'alice@example.com'; Reason = 'storefront'; Ticket = 'CHG-1'; Ends = '2099-01-01T00:00:00Z' }
+        $file = Join-Path $script:Folder 'exceptions.json'
+        @{ Exceptions = @($entry) } | ConvertTo-Json -Depth 4 | Set-Content $file
+        $webId = 'arn:aws:ec2:us-east-1:123456789012:security-group/sg-0d02/ingress/tcp/443/443/0.0.0.0/0'
+        $suppressed = Join-Path $script:Folder 'suppressed'
+        $files = @(Get-OpenIngressRule @script:Conn -GroupId sg-0d02 -ExceptionPath $file | Export-IngressFinding -Path $suppressed)
+        Test-Asff $files.Path | Should -BeNullOrEmpty
+        $finding = Read-Findings $suppressed | Where-Object Id -eq $webId
+        $finding.Workflow.Status | Should -Be 'SUPPRESSED'
+        $finding.Note.Text | Should -BeLike '*CHG-1, owner alice@example.com), until 2099-01-01T00:00:00Z: storefront*'
+        $finding.RecordState | Should -Be 'ACTIVE'
+        (Invoke-SecurityHub import $files.Path).imported | Should -Be 1
+        $held = @(Invoke-SecurityHub findings '123456789012/us-east-1') | Where-Object Id -eq $webId
+        $held.Workflow.Status | Should -Be 'SUPPRESSED'
+        $held.Note.Text | Should -BeLike '*alice@example.com*'
+
+        $entry.Ends = '2020-01-01T00:00:00Z'
+        @{ Exceptions = @($entry) } | ConvertTo-Json -Depth 4 | Set-Content $file
+        $ended = Join-Path $script:Folder 'ended'
+        $files = @(Get-OpenIngressRule @script:Conn -GroupId sg-0d02 -ExceptionPath $file | Export-IngressFinding -Path $ended)
+        $finding = Read-Findings $ended | Where-Object Id -eq $webId
+        $finding.Workflow.Status | Should -Be 'NEW'
+        $finding.Note.Text | Should -BeLike '*ended 2020-01-01T00:00:00Z*'
+        (Invoke-SecurityHub import $files.Path).imported | Should -Be 1
+        (@(Invoke-SecurityHub findings '123456789012/us-east-1') | Where-Object Id -eq $webId).Workflow.Status | Should -Be 'NEW'
+    }
+
     It 'keeps each rule at its latest state when several records hold it' {
         $records = Join-Path $script:Folder 'two-runs'
         New-Item -ItemType Directory $records | Out-Null

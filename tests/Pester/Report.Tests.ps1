@@ -250,6 +250,34 @@ Describe 'Markdown' {
     }
 }
 
+Describe 'A report with exceptions' {
+    It 'has an Exception column and filter whose counts equal the rows they show, and says it in Markdown' {
+        Set-World
+        $entry = [ordered]@{ AccountId = '123456789012'; Region = 'us-east-1'; GroupId = 'sg-0c02'; SecurityGroupRuleId = '*'; IpProtocol = 'tcp'
+            FromPort = 443; ToPort = 443; Source = '0.0.0.0/0'; Owner = 'alice@example.com'; Reason = 'storefront'; Ticket = 'CHG-1'; Ends = '2099-01-01T00:00:00Z' }
+        $ended = [ordered]@{} + $entry
+        $ended.GroupId = 'sg-0c04'; $ended.FromPort = 3389; $ended.ToPort = 3389; $ended.Ticket = 'CHG-0'; $ended.Ends = '2020-01-01T00:00:00Z'
+        $file = Join-Path $script:Folder 'report-exceptions.json'
+        @{ Exceptions = @($entry, $ended) } | ConvertTo-Json -Depth 4 | Set-Content $file
+        $rules = @(Get-OpenIngressRule @script:Conn -ExceptionPath $file)
+        $html = Join-Path $script:Folder 'exceptions.html'
+        $rules | Export-IngressReport -Path $html | Out-Null
+        $page = Invoke-ReportCheck $html 'exceptions' -Needle 'alice@example.com'
+        foreach ($t in $page.tallies) { $t.shown | Should -Be $t.count -Because "$($t.facet) $($t.value)" }
+        ($page.tallies | Where-Object { $_.facet -eq 'exception' -and $_.value -eq 'Live' }).count | Should -Be 1
+        ($page.tallies | Where-Object { $_.facet -eq 'exception' -and $_.value -eq 'Ended' }).count | Should -Be 1
+        ($page.tallies | Where-Object { $_.facet -eq 'exception' -and $_.value -eq 'None' }).count | Should -Be ($rules.Count - 2)
+        $page.headers.text | Should -Contain 'Exception'
+
+        $md = Join-Path $script:Folder 'exceptions.md'
+        $rules | Export-IngressReport -Path $md | Out-Null
+        $text = Get-Content $md
+        $text | Should -Contain '| Live | 1 |'
+        $text | Should -Contain '| Ended | 1 |'
+        ($text | Where-Object { $_ -match 'sg-0c02' -and $_ -match '443' }) | Should -Match '\| Live: alice@example.com, until 2099-01-01 \|'
+    }
+}
+
 Describe 'A run that found nothing' {
     It 'still says which run it was, and opens without errors' {
         $empty = Join-Path $script:Folder 'empty-run.jsonl'

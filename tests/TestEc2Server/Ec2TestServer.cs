@@ -198,6 +198,8 @@ public sealed class Ec2TestServer : IDisposable
 
     public sealed record S3RequestRecord(string Method, string Path, Dictionary<string, string> Headers, string Body);
 
+    public sealed record S3ObjectRequest(string Path, string Body);
+
     private static async Task Respond(HttpContext ctx, int status, string body, string contentType)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
@@ -222,6 +224,13 @@ public sealed class Ec2TestServer : IDisposable
             {
                 var f = JsonSerializer.Deserialize<FaultSpec>(body, Json.Options)!;
                 S3Fault = new Ec2Error(f.Status, f.Code, f.Message);
+                return "{}";
+            }
+            case ("POST", "/_control/s3-object"):
+            {
+                // An object put there by the test (an exceptions file, a record of another tool), as /bucket/key.
+                var o = JsonSerializer.Deserialize<S3ObjectRequest>(body, Json.Options)!;
+                lock (Service) S3Objects[o.Path] = o.Body;
                 return "{}";
             }
             case ("GET", "/_control/s3-requests"):

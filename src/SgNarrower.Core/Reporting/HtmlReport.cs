@@ -56,18 +56,19 @@ namespace SgNarrower.Reporting
             sb.Append("<div><dt>").Append(E(name)).Append("</dt><dd").Append(list ? " class=\"list\"" : "").Append(" data-fact=\"").Append(key).Append("\">")
               .Append(E(value)).Append("</dd></div>\n");
 
-        /// <summary>The four facets a report counts and filters by: a name, the key the page's script knows it by, its counts.</summary>
+        /// <summary>The facets a report counts and filters by: a name, the key the page's script knows it by, its counts.</summary>
         private static (string Name, string Facet, IReadOnlyList<Tally> Tallies)[] Facets(ReportSummary s) => new[]
         {
             ("Severity", "severity", s.BySeverity),
             ("Status", "status", s.ByStatus),
             ("Exposure", "exposure", s.ByExposure),
             ("Recommendation", "recommendation", s.ByRecommendation),
+            ("Exception", "exception", s.ByException),
         };
 
         private static void Tallies(StringBuilder sb, ReportSummary s)
         {
-            sb.Append("<section aria-labelledby=\"counts-heading\">\n<h2 id=\"counts-heading\">Open rules by severity, status, exposure and recommendation</h2>\n<div class=\"tallies\">\n");
+            sb.Append("<section aria-labelledby=\"counts-heading\">\n<h2 id=\"counts-heading\">Open rules by severity, status, exposure, recommendation and exception</h2>\n<div class=\"tallies\">\n");
             foreach (var (name, facet, tallies) in Facets(s)) Tally(sb, "By " + name.ToLowerInvariant(), facet, tallies);
             sb.Append("</div>\n</section>\n");
         }

@@ -22,22 +22,27 @@ namespace SgNarrower.Reporting
             Counts(sb, "Status", summary.ByStatus);
             Counts(sb, "Exposure", summary.ByExposure);
             Counts(sb, "Recommendation", summary.ByRecommendation);
+            Counts(sb, "Exception", summary.ByException);
             Counts(sb, "Port", summary.TopPorts.Select(t => t.Marked ? new Tally(t.Name + " (high-risk)", t.Count) : t).ToList());
 
             var top = input.Rows.OrderByDescending(r => r.Severity).ThenBy(r => r.Order).Take(first).ToList();
             sb.Append("## Rules");
             sb.Append(top.Count < summary.RuleCount ? $" (the {HtmlReport.N(top.Count)} most severe of {HtmlReport.N(summary.RuleCount)})" : "").Append("\n\n");
             if (top.Count == 0) { sb.Append("No rules.\n"); return sb.ToString(); }
-            sb.Append("| Severity | Account | Region | Group | Rule | Exposure | Recommendation | Status | Record |\n");
-            sb.Append("|---|---|---|---|---|---|---|---|---|\n");
+            // The exception column only where some rule has one.
+            bool excepted = top.Any(r => r.Rule.ExceptionState != null);
+            sb.Append("| Severity | Account | Region | Group | Rule | Exposure | Recommendation |").Append(excepted ? " Exception |" : "").Append(" Status | Record |\n");
+            sb.Append("|---|---|---|---|---|---|---|").Append(excepted ? "---|" : "").Append("---|---|\n");
             foreach (var r in top)
             {
                 var group = r.Rule.GroupName != null ? $"{r.Rule.GroupId} ({r.Rule.GroupName})" : r.Rule.GroupId;
                 var status = string.IsNullOrEmpty(r.Outcome) ? r.StatusName : $"{r.StatusName}: {r.Outcome}";
                 sb.Append("| ").Append(string.Join(" | ", new[]
                 {
-                    r.Severity.ToString(), r.Account, r.Region, group, "`" + r.Rule.Rule + "`", r.ExposureName, r.RecommendationName, status, r.RecordUri ?? "",
-                }.Select(Cell))).Append(" |\n");
+                    r.Severity.ToString(), r.Account, r.Region, group, "`" + r.Rule.Rule + "`", r.ExposureName, r.RecommendationName,
+                    r.Rule.ExceptionState == null ? "" : $"{r.ExceptionName}: {r.Rule.ExceptionOwner}, {(r.Rule.ExceptionState == ExceptionState.Live ? "until" : "ended")} {r.Rule.ExceptionEnds:yyyy-MM-dd}",
+                    status, r.RecordUri ?? "",
+                }.Where((_, i) => excepted || i != 7).Select(Cell))).Append(" |\n");
             }
             return sb.ToString();
         }

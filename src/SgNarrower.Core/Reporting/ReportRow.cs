@@ -10,6 +10,7 @@ namespace SgNarrower.Reporting
     {
         public const string OpenStatus = "Open";
         public const string NotMeasured = "Not measured";
+        public const string NoException = "None";
 
         public ReportRow(AuditEntry entry, AuditRunInfo? run, string? recordUri, int order)
         {
@@ -36,6 +37,8 @@ namespace SgNarrower.Reporting
         /// <summary>What happened to the rule, or Open where nothing was done to it (a scan's or a record's rule).</summary>
         public string StatusName => Entry.Status?.ToString() ?? OpenStatus;
         public string ExposureName => Rule.Exposure?.ToString() ?? NotMeasured;
+        /// <summary>Live (an exception keeps the rule open), Ended (its exception ended), or None.</summary>
+        public string ExceptionName => Rule.ExceptionState?.ToString() ?? NoException;
         public string RecommendationName => Rule.Recommendation?.ToString() ?? NotMeasured;
         public string? Control => RuleRisk.IsOpen(Entry.Status) ? RuleRisk.Control(Entry.Identity) : null;
 

@@ -12,6 +12,7 @@ namespace SgNarrower.Reporting
         private static readonly string[] MainStatuses = { ReportRow.OpenStatus, "Revoked", "Narrowed", "Restored", "Skipped", "Failed" };
         private static readonly string[] Exposures = { "Public", "Private", "Unattached", ReportRow.NotMeasured };
         private static readonly string[] Recommendations = { "Revoke", "Narrow", "Keep", ReportRow.NotMeasured };
+        private static readonly string[] ExceptionStates = { "Live", "Ended", ReportRow.NoException };
         public const int TopPortCount = 10;
 
         private ReportSummary() { }
@@ -25,6 +26,8 @@ namespace SgNarrower.Reporting
         public IReadOnlyList<Tally> ByStatus { get; private set; } = Array.Empty<Tally>();
         public IReadOnlyList<Tally> ByExposure { get; private set; } = Array.Empty<Tally>();
         public IReadOnlyList<Tally> ByRecommendation { get; private set; } = Array.Empty<Tally>();
+        /// <summary>Rules an exception keeps open (Live), whose exception ended (Ended), and the rest.</summary>
+        public IReadOnlyList<Tally> ByException { get; private set; } = Array.Empty<Tally>();
         /// <summary>The most frequent ports (protocol and ports), high-risk ones marked.</summary>
         public IReadOnlyList<Tally> TopPorts { get; private set; } = Array.Empty<Tally>();
         /// <summary>How many rules have a port outside <see cref="TopPorts"/>.</summary>
@@ -51,6 +54,7 @@ namespace SgNarrower.Reporting
                 ByStatus = Count(rows, r => r.StatusName, MainStatuses),
                 ByExposure = Count(rows, r => r.ExposureName, Exposures),
                 ByRecommendation = Count(rows, r => r.RecommendationName, Recommendations),
+                ByException = Count(rows, r => r.ExceptionName, ExceptionStates),
                 PipelineRows = rows.Count(r => r.Run == null),
             };
             var ports = rows.GroupBy(r => RuleRisk.PortLabel(r.Entry.Identity))

@@ -11,9 +11,14 @@ Many accounts and regions: with -AccountId and -RoleName it assumes the role in 
 
 Temporary openings: a rule tagged sgnarrower:open-until with an ISO 8601 date (open until the end of that day, UTC) or date and time (like 2026-12-01T18:00Z) is not reported before that moment, unless -IncludeTemporary is given; after it, it is reported like any other rule, with OpenUntil showing when it should have closed. A value that is not a date or time is reported as open, with a warning.
 
+Exceptions as code: -ExceptionPath (a .json, .csv or .psd1 file) or -ExceptionUri (s3://bucket/key) lists what may stay open. Each entry gives the scope - AccountId, Region, GroupId, SecurityGroupRuleId, IpProtocol, FromPort, ToPort, Source, each a value or "*" for any - and Owner, Reason, Ticket and Ends (a moment with its zone, like 2027-03-31T00:00:00Z); every field is required, nothing is defaulted. JSON: {"Exceptions": [ {...} ]}; CSV: a header with those names and a row an entry; a PowerShell data file: @{ Exceptions = @( @{...} ) }, read as data, never run. A file with any entry that is incomplete, ambiguous (a date without a zone, a block with host bits set, ports given for all traffic) or malformed is refused whole, naming the entry (InvalidExceptionFile). A rule an entry names carries ExceptionState Live (the exception has not ended: Revoke-OpenIngressRule leaves it, Excepted) or Ended (it is back in scope), with ExceptionOwner, ExceptionReason, ExceptionTicket, ExceptionEnds and ExceptionNote (every entry that names it, whose and until when); where several name it, the one that ends last speaks for it. An entry that has not ended and names no open rule in the accounts and regions scanned is stale: a warning says so.
+
 Required IAM actions: ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules; ec2:DescribeManagedPrefixLists and ec2:GetManagedPrefixListEntries when a group refers to a prefix list; ec2:DescribeNetworkInterfaces and ec2:DescribeRouteTables with -IncludeExposure or -Exposure; ec2:DescribeRegions for a region wildcard; sts:AssumeRole on the role with -RoleName.
 '@
     Parameters  = @{
+        ExceptionPath         = 'An exceptions file (.json, .csv or .psd1): the rules its entries name carry its owner, reason, ticket and end (ExceptionState Live or Ended). A file with any bad entry stops the command before anything is read.'
+        ExceptionUri          = 'An exceptions file in S3 (s3://bucket/key), read with the bucket''s owner: -ExpectedBucketOwner, else the caller''s own account.'
+        ExpectedBucketOwner   = 'The 12-digit account id that owns the bucket of -ExceptionUri, where it is not the caller''s own (a central bucket).'
         IncludeExposure       = 'Adds each rule''s Exposure: Unattached (no network interface carries the group), Private (attached, but nothing attached is reachable from the internet in the rule''s family) or Public (an attached interface has a public IPv4 address and its subnet routes 0.0.0.0/0 to an internet gateway, for a 0.0.0.0/0 rule; an IPv6 address and a ::/0 route to an internet gateway, for a ::/0 rule; or it belongs to an internet-facing load balancer). Also NetworkInterfaceCount and AttachedTo (instance ids, elb:<type>/<name>/<id>, <type>:eni-...). Costs a few DescribeNetworkInterfaces and DescribeRouteTables calls per region, never one per group.'
         Exposure              = 'Only rules of these exposures: Public, Private, Unattached (implies -IncludeExposure). -Exposure Public lists what really exposes running resources to the internet.'
         NetworkInterfacePath  = 'Offline exposure, with -Path: the region''s network interfaces, as ''aws ec2 describe-network-interfaces'' prints them (or ConvertTo-Json over Get-EC2NetworkInterface). Needs -RouteTablePath too; implies -IncludeExposure.'
@@ -43,10 +48,15 @@ Required IAM actions: ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRu
         @{ Type = 'SgNarrower.OpenIngressRule'; Description = 'One object per open rule: Region, OwnerId, VpcId, GroupId, GroupName, SecurityGroupRuleId, IpProtocol, FromPort and ToPort (-1 where EC2 has none), CidrIpv4 or CidrIpv6, Description, Tags (the rule''s), GroupTags, and the read-only Cidr and Ports.' }
     )
     Notes       = @'
-Errors have stable ids: NoCredentials, ProfileNotFound, NoRegion, UnknownRegion (terminating, before any call); AccessDenied (naming the missing IAM action), AuthenticationFailed, Throttled, EndpointUnreachable (per region: other regions go on); SecurityGroupNotFound (per group); InvalidSecurityGroupFile, FileNotFound, PathIsFolder (terminating, naming the file); InvalidPolicy (terminating).
+Errors have stable ids: NoCredentials, ProfileNotFound, NoRegion, UnknownRegion (terminating, before any call); AccessDenied (naming the missing IAM action), AuthenticationFailed, Throttled, EndpointUnreachable (per region: other regions go on); SecurityGroupNotFound (per group); InvalidSecurityGroupFile, FileNotFound, PathIsFolder (terminating, naming the file); InvalidPolicy, InvalidExceptionFile, ExceptionFileUnreadable (terminating).
 Calls are paced to EC2's request buckets, and throttling that still happens (RequestLimitExceeded) is waited out patiently before a region is reported failed.
 '@
     Examples    = @(
+        @{
+            Title   = 'Who may keep what open'
+            Code    = 'Get-OpenIngressRule -Region * -ExceptionPath ./exceptions.json | Format-Table GroupId, Rule, ExceptionState, ExceptionOwner, ExceptionEnds'
+            Remarks = 'Rules under a live exception show its owner and end; rules whose exception has ended show Ended; a warning names every exception that names no open rule (stale).'
+        }
         @{
             Title   = 'What really exposes running resources'
             Code    = 'Get-OpenIngressRule -Region * -Exposure Public | Format-Table GroupId, Rule, Exposure, AttachedTo'

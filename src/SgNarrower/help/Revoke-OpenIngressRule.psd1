@@ -21,11 +21,16 @@ Accounts and regions: each rule is changed in its own account (OwnerId) and regi
 
 Nothing is revoked without a record. Rules that did not come through Export-IngressAudit, and rules whose description changed since they were recorded, are journaled as EC2 holds them now - the same format as Export-IngressAudit's JSON Lines - before any change, to -AuditPath or to the journal folder (<LocalApplicationData>/SgNarrower/journal: ~/.local/share/SgNarrower/journal on Linux and macOS, %LOCALAPPDATA%\SgNarrower\journal on Windows). If it cannot be written, nothing is revoked. With -SigningKeyId the journal is signed as Export-IngressAudit signs records (<journal>.sig beside it). -SkipAudit turns the journal off.
 
+Exceptions: a rule under an exception that has not ended is not changed: its status is Excepted, and Error names the exception, its owner and its end. Give the exceptions file as it is now with -ExceptionPath or -ExceptionUri (see Get-Help Get-OpenIngressRule for its format), and it decides for every rule, whatever the input says; without it, a rule that comes marked ExceptionState Live (from Get-OpenIngressRule -ExceptionPath, or a record) is left while its ExceptionEnds lies ahead. An exception past its end leaves its rule in scope.
+
 Calls are paced to EC2's request buckets (see -RateShare), and within an account and region up to 50 groups are changed at once, so that the bucket, not the time EC2 takes to answer, sets the pace; one group's calls stay in order and never overlap, and the results come out in the order planned. Throttling that still happens (RequestLimitExceeded) is waited out patiently, and a rule whose change still fails is reported as Failed, never silently lost.
 
 Required IAM actions: ec2:DescribeSecurityGroupRules, ec2:DescribeSecurityGroups, ec2:RevokeSecurityGroupIngress; with -ReplaceWith also ec2:ModifySecurityGroupRules, ec2:AuthorizeSecurityGroupIngress and ec2:CreateTags; with -RoleName sts:AssumeRole on the role.
 '@
     Parameters  = @{
+        ExceptionPath       = 'An exceptions file (.json, .csv or .psd1) as it is now: a rule it keeps open is not changed (Excepted), whatever the input says. A file with any bad entry stops the command before anything is changed.'
+        ExceptionUri        = 'An exceptions file in S3 (s3://bucket/key), read with the bucket''s owner: -ExpectedBucketOwner, else the caller''s own account.'
+        ExpectedBucketOwner = 'The 12-digit account id that owns the bucket of -ExceptionUri, where it is not the caller''s own.'
         AccountId           = 'The account for rules that do not name one (OwnerId). A rule''s own OwnerId always wins. With -RoleName the role is assumed in each rule''s account; without it, a rule of another account than the caller''s is refused (AccountMismatch), never looked for in the wrong account.'
         InputObject         = 'Rules from the pipeline, read by property name: Get-OpenIngressRule and Export-IngressAudit output, change results, Import-Csv, ConvertFrom-Json or Import-Clixml of a record.'
         GroupId             = 'Names one rule directly: its security group (with -SecurityGroupRuleId, or with -IpProtocol, -FromPort, -ToPort and -CidrIpv4 or -CidrIpv6).'
