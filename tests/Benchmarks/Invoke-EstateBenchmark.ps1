@@ -3,8 +3,9 @@
     Measures revoke and narrowing across A accounts x R regions with G affected groups each, under token buckets
     shaped like EC2's (mutating calls: 50 burst, 5 a second per account and region) on the local endpoint.
 .DESCRIPTION
-    Reports, for revoke and for single-source narrowing: wall time against the lower bound the buckets allow for the
-    busiest scope ((G - 50) / 5 s; scopes run at once, so that is the bound for the whole run), throttled requests,
+    Reports, for revoke and for single-source narrowing: wall time against the busiest scope changed alone (one account
+    and region of as many groups, the same latency: scopes run at once, so the estate should take no longer) and
+    against the lower bound the buckets allow for it ((G - 50) / 5 s), throttled requests,
     the calls made, the most in flight at once in one scope, and mutating calls per affected group; once for each
     -LatencyMs the endpoint takes to answer. Talks only to 127.0.0.1.
 #>
@@ -42,24 +43,35 @@ try {
     $bound = [math]::Max(0, ($Groups - 50) / 5)
     $affected = $Accounts * $Regions * $Groups
 
-    $rows = foreach ($script:latency in $LatencyMs) { foreach ($mode in 'revoke', 'narrow') {
+    $extraFor = @{ revoke = @{}; narrow = @{ ReplaceWith = '203.0.113.0/24' } }
+    $expectedFor = @{ revoke = 'Revoked'; narrow = 'Narrowed' }
+    # One run of a mode over the scopes given: the world set afresh (full buckets), the rules found, then the change timed.
+    function Measure-Change([string] $Mode, [string[]] $Accounts, [string[]] $Regions) {
         Set-TestWorld $server (New-World)
-        $open = @(Get-OpenIngressRule -AccountId $accountIds -RoleName Audit -Region '*' -EndpointUrl $server.Url -ThrottleLimit 8)
+        $open = @(Get-OpenIngressRule -AccountId $Accounts -RoleName Audit -Region $Regions -EndpointUrl $server.Url -ThrottleLimit 8)
         Reset-TestCalls $server
-        $extra = if ($mode -eq 'narrow') { @{ ReplaceWith = '203.0.113.0/24' } } else { @{} }
+        $extra = $extraFor[$Mode]
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $results = @($open | Revoke-OpenIngressRule @conn @extra -SkipAudit -Force)
         $sw.Stop()
-        $calls = @(Get-TestCalls $server)
+        [pscustomobject]@{ Seconds = $sw.Elapsed.TotalSeconds; Open = $open; Results = $results; Calls = @(Get-TestCalls $server) }
+    }
+
+    $rows = foreach ($script:latency in $LatencyMs) { foreach ($mode in 'revoke', 'narrow') {
+        # The busiest scope alone (every scope holds as many groups), then the whole estate at once.
+        $alone = Measure-Change $mode $accountIds[0] $regionNames[0]
+        $run = Measure-Change $mode $accountIds $regionNames
+        $calls = $run.Calls
         $mutating = @($calls | Where-Object { $_.Action -in 'RevokeSecurityGroupIngress', 'AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules' -and -not $_.Throttled }).Count
-        $expected = if ($mode -eq 'narrow') { 'Narrowed' } else { 'Revoked' }
         $served = @($calls | Where-Object { -not $_.Throttled })
         [pscustomobject]@{
             Workload          = "$mode $Accounts accounts x $Regions regions x $Groups groups, answers after $($script:latency) ms"
-            Rules             = "$(@($results | Where-Object Status -eq $expected).Count) of $($open.Count) $expected"
-            WallSeconds       = [math]::Round($sw.Elapsed.TotalSeconds, 1)
+            Rules             = "$(@($run.Results | Where-Object Status -eq $expectedFor[$mode]).Count) of $($run.Open.Count) $($expectedFor[$mode])"
+            WallSeconds       = [math]::Round($run.Seconds, 1)
+            BusiestScopeAloneSeconds = [math]::Round($alone.Seconds, 1)
+            RatioToBusiestScope = [math]::Round($run.Seconds / $alone.Seconds, 3)
             BoundSeconds      = $bound
-            RatioToBound      = if ($bound -gt 0) { [math]::Round($sw.Elapsed.TotalSeconds / $bound, 3) } else { $null }
+            RatioToBound      = if ($bound -gt 0) { [math]::Round($run.Seconds / $bound, 3) } else { $null }
             Throttled         = @($calls | Where-Object Throttled).Count
             MutatingPerGroup  = [math]::Round($mutating / $affected, 2)
             CreateTagsPerGroup = [math]::Round(@($calls | Where-Object { $_.Action -eq 'CreateTags' -and -not $_.Throttled }).Count / $affected, 2)
