@@ -70,6 +70,14 @@ namespace SgNarrower
         public string? ExceptionTicket => OpenRule.ExceptionTicket;
         public System.DateTimeOffset? ExceptionEnds => OpenRule.ExceptionEnds;
         public string? ExceptionNote => OpenRule.ExceptionNote;
+        public string? OpenedBy => OpenRule.OpenedBy;
+        public string? OpenedByType => OpenRule.OpenedByType;
+        public string? OpenedByIssuer => OpenRule.OpenedByIssuer;
+        public System.DateTimeOffset? OpenedAt => OpenRule.OpenedAt;
+        public string? OpenedFrom => OpenRule.OpenedFrom;
+        public string? OpenedWith => OpenRule.OpenedWith;
+        public System.DateTimeOffset? LastChangedAt => OpenRule.LastChangedAt;
+        public string? ProvenanceNote => OpenRule.ProvenanceNote;
         public Recommendation? Recommendation => OpenRule.Recommendation;
         public string? RecommendationReason => OpenRule.RecommendationReason;
         /// <summary>The cover the evidence proposed (what a narrowing from evidence granted is in <see cref="ReplacedWith"/>).</summary>

@@ -85,6 +85,22 @@ namespace SgNarrower
         /// <summary>Whether an exception keeps the rule open at <paramref name="now"/>: Live, and not ended since it was read.</summary>
         public bool KeptOpenAt(DateTimeOffset now) => ExceptionState == SgNarrower.ExceptionState.Live && ExceptionEnds > now;
 
+        /// <summary>From CloudTrail: who opened the rule (the principal's ARN; for an assumed role, its session).</summary>
+        public string? OpenedBy { get; init; }
+        /// <summary>IAMUser, AssumedRole, Root, FederatedUser, AWSService...</summary>
+        public string? OpenedByType { get; init; }
+        /// <summary>For an assumed role: the role its session was issued by.</summary>
+        public string? OpenedByIssuer { get; init; }
+        public DateTimeOffset? OpenedAt { get; init; }
+        /// <summary>The source address of the call, or the AWS service that made it.</summary>
+        public string? OpenedFrom { get; init; }
+        /// <summary>The call (AuthorizeSecurityGroupIngress, ModifySecurityGroupRules) and what it came through (a stack, the console).</summary>
+        public string? OpenedWith { get; init; }
+        /// <summary>The last call that changed the rule in the records read.</summary>
+        public DateTimeOffset? LastChangedAt { get; init; }
+        /// <summary>In words: who opened it, or that it was opened before the window read.</summary>
+        public string? ProvenanceNote { get; init; }
+
         /// <summary>Where the rule was recorded before any change (s3://bucket/key or a file path); set by Export-IngressAudit.</summary>
         public string? AuditUri { get; init; }
         /// <summary>The run id of the record the rule is in.</summary>

@@ -13,7 +13,7 @@ public class LayerTests
     private static readonly string[] Layers =
     {
         "SgNarrower.Rules", "SgNarrower", "SgNarrower.AwsApi", "SgNarrower.Json", "SgNarrower.Concurrency",
-        "SgNarrower.Matching", "SgNarrower.Offline", "SgNarrower.Exposure", "SgNarrower.Scanning", "SgNarrower.Evidence",
+        "SgNarrower.Matching", "SgNarrower.Offline", "SgNarrower.Exposure", "SgNarrower.Scanning", "SgNarrower.Evidence", "SgNarrower.Provenance",
         "SgNarrower.Changes", "SgNarrower.Audit", "SgNarrower.Exceptions", "SgNarrower.Reporting", "SgNarrower.Findings",
     };
 

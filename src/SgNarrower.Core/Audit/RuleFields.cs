@@ -37,6 +37,11 @@ namespace SgNarrower.Audit
         private static RuleField Excepted(string name, Func<OpenIngressRule, object?> written, Func<object?, object?> read, Func<OpenIngressRule, object, OpenIngressRule> put) =>
             new RuleField(name, null, (e, _) => written(e.Rule), HasException, false) { Read = read, Put = put, ReadWith = "ExceptionState" };
 
+        /// <summary>A field of where the rule came from (CloudTrail): read and written with its note only.</summary>
+        private static RuleField Traced(string name, Func<OpenIngressRule, object?> written, Func<object?, object?> read, Func<OpenIngressRule, object, OpenIngressRule> put) =>
+            new RuleField(name, null, (e, _) => written(e.Rule), Traced, false) { Read = read, Put = put, ReadWith = "ProvenanceNote" };
+
+        private static bool Traced(AuditEntry e, AuditRunInfo _) => e.Rule.ProvenanceNote != null;
         private static bool Measured(AuditEntry e, AuditRunInfo _) => e.Rule.Recommendation != null;
         private static bool HasException(AuditEntry e, AuditRunInfo _) => e.Rule.ExceptionState != null;
         private static bool HasExposure(AuditEntry e, AuditRunInfo _) => e.Rule.Exposure != null;
@@ -103,6 +108,15 @@ namespace SgNarrower.Audit
             Excepted("ExceptionTicket", r => r.ExceptionTicket, RawText, (r, v) => r with { ExceptionTicket = (string)v }),
             Excepted("ExceptionEnds", r => Utc(r.ExceptionEnds), v => Box(Time(v, "ExceptionEnds")), (r, v) => r with { ExceptionEnds = (DateTimeOffset)v }),
             Excepted("ExceptionNote", r => r.ExceptionNote, RawText, (r, v) => r with { ExceptionNote = (string)v }),
+            // Who opened the rule, from CloudTrail (-CloudTrailUri, -CloudTrailPath), or that it was opened before the window read.
+            Traced("ProvenanceNote", r => r.ProvenanceNote, RawText, (r, v) => r with { ProvenanceNote = (string)v }) with { ReadWith = null },
+            Traced("OpenedBy", r => r.OpenedBy, RawText, (r, v) => r with { OpenedBy = (string)v }),
+            Traced("OpenedByType", r => r.OpenedByType, RawText, (r, v) => r with { OpenedByType = (string)v }),
+            Traced("OpenedByIssuer", r => r.OpenedByIssuer, RawText, (r, v) => r with { OpenedByIssuer = (string)v }),
+            Traced("OpenedAt", r => Utc(r.OpenedAt), v => Box(Time(v, "OpenedAt")), (r, v) => r with { OpenedAt = (DateTimeOffset)v }),
+            Traced("OpenedFrom", r => r.OpenedFrom, RawText, (r, v) => r with { OpenedFrom = (string)v }),
+            Traced("OpenedWith", r => r.OpenedWith, RawText, (r, v) => r with { OpenedWith = (string)v }),
+            Traced("LastChangedAt", r => Utc(r.LastChangedAt), v => Box(Time(v, "LastChangedAt")), (r, v) => r with { LastChangedAt = (DateTimeOffset)v }),
             // What a change granted in the open rule's place, and what a person should know about it.
             Result("ReplacedWith", c => c.ReplacedWith, e => e.ReplacedWith?.ToList(), e => e.ReplacedWith != null && e.ReplacedWith.Count > 0, ReplacedWith, (e, v) => e with { ReplacedWith = (IReadOnlyList<string>)v }),
             Result("Note", c => c.Note, e => e.Note, e => e.Note != null, RawText, (e, v) => e with { Note = (string)v }),

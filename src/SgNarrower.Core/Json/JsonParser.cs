@@ -20,6 +20,9 @@ namespace SgNarrower.Json
             return value;
         }
 
+        /// <summary>The next value of a streamed document as values (one record of a large file), the reader then past it.</summary>
+        public static object? ReadValue(JsonTokenReader json) => ReadValue(json, 1);
+
         private static object? ReadValue(JsonTokenReader json, int depth)
         {
             switch (json.Kind())

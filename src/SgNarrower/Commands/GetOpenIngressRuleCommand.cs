@@ -80,9 +80,60 @@ namespace SgNarrower.Commands
         [Parameter(ParameterSetName = LiveSet), ValidateNotNullOrEmpty, ValidatePlainText]
         public string? ExceptionUri { get; set; }
 
-        /// <summary>The account that owns the bucket of -ExceptionUri, where it is not the caller's own.</summary>
+        /// <summary>The account that owns the buckets of -ExceptionUri and -CloudTrailUri, where it is not the caller's own (a log archive).</summary>
         [Parameter(ParameterSetName = LiveSet), ValidatePattern(AwsNames.AccountIdPattern), ValidatePlainText]
         public string? ExpectedBucketOwner { get; set; }
+
+        /// <summary>Where a trail delivers its logs (s3://bucket or s3://bucket/prefix): who opened each rule is read from there.</summary>
+        [Parameter(ParameterSetName = LiveSet), ValidateNotNullOrEmpty, ValidatePlainText]
+        public string? CloudTrailUri { get; set; }
+
+        /// <summary>CloudTrail log files (.json.gz, .json) or folders of them.</summary>
+        [Parameter, ValidateNotNullOrEmpty]
+        public string[]? CloudTrailPath { get; set; }
+
+        /// <summary>The start of the window of CloudTrail records read; 90 days ago by default.</summary>
+        [Parameter]
+        public DateTime CloudTrailSince { get; set; } = DateTime.UtcNow.AddDays(-90);
+
+        /// <summary>An organisation trail's id (o-...): its logs are under AWSLogs/&lt;o-id&gt;/&lt;account&gt;/.</summary>
+        [Parameter(ParameterSetName = LiveSet), ValidatePattern(@"^o-[a-z0-9]{10,32}\z"), ValidatePlainText]
+        public string? OrganizationId { get; set; }
+
+        private bool Traced => CloudTrailUri != null || CloudTrailPath != null;
+
+        /// <summary>
+        /// The rules with who opened each, from the trail's records of the window: only the accounts and regions that
+        /// hold open rules are read, several files at once.
+        /// </summary>
+        private IEnumerable<OpenIngressRule> Trace(List<OpenIngressRule> rules, IAwsSession? session, string? region)
+        {
+            var since = new DateTimeOffset(CloudTrailSince.ToUniversalTime());
+            var index = new Provenance.ProvenanceIndex(since, _now);
+            if (rules.Count == 0) return rules;
+            var files = new List<Evidence.FlowLogFile>();
+            try
+            {
+                if (CloudTrailPath != null)
+                    files.AddRange(Provenance.CloudTrailSources.Local(CloudTrailPath.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p))));
+            }
+            catch (FileNotFoundException e) { Stop("FileNotFound", ErrorCategory.ObjectNotFound, e.Message, e.FileName, e); }
+            if (CloudTrailUri != null && session != null)
+            {
+                var scopes = rules.Where(r => r.OwnerId != null && r.Region != null).Select(r => (r.OwnerId!, r.Region!)).Distinct().ToList();
+                var owner = BucketOwner(session, ExpectedBucketOwner, region!);
+                files.AddRange(Provenance.CloudTrailSources.InS3(session.S3(region!), CloudTrailUri, OrganizationId, scopes, since, _now, owner,
+                    (e, where) => WriteError(Errors.Aws(e, where, where))));
+            }
+            WriteVerbose($"{files.Count} CloudTrail file(s) from {since:u} to {_now:u}");
+            Provenance.CloudTrailSources.Read(files, index, ThrottleLimit, Notes(new WorkerNotes
+            {
+                Progress = p => WriteProgress(new ProgressRecord(5, "Reading CloudTrail", p.Text) { PercentComplete = p.Percent }),
+            }), StopToken);
+            WriteProgress(new ProgressRecord(5, "Reading CloudTrail", "Done") { RecordType = ProgressRecordType.Completed });
+            WriteVerbose($"{index.Events} call(s) that opened or changed ingress rules");
+            return rules.Select(index.Apply);
+        }
 
         private Exceptions.ExceptionList? _exceptions;
         private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
@@ -189,6 +240,7 @@ namespace SgNarrower.Commands
             var exposure = ReadNetworkExports(NetworkInterfacePath, RouteTablePath, IncludeExposure || Exposure != null);
             _exceptions = ReadExceptions(ExceptionPath, null, () => throw new InvalidOperationException("An offline scan reads no S3."), null, null);
             var owners = new HashSet<string>(StringComparer.Ordinal);
+            var held = Traced ? new List<OpenIngressRule>() : null;
             var scanner = new OpenRuleScanner(_matcher!);
             foreach (var file in files)
             {
@@ -210,7 +262,8 @@ namespace SgNarrower.Commands
                     {
                         found++;
                         if (rule.OwnerId != null) owners.Add(rule.OwnerId);
-                        WriteObject(Excepted(rule));
+                        if (held != null) held.Add(Excepted(rule));
+                        else WriteObject(Excepted(rule));
                     }
                 }
                 catch (SecurityGroupFileException e)
@@ -227,6 +280,8 @@ namespace SgNarrower.Commands
                 WriteVerbose($"{file}: {groups} security group(s), {found} open rule(s)");
             }
             WarnStale(e => (e.Region == null || e.Region == label) && (e.AccountId == null || owners.Contains(e.AccountId)));
+            // Who opened each rule, once the whole export is read (an offline scan reads local CloudTrail files only).
+            if (held != null) foreach (var rule in Trace(held, null, null)) WriteObject(rule);
         }
 
         private void ScanLive()
@@ -263,10 +318,13 @@ namespace SgNarrower.Commands
                 PercentComplete = scopes.Count > 1 ? done * 100 / scopes.Count : -1,
                 CurrentOperation = current,
             });
+            // With CloudTrail, rules are held until the trail is read (only where they are); else they stream out.
+            var held = Traced ? new List<OpenIngressRule>() : null;
             RunScopes<Scope, OpenIngressRule>(scopes, ThrottleLimit, estate.Scan, rule =>
             {
                 found++;
-                WriteObject(Excepted(rule));
+                if (held != null) held.Add(Excepted(rule));
+                else WriteObject(Excepted(rule));
             },
             sc =>
             {
@@ -275,6 +333,7 @@ namespace SgNarrower.Commands
             },
             p => Progress(p.Text));
             WriteProgress(new ProgressRecord(activityId, "Scanning security groups", "Done") { RecordType = ProgressRecordType.Completed });
+            if (held != null) foreach (var rule in Trace(held, session, home)) WriteObject(rule);
             if (_exceptions != null)
             {
                 // The caller's own account (a scope of no account) is looked up only where an entry names an account.
