@@ -7,7 +7,7 @@ Usage: python3 world.py URL COMMAND < request.json > answer.json
          GROUP = {"name": "web", "rules": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv4": "0.0.0.0/0",
                   "Description": "ssh"}]}
          answers {"123456789012/us-east-2/web": "sg-...", "kms/alias/records": "arn:aws:kms:...", ...}
-  put-object {"bucket", "key", "body", "account"}   get-object {"bucket", "key", "account"} -> {"body"}
+  put-object {"bucket", "key", "body", "account", "gzip"}   get-object {"bucket", "key", "account"} -> {"body"}
   rules  {"accounts": ["123456789012"], "regions": ["us-east-2"]}
          answers every ingress rule of every group: [{"Account", "Region", "GroupId", "GroupName", "SecurityGroupRuleId",
          "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "PrefixListId", "ReferencedGroupId", "Description",
@@ -113,7 +113,12 @@ def rules(url, request):
 def put_object(url, request):
     """Writes an object as the given account's principal would (a log shipper, a forger with s3:PutObject)."""
     s3 = session_for(url, request.get("account", DEFAULT_ACCOUNT)).client("s3", endpoint_url=url, region_name="us-east-1")
-    s3.put_object(Bucket=request["bucket"], Key=request["key"], Body=request["body"].encode("utf-8"))
+    body = request["body"].encode("utf-8")
+    if request.get("gzip"):
+        # As CloudTrail delivers its log files.
+        import gzip
+        body = gzip.compress(body)
+    s3.put_object(Bucket=request["bucket"], Key=request["key"], Body=body)
     return {}
 
 

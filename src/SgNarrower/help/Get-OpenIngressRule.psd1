@@ -13,9 +13,15 @@ Temporary openings: a rule tagged sgnarrower:open-until with an ISO 8601 date (o
 
 Exceptions as code: -ExceptionPath (a .json, .csv or .psd1 file) or -ExceptionUri (s3://bucket/key) lists what may stay open. Each entry gives the scope - AccountId, Region, GroupId, SecurityGroupRuleId, IpProtocol, FromPort, ToPort, Source, each a value or "*" for any - and Owner, Reason, Ticket and Ends (a moment with its zone, like 2027-03-31T00:00:00Z); every field is required, nothing is defaulted. JSON: {"Exceptions": [ {...} ]}; CSV: a header with those names and a row an entry; a PowerShell data file: @{ Exceptions = @( @{...} ) }, read as data, never run. A file with any entry that is incomplete, ambiguous (a date without a zone, a block with host bits set, ports given for all traffic) or malformed is refused whole, naming the entry (InvalidExceptionFile). A rule an entry names carries ExceptionState Live (the exception has not ended: Revoke-OpenIngressRule leaves it, Excepted) or Ended (it is back in scope), with ExceptionOwner, ExceptionReason, ExceptionTicket, ExceptionEnds and ExceptionNote (every entry that names it, whose and until when); where several name it, the one that ends last speaks for it. An entry that has not ended and names no open rule in the accounts and regions scanned is stale: a warning says so.
 
+Who opened each rule: with -CloudTrailUri (where a trail delivers its logs: s3://bucket or s3://bucket/prefix; -OrganizationId for an organisation trail's layout) or -CloudTrailPath (log files or folders), the trail's records from -CloudTrailSince (90 days ago by default) until now are read, only the days of that window and only for the accounts and regions that hold open rules, gzip JSON record by record. Each rule then carries OpenedBy (the principal's ARN), OpenedByType, OpenedByIssuer (the role an assumed session came from), OpenedAt, OpenedFrom (the source address, or the AWS service that made the call), OpenedWith (AuthorizeSecurityGroupIngress or ModifySecurityGroupRules, and what it came through: a stack, the console), LastChangedAt and ProvenanceNote. Rules are matched by their id (every record since EC2 answers with rule ids), else by group and what they allow; a modify that turned a rule into what it allows now opened it. A rule opened before the window says so in ProvenanceNote and names nobody: never a guess. With CloudTrail, rules come out once the trail is read.
+
 Required IAM actions: ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules; ec2:DescribeManagedPrefixLists and ec2:GetManagedPrefixListEntries when a group refers to a prefix list; ec2:DescribeNetworkInterfaces and ec2:DescribeRouteTables with -IncludeExposure or -Exposure; ec2:DescribeRegions for a region wildcard; sts:AssumeRole on the role with -RoleName.
 '@
     Parameters  = @{
+        CloudTrailUri         = 'Where a trail delivers its logs (s3://bucket or s3://bucket/prefix): who opened each open rule is read from there, for the days of the window and the accounts and regions that hold open rules. Needs s3:ListBucket and s3:GetObject on the bucket.'
+        CloudTrailPath        = 'CloudTrail log files (.json.gz as a trail delivers them, or .json) or folders of them: who opened each open rule is read from them.'
+        CloudTrailSince       = 'The start of the window of CloudTrail records read (90 days ago by default). A rule opened before it says so.'
+        OrganizationId        = 'The id of an organisation trail''s organisation (o-...): its logs are under AWSLogs/<o-id>/<account>/ in the bucket.'
         ExceptionPath         = 'An exceptions file (.json, .csv or .psd1): the rules its entries name carry its owner, reason, ticket and end (ExceptionState Live or Ended). A file with any bad entry stops the command before anything is read.'
         ExceptionUri          = 'An exceptions file in S3 (s3://bucket/key), read with the bucket''s owner: -ExpectedBucketOwner, else the caller''s own account.'
         ExpectedBucketOwner   = 'The 12-digit account id that owns the bucket of -ExceptionUri, where it is not the caller''s own (a central bucket).'
@@ -52,6 +58,11 @@ Errors have stable ids: NoCredentials, ProfileNotFound, NoRegion, UnknownRegion 
 Calls are paced to EC2's request buckets, and throttling that still happens (RequestLimitExceeded) is waited out patiently before a region is reported failed.
 '@
     Examples    = @(
+        @{
+            Title   = 'Who opened each open rule'
+            Code    = 'Get-OpenIngressRule -Region * -CloudTrailUri s3://org-trail-logs -OrganizationId o-a1b2c3d4e5 -ExpectedBucketOwner 999988887777 | Format-Table GroupId, Rule, OpenedBy, OpenedAt, OpenedWith'
+            Remarks = 'Reads the organisation trail in the log-archive account''s bucket, for the last 90 days; rules opened before that say so in ProvenanceNote.'
+        }
         @{
             Title   = 'Who may keep what open'
             Code    = 'Get-OpenIngressRule -Region * -ExceptionPath ./exceptions.json | Format-Table GroupId, Rule, ExceptionState, ExceptionOwner, ExceptionEnds'

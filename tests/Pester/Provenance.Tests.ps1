@@ -1,0 +1,108 @@
+# Who opened each rule: CloudTrail records of the shapes AWS documents, gzipped into moto's S3 under a trail's
+# single-account and organisation layouts by the test, read by Get-OpenIngressRule against moto's EC2.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-BuiltModulePath) -Force
+    Set-TestAwsEnvironment
+    $script:Moto = Start-TestMoto
+    $script:Own = '123456789012'
+    # The caller's account (the trail bucket's expected owner) is asked of moto's STS.
+    $script:StsBefore = $env:AWS_ENDPOINT_URL_STS
+    $env:AWS_ENDPOINT_URL_STS = $script:Moto.Url
+    $script:Ids = Set-MotoWorld $script:Moto @{ $script:Own = @{ 'us-east-2' = @(
+        @{ name = 'web'; rules = @(@{ IpProtocol = 'tcp'; FromPort = 443; ToPort = 443; CidrIpv4 = '0.0.0.0/0'; Description = 'https' }) }
+        @{ name = 'admin'; rules = @(@{ IpProtocol = 'tcp'; FromPort = 22; ToPort = 22; CidrIpv4 = '0.0.0.0/0'; Description = 'ssh' }) }
+        @{ name = 'legacy'; rules = @(@{ IpProtocol = 'tcp'; FromPort = 3389; ToPort = 3389; CidrIpv4 = '0.0.0.0/0'; Description = 'rdp' }) }
+        @{ name = 'quiet'; rules = @(@{ IpProtocol = 'tcp'; FromPort = 8080; ToPort = 8080; CidrIpv4 = '0.0.0.0/0'; Description = 'alt' }) }
+    ) } } -Buckets 'trail'
+    $script:Rules = @{}
+    foreach ($r in Get-MotoRules $script:Moto -Region us-east-2) { $script:Rules[$r.GroupName] = $r }
+    $script:Conn = @{ Region = 'us-east-2'; EndpointUrl = $script:Moto.Url; AccessKey = 'AKIDMOTOTEST'; SecretKey = 'moto-secret' }
+
+    function script:New-Record([string] $Time, [hashtable] $Identity, [hashtable] $Request, [hashtable] $Response, [string] $From = '198.51.100.23', [string] $Agent = 'aws-cli/2.22.0') {
+        $record = [ordered]@{ eventVersion = '1.09'; userIdentity = $Identity; eventTime = $Time; eventSource = 'ec2.amazonaws.com'
+            eventName = 'AuthorizeSecurityGroupIngress'; awsRegion = 'us-east-2'; sourceIPAddress = $From; userAgent = $Agent
+            requestParameters = $Request; responseElements = $Response; readOnly = $false; eventType = 'AwsApiCall'; managementEvent = $true
+            recipientAccountId = $script:Own; eventCategory = 'Management' }
+        $record
+    }
+    function script:Permission($Rule) {
+        @{ items = @(@{ ipProtocol = 'tcp'; fromPort = $Rule.FromPort; toPort = $Rule.ToPort; groups = @{}; ipRanges = @{ items = @(@{ cidrIp = $Rule.CidrIpv4 }) }; ipv6Ranges = @{}; prefixListIds = @{} }) }
+    }
+    function script:RuleSet($Rule) {
+        @{ items = @(@{ groupOwnerId = $script:Own; groupId = $Rule.GroupId; securityGroupRuleId = $Rule.SecurityGroupRuleId; isEgress = $false
+            ipProtocol = 'tcp'; fromPort = $Rule.FromPort; toPort = $Rule.ToPort; cidrIpv4 = $Rule.CidrIpv4 }) }
+    }
+    function script:Put-Trail([string] $Key, [object[]] $Records) {
+        Invoke-MotoWorld $script:Moto 'put-object' @{ bucket = 'trail'; key = $Key; gzip = $true; body = (@{ Records = $Records } | ConvertTo-Json -Depth 12 -Compress) } | Out-Null
+    }
+
+    $alice = @{ type = 'AssumedRole'; principalId = 'AROAEXAMPLEID:alice'; arn = "arn:aws:sts::$($script:Own):assumed-role/Admin/alice"; accountId = $script:Own
+        sessionContext = @{ sessionIssuer = @{ type = 'Role'; arn = "arn:aws:iam::$($script:Own):role/Admin"; accountId = $script:Own; userName = 'Admin' } } }
+    $bob = @{ type = 'IAMUser'; principalId = 'AIDAEXAMPLEBOB'; arn = "arn:aws:iam::$($script:Own):user/bob"; accountId = $script:Own; userName = 'bob' }
+    $stack = @{ type = 'AssumedRole'; arn = "arn:aws:sts::$($script:Own):assumed-role/Deployer/AWSCloudFormation"; accountId = $script:Own; invokedBy = 'cloudformation.amazonaws.com'
+        sessionContext = @{ sessionIssuer = @{ type = 'Role'; arn = "arn:aws:iam::$($script:Own):role/Deployer"; accountId = $script:Own } } }
+    $web, $admin, $legacy = $script:Rules.web, $script:Rules.admin, $script:Rules.legacy
+
+    # The single-account layout: the web rule by group id, with its rule id; the legacy rule in an older record whose
+    # answer names no rules (matched by group and what it allows); a failed call on the quiet group, which opened nothing.
+    $failed = New-Record '2026-12-05T08:00:00Z' $bob @{ groupId = $script:Rules.quiet.GroupId; ipPermissions = (Permission $script:Rules.quiet) } @{ requestId = 'r0' }
+    $failed['errorCode'] = 'Client.UnauthorizedOperation'
+    Put-Trail "AWSLogs/$($script:Own)/CloudTrail/us-east-2/2026/12/05/$($script:Own)_CloudTrail_us-east-2_20261205T1000Z_a1b2c3d4e5f6a7b8.json.gz" @(
+        (New-Record '2026-12-05T09:15:01Z' $alice @{ groupId = $web.GroupId; ipPermissions = (Permission $web) } @{ requestId = 'r1'; _return = $true; securityGroupRuleSet = (RuleSet $web) })
+        (New-Record '2026-12-05T09:40:00Z' $bob @{ groupId = $legacy.GroupId; ipPermissions = (Permission $legacy) } @{ requestId = 'r2'; _return = $true })
+        $failed
+    )
+    # The organisation layout: the admin rule authorized by group name from a stack (the group is in the answer).
+    Put-Trail "org/AWSLogs/o-abcdefghij/$($script:Own)/CloudTrail/us-east-2/2026/12/06/$($script:Own)_CloudTrail_us-east-2_20261206T1200Z_b1b2c3d4e5f6a7b8.json.gz" @(
+        (New-Record '2026-12-06T11:55:00Z' $stack @{ groupName = 'admin'; ipPermissions = (Permission $admin) } @{ requestId = 'r3'; _return = $true; securityGroupRuleSet = (RuleSet $admin) } -From 'cloudformation.amazonaws.com' -Agent 'cloudformation.amazonaws.com')
+    )
+}
+AfterAll {
+    Stop-TestMoto $script:Moto
+    $env:AWS_ENDPOINT_URL_STS = $script:StsBefore
+}
+
+Describe 'Get-OpenIngressRule -CloudTrailUri' {
+    It 'names who opened each rule from a single-account trail, and says which were opened before what it read' {
+        $rules = @(Get-OpenIngressRule @script:Conn -CloudTrailUri s3://trail)
+        $rules.Count | Should -Be 4
+        $byGroup = @{}
+        foreach ($r in $rules) { $byGroup[$r.GroupName] = $r }
+        $byGroup.web.OpenedBy | Should -Be "arn:aws:sts::$($script:Own):assumed-role/Admin/alice"
+        $byGroup.web.OpenedByType | Should -Be 'AssumedRole'
+        $byGroup.web.OpenedByIssuer | Should -Be "arn:aws:iam::$($script:Own):role/Admin"
+        $byGroup.web.OpenedAt | Should -Be ([DateTimeOffset]'2026-12-05T09:15:01Z')
+        $byGroup.web.OpenedFrom | Should -Be '198.51.100.23'
+        $byGroup.web.OpenedWith | Should -Be 'AuthorizeSecurityGroupIngress'
+        $byGroup.legacy.OpenedBy | Should -Be "arn:aws:iam::$($script:Own):user/bob"
+        $byGroup.legacy.OpenedByType | Should -Be 'IAMUser'
+        foreach ($name in 'admin', 'quiet') {
+            $byGroup[$name].OpenedBy | Should -BeNullOrEmpty -Because $name
+            $byGroup[$name].ProvenanceNote | Should -BeLike 'Opened before *, where the CloudTrail read begins*' -Because $name
+        }
+    }
+
+    It 'reads an organisation trail''s layout with -OrganizationId' {
+        $rules = @(Get-OpenIngressRule @script:Conn -CloudTrailUri s3://trail/org -OrganizationId o-abcdefghij)
+        $admin = $rules | Where-Object GroupName -eq 'admin'
+        $admin.OpenedBy | Should -Be "arn:aws:sts::$($script:Own):assumed-role/Deployer/AWSCloudFormation"
+        $admin.OpenedWith | Should -Be 'AuthorizeSecurityGroupIngress through cloudformation.amazonaws.com'
+        $admin.OpenedFrom | Should -Be 'cloudformation.amazonaws.com'
+        ($rules | Where-Object GroupName -eq 'web').OpenedBy | Should -BeNullOrEmpty
+    }
+
+    It 'reads nothing of days before the window: a record older than -CloudTrailSince names nobody' {
+        $rules = @(Get-OpenIngressRule @script:Conn -CloudTrailUri s3://trail -CloudTrailSince '2026-12-06Z')
+        ($rules | Where-Object GroupName -eq 'web').OpenedBy | Should -BeNullOrEmpty
+        ($rules | Where-Object GroupName -eq 'web').ProvenanceNote | Should -BeLike 'Opened before 2026-12-06T00:00:00Z*'
+    }
+
+    It 'keeps who opened a rule in its record' {
+        $path = Join-Path $TestDrive 'record.jsonl'
+        Get-OpenIngressRule @script:Conn -CloudTrailUri s3://trail | Export-IngressAudit -Path $path | Out-Null
+        $line = Get-Content $path | ConvertFrom-Json | Where-Object GroupName -eq 'web'
+        $line.OpenedBy | Should -Be "arn:aws:sts::$($script:Own):assumed-role/Admin/alice"
+        (Get-Content $path | Where-Object { $_ -match '"GroupName":"web"' }) | Should -Match '"OpenedAt":"2026-12-05T09:15:01Z"'
+    }
+}
