@@ -106,6 +106,21 @@ Describe 'Least-privilege policies' {
         Get-CalledActions | Should -Be (Get-PolicyActions 'sgnarrower-measure.json')
     }
 
+    It 'who opened it, and exceptions in S3: sgnarrower-read-trail.json and sgnarrower-read-exceptions.json are exactly what -CloudTrailUri and -ExceptionUri add' {
+        Set-TestWorld $script:Ec2 (New-World)
+        $day = [DateTime]::UtcNow.ToString('yyyy/MM/dd')
+        $sign = @{ Authorization = 'AWS4-HMAC-SHA256 Credential=a/20261120/us-east-1/s3/aws4_request' }
+        Invoke-RestMethod -Method Put -Uri "$($script:Url)trail/AWSLogs/123456789012/CloudTrail/us-east-1/$day/t.json" -Body '{"Records":[]}' -Headers $sign | Out-Null
+        Invoke-RestMethod -Method Put -Uri "$($script:Url)policy/exceptions.json" -Body '{"Exceptions":[]}' -Headers $sign | Out-Null
+        $added = { @(Get-CalledActions | Where-Object { $_ -notlike 'ec2:*' }) }
+        Reset-TestCalls $script:Ec2
+        @(Get-OpenIngressRule -Region us-east-1 -EndpointUrl $script:Url -CloudTrailUri s3://trail -CloudTrailSince ([DateTime]::UtcNow.Date)).Count | Should -Be 4
+        & $added | Should -Be (Get-PolicyActions 'sgnarrower-read-trail.json')
+        Reset-TestCalls $script:Ec2
+        @(Get-OpenIngressRule -Region us-east-1 -EndpointUrl $script:Url -ExceptionUri s3://policy/exceptions.json).Count | Should -Be 4
+        & $added | Should -Be (Get-PolicyActions 'sgnarrower-read-exceptions.json')
+    }
+
     It 'report: sgnarrower-report.json is exactly what Export-IngressReport and Export-IngressFinding call for records in S3' {
         Set-TestWorld $script:Ec2 (New-World)
         Get-OpenIngressRule -Region us-east-1 -EndpointUrl $script:Url | Export-IngressAudit -BucketName audit @script:S3 -Summary | Out-Null
