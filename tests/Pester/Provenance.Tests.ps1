@@ -98,6 +98,20 @@ Describe 'Get-OpenIngressRule -CloudTrailUri' {
         ($rules | Where-Object GroupName -eq 'web').ProvenanceNote | Should -BeLike 'Opened before 2026-12-06T00:00:00Z*'
     }
 
+    It 'shows who opened each rule in the report, with counts that equal the rows they show' {
+        $rules = @(Get-OpenIngressRule @script:Conn -CloudTrailUri s3://trail)
+        $html = Join-Path $TestDrive 'provenance.html'
+        $rules | Export-IngressReport -Path $html | Out-Null
+        $page = Invoke-ReportCheck $html 'provenance' -Needle 'assumed-role/Admin/alice'
+        foreach ($t in $page.tallies) { $t.shown | Should -Be $t.count -Because "$($t.facet) $($t.value)" }
+        ($page.tallies | Where-Object { $_.facet -eq 'provenance' -and $_.value -eq 'Known' }).count | Should -Be 2
+        ($page.tallies | Where-Object { $_.facet -eq 'provenance' -and $_.value -eq 'Before the window' }).count | Should -Be 2
+        $page.headers.text | Should -Contain 'Opened by'
+        $md = Join-Path $TestDrive 'provenance.md'
+        $rules | Export-IngressReport -Path $md | Out-Null
+        (Get-Content $md) | Should -Contain '| Known | 2 |'
+    }
+
     It 'keeps who opened a rule in its record' {
         $path = Join-Path $TestDrive 'record.jsonl'
         Get-OpenIngressRule @script:Conn -CloudTrailUri s3://trail | Export-IngressAudit -Path $path | Out-Null

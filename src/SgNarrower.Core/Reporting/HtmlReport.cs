@@ -64,11 +64,12 @@ namespace SgNarrower.Reporting
             ("Exposure", "exposure", s.ByExposure),
             ("Recommendation", "recommendation", s.ByRecommendation),
             ("Exception", "exception", s.ByException),
+            ("Opened by", "provenance", s.ByProvenance),
         };
 
         private static void Tallies(StringBuilder sb, ReportSummary s)
         {
-            sb.Append("<section aria-labelledby=\"counts-heading\">\n<h2 id=\"counts-heading\">Open rules by severity, status, exposure, recommendation and exception</h2>\n<div class=\"tallies\">\n");
+            sb.Append("<section aria-labelledby=\"counts-heading\">\n<h2 id=\"counts-heading\">Open rules by severity, status, exposure, recommendation, exception and who opened them</h2>\n<div class=\"tallies\">\n");
             foreach (var (name, facet, tallies) in Facets(s)) Tally(sb, "By " + name.ToLowerInvariant(), facet, tallies);
             sb.Append("</div>\n</section>\n");
         }

@@ -23,6 +23,7 @@ namespace SgNarrower.Reporting
             Counts(sb, "Exposure", summary.ByExposure);
             Counts(sb, "Recommendation", summary.ByRecommendation);
             Counts(sb, "Exception", summary.ByException);
+            Counts(sb, "Opened by", summary.ByProvenance);
             Counts(sb, "Port", summary.TopPorts.Select(t => t.Marked ? new Tally(t.Name + " (high-risk)", t.Count) : t).ToList());
 
             var top = input.Rows.OrderByDescending(r => r.Severity).ThenBy(r => r.Order).Take(first).ToList();
@@ -30,9 +31,9 @@ namespace SgNarrower.Reporting
             sb.Append(top.Count < summary.RuleCount ? $" (the {HtmlReport.N(top.Count)} most severe of {HtmlReport.N(summary.RuleCount)})" : "").Append("\n\n");
             if (top.Count == 0) { sb.Append("No rules.\n"); return sb.ToString(); }
             // The exception column only where some rule has one.
-            bool excepted = top.Any(r => r.Rule.ExceptionState != null);
-            sb.Append("| Severity | Account | Region | Group | Rule | Exposure | Recommendation |").Append(excepted ? " Exception |" : "").Append(" Status | Record |\n");
-            sb.Append("|---|---|---|---|---|---|---|").Append(excepted ? "---|" : "").Append("---|---|\n");
+            bool excepted = top.Any(r => r.Rule.ExceptionState != null), traced = top.Any(r => r.Rule.ProvenanceNote != null);
+            sb.Append("| Severity | Account | Region | Group | Rule | Exposure | Recommendation |").Append(excepted ? " Exception |" : "").Append(traced ? " Opened by |" : "").Append(" Status | Record |\n");
+            sb.Append("|---|---|---|---|---|---|---|").Append(excepted ? "---|" : "").Append(traced ? "---|" : "").Append("---|---|\n");
             foreach (var r in top)
             {
                 var group = r.Rule.GroupName != null ? $"{r.Rule.GroupId} ({r.Rule.GroupName})" : r.Rule.GroupId;
@@ -41,8 +42,9 @@ namespace SgNarrower.Reporting
                 {
                     r.Severity.ToString(), r.Account, r.Region, group, "`" + r.Rule.Rule + "`", r.ExposureName, r.RecommendationName,
                     r.Rule.ExceptionState == null ? "" : $"{r.ExceptionName}: {r.Rule.ExceptionOwner}, {(r.Rule.ExceptionState == ExceptionState.Live ? "until" : "ended")} {r.Rule.ExceptionEnds:yyyy-MM-dd}",
+                    r.Rule.OpenedBy != null ? $"{r.Rule.OpenedBy}, {r.Rule.OpenedAt:yyyy-MM-dd}, {r.Rule.OpenedWith}" : r.Rule.ProvenanceNote != null ? r.ProvenanceName : "",
                     status, r.RecordUri ?? "",
-                }.Where((_, i) => excepted || i != 7).Select(Cell))).Append(" |\n");
+                }.Where((_, i) => (excepted || i != 7) && (traced || i != 8)).Select(Cell))).Append(" |\n");
             }
             return sb.ToString();
         }

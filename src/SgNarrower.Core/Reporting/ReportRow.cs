@@ -39,6 +39,9 @@ namespace SgNarrower.Reporting
         public string ExposureName => Rule.Exposure?.ToString() ?? NotMeasured;
         /// <summary>Live (an exception keeps the rule open), Ended (its exception ended), or None.</summary>
         public string ExceptionName => Rule.ExceptionState?.ToString() ?? NoException;
+        /// <summary>Whether CloudTrail said who opened the rule: Known, Before the window, or Not read.</summary>
+        public string ProvenanceName => Rule.OpenedBy != null ? "Known" : Rule.ProvenanceNote != null ? BeforeWindow : NotRead;
+        public const string BeforeWindow = "Before the window", NotRead = "Not read";
         public string RecommendationName => Rule.Recommendation?.ToString() ?? NotMeasured;
         public string? Control => RuleRisk.IsOpen(Entry.Status) ? RuleRisk.Control(Entry.Identity) : null;
 

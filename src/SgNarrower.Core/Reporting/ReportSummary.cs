@@ -13,6 +13,7 @@ namespace SgNarrower.Reporting
         private static readonly string[] Exposures = { "Public", "Private", "Unattached", ReportRow.NotMeasured };
         private static readonly string[] Recommendations = { "Revoke", "Narrow", "Keep", ReportRow.NotMeasured };
         private static readonly string[] ExceptionStates = { "Live", "Ended", ReportRow.NoException };
+        private static readonly string[] Provenances = { "Known", ReportRow.BeforeWindow, ReportRow.NotRead };
         public const int TopPortCount = 10;
 
         private ReportSummary() { }
@@ -28,6 +29,8 @@ namespace SgNarrower.Reporting
         public IReadOnlyList<Tally> ByRecommendation { get; private set; } = Array.Empty<Tally>();
         /// <summary>Rules an exception keeps open (Live), whose exception ended (Ended), and the rest.</summary>
         public IReadOnlyList<Tally> ByException { get; private set; } = Array.Empty<Tally>();
+        /// <summary>Rules whose opener CloudTrail named (Known), opened before the window read, or not looked up.</summary>
+        public IReadOnlyList<Tally> ByProvenance { get; private set; } = Array.Empty<Tally>();
         /// <summary>The most frequent ports (protocol and ports), high-risk ones marked.</summary>
         public IReadOnlyList<Tally> TopPorts { get; private set; } = Array.Empty<Tally>();
         /// <summary>How many rules have a port outside <see cref="TopPorts"/>.</summary>
@@ -55,6 +58,7 @@ namespace SgNarrower.Reporting
                 ByExposure = Count(rows, r => r.ExposureName, Exposures),
                 ByRecommendation = Count(rows, r => r.RecommendationName, Recommendations),
                 ByException = Count(rows, r => r.ExceptionName, ExceptionStates),
+                ByProvenance = Count(rows, r => r.ProvenanceName, Provenances),
                 PipelineRows = rows.Count(r => r.Run == null),
             };
             var ports = rows.GroupBy(r => RuleRisk.PortLabel(r.Entry.Identity))

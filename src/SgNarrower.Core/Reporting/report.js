@@ -21,6 +21,7 @@
     { name: 'Recommendation', sort: F.recommendation, cell: function (r) { return [text(str(r, F.recommendation)), sub(str(r, F.reason))]; } },
     { name: 'Observed sources', sort: F.observedCount, kind: 'number', cell: function (r) { return [text(str(r, F.observedCount)), sub(str(r, F.observed))]; } },
     { name: 'Proposed cover', sort: F.cover, cell: function (r) { return [el('span', 'mono', str(r, F.cover))]; } },
+    { name: 'Opened by', sort: F.openedAt, onlyIfAny: F.openedBy, cell: function (r) { return [text(str(r, F.openedBy)), sub(str(r, F.openedAt)), sub(str(r, F.openedWith))]; } },
     { name: 'Exception', sort: F.exception, onlyIfAny: F.exceptionOwner, cell: function (r) { return str(r, F.exception) === 'None' ? [] : [text(str(r, F.exception)), sub(str(r, F.exceptionOwner)), sub((str(r, F.exception) === 'Live' ? 'until ' : 'ended ') + str(r, F.exceptionEnds)), sub(str(r, F.exceptionTicket))]; } },
     { name: 'Status', sort: F.status, cell: function (r) { return [text(str(r, F.status)), sub(str(r, F.outcome)), sub(str(r, F.replacedWith) ? 'Replaced with ' + str(r, F.replacedWith) : '')]; } },
     { name: 'Record', sort: F.recordedAt, cell: function (r) { return [text(str(r, F.recordedAt)), sub(str(r, F.runId)), named(str(r, F.record))]; } }
