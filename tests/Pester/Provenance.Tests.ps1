@@ -33,7 +33,9 @@ BeforeAll {
         @{ items = @(@{ groupOwnerId = $script:Own; groupId = $Rule.GroupId; securityGroupRuleId = $Rule.SecurityGroupRuleId; isEgress = $false
             ipProtocol = 'tcp'; fromPort = $Rule.FromPort; toPort = $Rule.ToPort; cidrIpv4 = $Rule.CidrIpv4 }) }
     }
+    $script:AllRecords = [System.Collections.Generic.List[object]]::new()
     function script:Put-Trail([string] $Key, [object[]] $Records) {
+        $script:AllRecords.AddRange($Records)
         Invoke-MotoWorld $script:Moto 'put-object' @{ bucket = 'trail'; key = $Key; gzip = $true; body = (@{ Records = $Records } | ConvertTo-Json -Depth 12 -Compress) } | Out-Null
     }
 
@@ -110,6 +112,31 @@ Describe 'Get-OpenIngressRule -CloudTrailUri' {
         $md = Join-Path $TestDrive 'provenance.md'
         $rules | Export-IngressReport -Path $md | Out-Null
         (Get-Content $md) | Should -Contain '| Known | 2 |'
+    }
+
+    It 'names the same openers from the shipped Athena query''s result as from the raw records' {
+        $raw = Join-Path $TestDrive 'trail.json'
+        @{ Records = @($script:AllRecords) } | ConvertTo-Json -Depth 12 -Compress | Set-Content $raw
+        # What Athena returns for sql/cloudtrail-provenance.sql over the same records: the identity's fields in columns
+        # of their own, the request and response as the JSON text CloudTrail recorded; the failed call is not selected.
+        $csv = Join-Path $TestDrive 'result.csv'
+        $sqlColumns = [regex]::Matches((Get-Content (Join-Path (Get-RepoRoot) 'sql/cloudtrail-provenance.sql') -Raw), '(?m)^\s*(?:SELECT )?([\w.]+)(?: AS (\w+))?,?$') | ForEach-Object { if ($_.Groups[2].Success) { $_.Groups[2].Value } else { $_.Groups[1].Value } }
+        $rows = foreach ($r in $script:AllRecords | Where-Object { -not $_.errorCode }) {
+            $u = $r.userIdentity
+            [pscustomobject][ordered]@{
+                eventtime = $r.eventTime; eventname = $r.eventName; awsregion = $r.awsRegion; recipientaccountid = $r.recipientAccountId
+                useridentity_type = $u.type; useridentity_arn = $u.arn; useridentity_accountid = $u.accountId; useridentity_invokedby = $u.invokedBy
+                sessionissuer_arn = $u.sessionContext.sessionIssuer.arn; sourceipaddress = $r.sourceIPAddress; useragent = $r.userAgent; errorcode = $null
+                requestparameters = ($r.requestParameters | ConvertTo-Json -Depth 10 -Compress); responseelements = ($r.responseElements | ConvertTo-Json -Depth 10 -Compress)
+            }
+        }
+        @($rows[0].PSObject.Properties.Name) | Should -Be @($sqlColumns)
+        $rows | Export-Csv $csv -NoTypeInformation
+        $fields = 'GroupName', 'OpenedBy', 'OpenedByType', 'OpenedByIssuer', 'OpenedAt', 'OpenedFrom', 'OpenedWith', 'LastChangedAt', 'ProvenanceNote'
+        $fromRaw = @(Get-OpenIngressRule @script:Conn -CloudTrailPath $raw | Select-Object $fields | ConvertTo-Json -Compress)
+        $fromAthena = @(Get-OpenIngressRule @script:Conn -CloudTrailResultPath $csv | Select-Object $fields | ConvertTo-Json -Compress)
+        $fromAthena | Should -Be $fromRaw
+        @(($fromRaw | ConvertFrom-Json) | Where-Object OpenedBy).Count | Should -Be 3
     }
 
     It 'keeps who opened a rule in its record' {

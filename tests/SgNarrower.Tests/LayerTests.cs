@@ -13,8 +13,8 @@ public class LayerTests
     private static readonly string[] Layers =
     {
         "SgNarrower.Rules", "SgNarrower", "SgNarrower.AwsApi", "SgNarrower.Json", "SgNarrower.Concurrency",
-        "SgNarrower.Matching", "SgNarrower.Offline", "SgNarrower.Exposure", "SgNarrower.Scanning", "SgNarrower.Evidence", "SgNarrower.Provenance",
-        "SgNarrower.Changes", "SgNarrower.Audit", "SgNarrower.Exceptions", "SgNarrower.Reporting", "SgNarrower.Findings",
+        "SgNarrower.Matching", "SgNarrower.Offline", "SgNarrower.Exposure", "SgNarrower.Scanning", "SgNarrower.Evidence",
+        "SgNarrower.Changes", "SgNarrower.Audit", "SgNarrower.Provenance", "SgNarrower.Exceptions", "SgNarrower.Reporting", "SgNarrower.Findings",
     };
 
     private static readonly Regex Declaration = new(@"^    (?:public|internal)\s+(?:sealed\s+|static\s+|abstract\s+|readonly\s+)*(?:partial\s+)?(?:class|interface|enum|struct|record)\s+(\w+)", RegexOptions.Multiline);

@@ -10,7 +10,8 @@ namespace SgNarrower.Provenance
     /// Where a trail's log files are, and their reading into a <see cref="ProvenanceIndex"/>: in S3 under the layout
     /// CloudTrail delivers to (<c>&lt;prefix&gt;/AWSLogs/&lt;account&gt;/CloudTrail/&lt;region&gt;/yyyy/MM/dd/</c>, and for an
     /// organisation trail <c>&lt;prefix&gt;/AWSLogs/&lt;o-id&gt;/&lt;account&gt;/...</c>), only the days of the window and only
-    /// the accounts and regions asked; or local files and folders (.json.gz, .json). Several files are read at once.
+    /// the accounts and regions asked; or local files and folders (.json.gz, .json); or the CSV results of the shipped
+    /// Athena query (sql/cloudtrail-provenance.sql). Several files are read at once.
     /// </summary>
     public static class CloudTrailSources
     {
@@ -73,7 +74,9 @@ namespace SgNarrower.Provenance
                 {
                     // Opened as it is read, gzip taken off where the name says so.
                     using var text = file.Open();
-                    foreach (var e in CloudTrailReader.Read(text, name))
+                    // A trail's log file, or the CSV Athena wrote for sql/cloudtrail-provenance.sql.
+                    var read = name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? CloudTrailQueryResult.Read(text, name) : CloudTrailReader.Read(text, name);
+                    foreach (var e in read)
                     {
                         index.Add(e);
                         events++;

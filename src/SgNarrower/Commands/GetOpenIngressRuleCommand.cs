@@ -92,6 +92,14 @@ namespace SgNarrower.Commands
         [Parameter, ValidateNotNullOrEmpty]
         public string[]? CloudTrailPath { get; set; }
 
+        /// <summary>The CSV result of the shipped Athena query (sql/cloudtrail-provenance.sql), files or folders of them, instead of the trail's logs.</summary>
+        [Parameter, ValidateNotNullOrEmpty]
+        public string[]? CloudTrailResultPath { get; set; }
+
+        /// <summary>The Athena query's result in S3: s3://bucket/key.csv, or a prefix whose .csv objects are all read.</summary>
+        [Parameter(ParameterSetName = LiveSet), ValidateNotNullOrEmpty, ValidatePlainText]
+        public string[]? CloudTrailResultUri { get; set; }
+
         /// <summary>The start of the window of CloudTrail records read; 90 days ago by default.</summary>
         [Parameter]
         public DateTime CloudTrailSince { get; set; } = DateTime.UtcNow.AddDays(-90);
@@ -100,7 +108,7 @@ namespace SgNarrower.Commands
         [Parameter(ParameterSetName = LiveSet), ValidatePattern(@"^o-[a-z0-9]{10,32}\z"), ValidatePlainText]
         public string? OrganizationId { get; set; }
 
-        private bool Traced => CloudTrailUri != null || CloudTrailPath != null;
+        private bool Traced => CloudTrailUri != null || CloudTrailPath != null || CloudTrailResultPath != null || CloudTrailResultUri != null;
 
         /// <summary>
         /// The rules with who opened each, from the trail's records of the window: only the accounts and regions that
@@ -116,8 +124,20 @@ namespace SgNarrower.Commands
             {
                 if (CloudTrailPath != null)
                     files.AddRange(Provenance.CloudTrailSources.Local(CloudTrailPath.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p))));
+                if (CloudTrailResultPath != null)
+                    files.AddRange(Evidence.FlowLogSources.LocalAggregates(CloudTrailResultPath.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p))));
             }
             catch (FileNotFoundException e) { Stop("FileNotFound", ErrorCategory.ObjectNotFound, e.Message, e.FileName, e); }
+            if (CloudTrailResultUri != null && session != null)
+            {
+                var s3 = session.S3(region!);
+                foreach (var uri in CloudTrailResultUri)
+                {
+                    try { files.AddRange(Evidence.FlowLogSources.AggregatesInS3(s3, uri)); }
+                    catch (FormatException e) { Stop("InvalidUri", ErrorCategory.InvalidArgument, e.Message, uri, e); }
+                    catch (AwsServiceException e) { WriteError(Errors.Aws(e, uri, uri)); }
+                }
+            }
             if (CloudTrailUri != null && session != null)
             {
                 var scopes = rules.Where(r => r.OwnerId != null && r.Region != null).Select(r => (r.OwnerId!, r.Region!)).Distinct().ToList();
