@@ -12,9 +12,9 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [int] $Groups = 2002,
-    [int] $Affected = 1310,
-    [int] $OpenRules = 2041,
+    [int] $Groups = 1500,
+    [int] $Affected = 1000,
+    [int] $OpenRules = 1500,
     # How long the endpoint takes to answer each call (EC2 takes on the order of 100-500 ms); one set of runs per value.
     [int[]] $LatencyMs = @(0, 100, 300)
 )
