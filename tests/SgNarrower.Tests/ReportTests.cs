@@ -107,7 +107,7 @@ public class ReportTests
     }
 
     [Fact]
-    public void Every_summary_count_is_the_count_of_its_rows()
+    public void Every_summary_count_is_the_count_of_its_rules_each_at_its_latest_state()
     {
         var input = new ReportInput();
         var rules = new[]
@@ -119,14 +119,21 @@ public class ReportTests
         var revoked = RuleInput.FromRule(rules[0]);
         input.Add(new AuditEntry(revoked.Rule, revoked.Identity, ChangeStatus.Revoked));
         var s = ReportSummary.Of(input);
-        Assert.Equal(5, s.RuleCount);
+        // Counts are of rules, not of lines: sg-1 found open and then revoked is one rule, revoked, with both in its history.
+        Assert.Equal(4, s.RuleCount);
+        Assert.Equal(5, input.Lines.Count);
+        var sg1 = input.Rows.Single(r => r.Rule.GroupId == "sg-1");
+        Assert.Equal("Revoked", sg1.StatusName);
+        Assert.Equal(new[] { "Open", "Revoked" }, sg1.History.Select(h => h.StatusName));
+        Assert.Equal(3, s.ByStatus.Single(t => t.Name == "Open").Count);
+        Assert.Equal(1, s.ByStatus.Single(t => t.Name == "Revoked").Count);
         foreach (var t in s.ByStatus) Assert.Equal(input.Rows.Count(r => r.StatusName == t.Name), t.Count);
         foreach (var t in s.ByExposure) Assert.Equal(input.Rows.Count(r => r.ExposureName == t.Name), t.Count);
         foreach (var t in s.BySeverity) Assert.Equal(input.Rows.Count(r => r.Severity.ToString() == t.Name), t.Count);
-        Assert.Equal(5, s.TopPorts.Sum(t => t.Count) + s.OtherPorts);
+        Assert.Equal(4, s.TopPorts.Sum(t => t.Count) + s.OtherPorts);
         Assert.True(s.TopPorts.Single(t => t.Name == "tcp 22").Marked);
         Assert.False(s.TopPorts.Single(t => t.Name == "tcp 443").Marked);
-        Assert.Equal(3, s.TopPorts.Single(t => t.Name == "tcp 22").Count);
+        Assert.Equal(2, s.TopPorts.Single(t => t.Name == "tcp 22").Count);
     }
 
     [Fact]

@@ -83,19 +83,27 @@ try {
 
   // Sorting: by mouse (Account ascending, then descending) and by keyboard (Enter on the Region heading).
   const headerIndex = async (name) => (await page.$$eval('#rules-table thead th', ths => ths.map(t => t.textContent))).indexOf(name);
+  // (A report of no rules has no Account and Region columns: nothing is in them.)
   const account = await headerIndex('Account');
-  await page.click(`#rules-table thead th:nth-child(${account + 1}) button`);
-  result.accountAscending = await firstColumn(account);
-  result.accountSortState = await page.getAttribute(`#rules-table thead th:nth-child(${account + 1})`, 'aria-sort');
-  await page.click(`#rules-table thead th:nth-child(${account + 1}) button`);
-  result.accountDescending = await firstColumn(account);
+  if (account >= 0) {
+    await page.click(`#rules-table thead th:nth-child(${account + 1}) button`);
+    result.accountAscending = await firstColumn(account);
+    result.accountSortState = await page.getAttribute(`#rules-table thead th:nth-child(${account + 1})`, 'aria-sort');
+    await page.click(`#rules-table thead th:nth-child(${account + 1}) button`);
+    result.accountDescending = await firstColumn(account);
+  }
   const region = await headerIndex('Region');
-  await page.focus(`#rules-table thead th:nth-child(${region + 1}) button`);
-  await page.keyboard.press('Enter');
-  result.regionSortStateByKeyboard = await page.getAttribute(`#rules-table thead th:nth-child(${region + 1})`, 'aria-sort');
+  if (region >= 0) {
+    await page.focus(`#rules-table thead th:nth-child(${region + 1}) button`);
+    await page.keyboard.press('Enter');
+    result.regionSortStateByKeyboard = await page.getAttribute(`#rules-table thead th:nth-child(${region + 1})`, 'aria-sort');
+  }
+  // Observed sources: a column only where evidence was measured.
   const observed = await headerIndex('Observed sources');
-  await page.click(`#rules-table thead th:nth-child(${observed + 1}) button`);
-  result.observedDescending = await firstColumn(observed);
+  if (observed >= 0) {
+    await page.click(`#rules-table thead th:nth-child(${observed + 1}) button`);
+    result.observedDescending = await firstColumn(observed);
+  }
   const severity = await headerIndex('Severity');
   await page.click(`#rules-table thead th:nth-child(${severity + 1}) button`);
   result.severitySortState = await page.getAttribute(`#rules-table thead th:nth-child(${severity + 1})`, 'aria-sort');
@@ -114,6 +122,31 @@ try {
   result.scrollMs = Date.now() - scrollStart;
 
   await page.screenshot({ path: join(shots, `${name}-desktop.png`), fullPage: true });
+
+  // The widths people use: how far the page runs past the window, and the tallest row of the rule table (closed).
+  // Then the first rule's detail row is opened: what it says, and the page at that width with it open.
+  result.widths = [];
+  for (const [label, width, height] of [['1280', 1280, 900], ['1920', 1920, 1080], ['phone', 390, 844]]) {
+    await page.setViewportSize({ width, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const tableOverflow = await page.$eval('#rules-table', t => t.scrollWidth - t.parentElement.clientWidth);
+    const tallestRow = await page.$$eval('#rules-table tbody tr:not(.detail)', rs => Math.max(0, ...rs.map(r => r.getBoundingClientRect().height)));
+    const rowHeight = await page.$$eval('#rules-table tbody tr:not(.detail)', rs => rs.length ? Math.min(...rs.map(r => r.getBoundingClientRect().height)) : 0);
+    await page.screenshot({ path: join(shots, `${name}-${label}.png`), fullPage: true });
+    result.widths.push({ label, width, overflow, tableOverflow, tallestRow, rowHeight });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const toggle = await page.$('#rules-table tbody tr:first-child button.more');
+  if (toggle) {
+    await toggle.click();
+    result.detail = await page.$eval('#rules-table tbody tr.detail', tr => ({
+      terms: [...tr.querySelectorAll('dt')].map(d => d.textContent), text: tr.textContent,
+      history: [...tr.querySelectorAll('dt')].filter(d => d.textContent === 'History').map(d => [...d.nextElementSibling.querySelectorAll('div')].map(x => x.textContent))[0] || [] }));
+    result.detailExpanded = await page.getAttribute('#rules-table tbody tr:first-child button.more', 'aria-expanded');
+    await page.screenshot({ path: join(shots, `${name}-1280-open.png`), fullPage: true });
+  }
   await page.setViewportSize({ width: 390, height: 844 });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(shots, `${name}-phone.png`), fullPage: false });

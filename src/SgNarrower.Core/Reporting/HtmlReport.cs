@@ -44,7 +44,7 @@ namespace SgNarrower.Reporting
         {
             sb.Append("<section aria-labelledby=\"summary-heading\">\n<h2 id=\"summary-heading\">Summary</h2>\n<dl class=\"facts\">\n");
             Fact(sb, "Rules", "rules", N(s.RuleCount));
-            Fact(sb, "Runs", "runs", N(s.Runs.Count));
+            Fact(sb, "Runs", "runs", N(s.RunCount));
             if (s.Runs.Count > 0)
                 Fact(sb, "When", "when", s.Runs.Count == 1 ? Time(s.Runs[0].RecordedAt) : $"{Time(s.Runs[0].RecordedAt)} to {Time(s.Runs[s.Runs.Count - 1].RecordedAt)}", list: true);
             Fact(sb, "Accounts", "accounts", s.Accounts.Count == 0 ? "none given" : string.Join(", ", s.Accounts), list: true);
@@ -100,7 +100,7 @@ namespace SgNarrower.Reporting
         private static void Runs(StringBuilder sb, ReportInput input, ReportSummary s)
         {
             if (s.Runs.Count == 0) return;
-            var records = input.Rows.Where(r => r.Run != null).GroupBy(r => r.Run!.RunId)
+            var records = input.Lines.Where(r => r.Run != null).GroupBy(r => r.Run!.RunId)
                 .ToDictionary(g => g.Key, g => g.Select(r => r.RecordUri).Where(u => u != null).Distinct().ToList());
             sb.Append("<section aria-labelledby=\"runs-heading\">\n<h2 id=\"runs-heading\">Runs</h2>\n<div class=\"table-wrap\"><table id=\"runs-table\">\n<thead><tr><th scope=\"col\">Recorded at</th><th scope=\"col\">Run id</th><th scope=\"col\">Written by</th><th scope=\"col\" class=\"num\">Rules</th><th scope=\"col\">Record</th></tr></thead>\n<tbody>\n");
             for (int i = 0; i < s.Runs.Count; i++)

@@ -8,7 +8,7 @@ namespace SgNarrower.Reporting
             var sb = new StringBuilder();
             sb.Append("# ").Append(Cell(title)).Append("\n\n");
             sb.Append("Generated ").Append(HtmlReport.Time(generatedAt)).Append(" by ").Append(tool).Append(". ")
-              .Append(HtmlReport.Plural(summary.RuleCount, "rule")).Append(", ").Append(HtmlReport.Plural(summary.Runs.Count, "run"));
+              .Append(HtmlReport.Plural(summary.RuleCount, "rule")).Append(", ").Append(HtmlReport.Plural(summary.RunCount, "run"));
             if (summary.Runs.Count > 0)
                 sb.Append(" (").Append(HtmlReport.Time(summary.Runs[0].RecordedAt))
                   .Append(summary.Runs.Count > 1 ? " to " + HtmlReport.Time(summary.Runs[summary.Runs.Count - 1].RecordedAt) : "").Append(')');

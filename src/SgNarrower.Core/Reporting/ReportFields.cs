@@ -40,7 +40,17 @@ namespace SgNarrower.Reporting
             ("record", r => r.RecordUri ?? ""),
             ("runId", r => r.RunId ?? ""),
             ("recordedAt", r => r.Run == null ? "" : r.Run.RecordedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)),
+            // What opens in a rule's detail row: its notes in full, and each run's state of it.
+            ("exceptionNote", r => r.Rule.ExceptionNote ?? ""),
+            ("provenanceNote", r => r.Rule.ProvenanceNote ?? ""),
+            ("history", History),
         };
+
+        /// <summary>Each line that holds the rule, oldest first: when, which run, its state then, and where it is recorded; one a line.</summary>
+        public static string History(ReportRow r) => string.Join("\n", r.History.Select(h =>
+            $"{(h.Run == null ? "from the pipeline" : h.Run.RecordedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))}" +
+            $"{(h.RunId != null ? $" ({h.RunId})" : "")}: {h.StatusName}{(string.IsNullOrEmpty(h.Outcome) ? "" : " - " + h.Outcome)}" +
+            $"{(h.RecordUri != null ? $" [{h.RecordUri}]" : "")}"));
 
         public static string AttachedTo(ReportRow r)
         {

@@ -15,14 +15,42 @@ namespace SgNarrower.Reporting
         private readonly HashSet<string> _runIds = new HashSet<string>(StringComparer.Ordinal);
         private readonly List<string> _records = new List<string>();
 
-        public IReadOnlyList<ReportRow> Rows => _rows;
+        /// <summary>Every line of the input: records in the order given, then the pipeline's objects.</summary>
+        public IReadOnlyList<ReportRow> Lines => _rows;
+
+        /// <summary>
+        /// One row a rule (by account, region, group and what it allows): its latest known state, with its history (each
+        /// line that holds it, oldest first). Counts and the rule table are of these: a rule recorded open by one run and
+        /// revoked by the next is one rule, revoked.
+        /// </summary>
+        public IReadOnlyList<ReportRow> Rows => _byRule ??= _rows
+            .GroupBy(r => (r.Account, r.Region, Group: r.Rule.GroupId.ToLowerInvariant(), r.Entry.Identity))
+            .Select(g =>
+            {
+                var history = g.OrderBy(r => r.When).ThenBy(r => r.Order).ToList();
+                return history[history.Count - 1].WithHistory(history);
+            })
+            .OrderBy(r => r.History[0].Order)
+            .ToList();
+
+        private List<ReportRow>? _byRule;
+
+        /// <summary>
+        /// How many runs the input speaks of: the runs of the records read, and those that piped rules and results
+        /// name (their record's run) where no record of that run was read.
+        /// </summary>
+        public int RunCount => _runIds.Union(_rows.Where(r => r.Run == null && r.Rule.AuditRunId != null).Select(r => r.Rule.AuditRunId!)).Count();
         /// <summary>Every run the records name, empty runs included, in the order first met.</summary>
         public IReadOnlyList<AuditRunInfo> Runs => _runs;
         /// <summary>The records read, as given (paths and s3:// URIs).</summary>
         public IReadOnlyList<string> Records => _records;
 
         /// <summary>A rule or change result from the pipeline.</summary>
-        public void Add(AuditEntry entry) => _rows.Add(new ReportRow(entry, null, null, _rows.Count));
+        public void Add(AuditEntry entry)
+        {
+            _rows.Add(new ReportRow(entry, null, null, _rows.Count));
+            _byRule = null;
+        }
 
         /// <summary>One whole record; throws AuditRecordException naming it when a line cannot be read.</summary>
         public void AddRecord(string text, string source)
@@ -36,6 +64,7 @@ namespace SgNarrower.Reporting
                 if (line.Run != null && _runIds.Add(line.Run.RunId)) _runs.Add(line.Run);
                 if (line.Entry != null) _rows.Add(new ReportRow(line.Entry, line.Run, source, _rows.Count));
             }
+            _byRule = null;
         }
 
         /// <summary>A record file, or every .jsonl and .csv record in a folder and its subfolders, in name order.</summary>

@@ -19,7 +19,18 @@ namespace SgNarrower.Reporting
             RecordUri = recordUri ?? entry.Rule.AuditUri;
             Order = order;
             Severity = RuleRisk.Severity(entry.Identity, entry.Rule.Exposure, entry.Status);
+            History = new[] { this };
         }
+
+        /// <summary>This row, the latest of its rule, with every line that holds the rule (oldest first, this one last).</summary>
+        internal ReportRow WithHistory(IReadOnlyList<ReportRow> history) =>
+            new ReportRow(Entry, Run, RecordUri, Order) { History = history };
+
+        /// <summary>Every line of the input that holds this rule, oldest first: each run's state of it, and where it is recorded.</summary>
+        public IReadOnlyList<ReportRow> History { get; private set; }
+
+        /// <summary>When the line was recorded: its run's time; a pipeline object is as of now, after every record.</summary>
+        public DateTime When => Run?.RecordedAt ?? DateTime.MaxValue;
 
         public AuditEntry Entry { get; }
         public OpenIngressRule Rule => Entry.Rule;

@@ -20,6 +20,8 @@ namespace SgNarrower.Reporting
 
         public int RuleCount { get; private set; }
         public IReadOnlyList<AuditRunInfo> Runs { get; private set; } = Array.Empty<AuditRunInfo>();
+        /// <summary>Runs the input speaks of: those of the records, and those piped results name.</summary>
+        public int RunCount { get; private set; }
         public IReadOnlyList<string> Records { get; private set; } = Array.Empty<string>();
         public IReadOnlyList<string> Accounts { get; private set; } = Array.Empty<string>();
         public IReadOnlyList<string> Regions { get; private set; } = Array.Empty<string>();
@@ -37,7 +39,7 @@ namespace SgNarrower.Reporting
         public int OtherPorts { get; private set; }
         /// <summary>Rules per account and region ("111111111111 us-east-1").</summary>
         public IReadOnlyList<Tally> ByScope { get; private set; } = Array.Empty<Tally>();
-        /// <summary>Rules per run, oldest first; pipeline rows without a run are not in it.</summary>
+        /// <summary>Rules each run holds (in any state), oldest first; pipeline rows without a run are not in it.</summary>
         public IReadOnlyList<Tally> ByRun { get; private set; } = Array.Empty<Tally>();
         /// <summary>Rows that came from the pipeline, not from a record.</summary>
         public int PipelineRows { get; private set; }
@@ -49,6 +51,7 @@ namespace SgNarrower.Reporting
             {
                 RuleCount = rows.Count,
                 Runs = input.Runs.OrderBy(r => r.RecordedAt).ToList(),
+                RunCount = input.RunCount,
                 Records = input.Records,
                 Accounts = rows.Select(r => r.Account).Where(a => a.Length > 0).Distinct().OrderBy(a => a, StringComparer.Ordinal).ToList(),
                 Regions = rows.Select(r => r.Region).Where(a => a.Length > 0).Distinct().OrderBy(a => a, StringComparer.Ordinal).ToList(),
@@ -59,7 +62,7 @@ namespace SgNarrower.Reporting
                 ByRecommendation = Count(rows, r => r.RecommendationName, Recommendations),
                 ByException = Count(rows, r => r.ExceptionName, ExceptionStates),
                 ByProvenance = Count(rows, r => r.ProvenanceName, Provenances),
-                PipelineRows = rows.Count(r => r.Run == null),
+                PipelineRows = input.Lines.Count(r => r.Run == null),
             };
             var ports = rows.GroupBy(r => RuleRisk.PortLabel(r.Entry.Identity))
                 .Select(g => new Tally(g.Key, g.Count(), RuleRisk.Ports(g.First().Entry.Identity) == PortRisk.HighRisk))
@@ -68,7 +71,7 @@ namespace SgNarrower.Reporting
             summary.OtherPorts = ports.Skip(TopPortCount).Sum(t => t.Count);
             summary.ByScope = rows.GroupBy(r => ScopeLabel(r))
                 .Select(g => new Tally(g.Key, g.Count())).OrderByDescending(t => t.Count).ThenBy(t => t.Name, StringComparer.Ordinal).ToList();
-            summary.ByRun = summary.Runs.Select(run => new Tally(RunLabel(run), rows.Count(r => r.Run?.RunId == run.RunId))).ToList();
+            summary.ByRun = summary.Runs.Select(run => new Tally(RunLabel(run), rows.Count(r => r.History.Any(h => h.Run?.RunId == run.RunId)))).ToList();
             return summary;
         }
 

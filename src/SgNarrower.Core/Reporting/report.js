@@ -9,32 +9,73 @@
 
   function str(row, field) { return S[rows[row][field]]; }
 
-  // Each column: its header, the field it sorts by, how it sorts, and how a cell shows the row.
+  // Each column: its header, the field it sorts by, how it sorts, and how a cell shows the row. Cells hold short
+  // values; long text (outcomes, reasons, evidence, notes, history) opens in a detail row under the rule. A column
+  // with onlyIfAny is left out where no row has that field.
   var columns = [
-    { name: 'Severity', sort: F.severity, kind: 'severity', cell: function (r) { return [el('span', 'sev sev-' + str(r, F.severity), str(r, F.severity))]; } },
-    { name: 'Account', sort: F.account, cell: function (r) { return [text(str(r, F.account))]; } },
-    { name: 'Region', sort: F.region, cell: function (r) { return [text(str(r, F.region))]; } },
-    { name: 'Group', sort: F.groupId, cell: function (r) { return [el('span', 'mono', str(r, F.groupId)), sub(str(r, F.groupName)), sub(str(r, F.vpcId))]; } },
+    { name: 'Severity', sort: F.severity, kind: 'severity', cell: function (r) { return [toggle(r), el('span', 'sev sev-' + str(r, F.severity), str(r, F.severity))]; } },
+    { name: 'Account', sort: F.account, onlyIfAny: F.account, cell: function (r) { return [text(str(r, F.account))]; } },
+    { name: 'Region', sort: F.region, onlyIfAny: F.region, cell: function (r) { return [text(str(r, F.region))]; } },
+    { name: 'Group', sort: F.groupId, cell: function (r) { return [el('span', 'mono', str(r, F.groupId)), sub(str(r, F.groupName))]; } },
     { name: 'Rule', sort: F.rule, cell: function (r) { return [el('span', 'mono', str(r, F.rule)), sub(str(r, F.ruleId))]; } },
-    { name: 'Description', sort: F.description, cell: function (r) { return [text(str(r, F.description))]; } },
-    { name: 'Exposure', sort: F.exposure, cell: function (r) { return [text(str(r, F.exposure)), sub(str(r, F.attachedTo))]; } },
-    { name: 'Recommendation', sort: F.recommendation, cell: function (r) { return [text(str(r, F.recommendation)), sub(str(r, F.reason))]; } },
-    { name: 'Observed sources', sort: F.observedCount, kind: 'number', cell: function (r) { return [text(str(r, F.observedCount)), sub(str(r, F.observed))]; } },
-    { name: 'Proposed cover', sort: F.cover, cell: function (r) { return [el('span', 'mono', str(r, F.cover))]; } },
-    { name: 'Opened by', sort: F.openedAt, onlyIfAny: F.openedBy, cell: function (r) { return [text(str(r, F.openedBy)), sub(str(r, F.openedAt)), sub(str(r, F.openedWith))]; } },
-    { name: 'Exception', sort: F.exception, onlyIfAny: F.exceptionOwner, cell: function (r) { return str(r, F.exception) === 'None' ? [] : [text(str(r, F.exception)), sub(str(r, F.exceptionOwner)), sub((str(r, F.exception) === 'Live' ? 'until ' : 'ended ') + str(r, F.exceptionEnds)), sub(str(r, F.exceptionTicket))]; } },
-    { name: 'Status', sort: F.status, cell: function (r) { return [text(str(r, F.status)), sub(str(r, F.outcome)), sub(str(r, F.replacedWith) ? 'Replaced with ' + str(r, F.replacedWith) : '')]; } },
-    { name: 'Record', sort: F.recordedAt, cell: function (r) { return [text(str(r, F.recordedAt)), sub(str(r, F.runId)), named(str(r, F.record))]; } }
+    { name: 'Description', sort: F.description, onlyIfAny: F.description, cell: function (r) { return [clip(str(r, F.description))]; } },
+    { name: 'Exposure', sort: F.exposure, onlyIfAny: F.attachedTo, cell: function (r) { return [text(str(r, F.exposure))]; } },
+    { name: 'Recommendation', sort: F.recommendation, onlyIfAny: F.reason, cell: function (r) { return [text(str(r, F.recommendation))]; } },
+    { name: 'Observed sources', sort: F.observedCount, kind: 'number', onlyIfAny: F.observedCount, cell: function (r) { return [text(str(r, F.observedCount))]; } },
+    { name: 'Proposed cover', sort: F.cover, onlyIfAny: F.cover, cell: function (r) { return [clip(str(r, F.cover), 'mono')]; } },
+    { name: 'Opened by', sort: F.openedAt, onlyIfAny: F.openedBy, cell: function (r) { return [clip(str(r, F.openedBy)), sub(str(r, F.openedAt))]; } },
+    { name: 'Exception', sort: F.exception, onlyIfAny: F.exceptionOwner, cell: function (r) { return str(r, F.exception) === 'None' ? [] : [text(str(r, F.exception)), sub(str(r, F.exceptionOwner)), sub((str(r, F.exception) === 'Live' ? 'until ' : 'ended ') + str(r, F.exceptionEnds))]; } },
+    { name: 'Status', sort: F.status, cell: function (r) { return [text(str(r, F.status))]; } },
+    // A record is named by its run; the whole location shows on hover.
+    { name: 'Record', sort: F.recordedAt, onlyIfAny: F.record, cell: function (r) { return [runName(r), sub(str(r, F.recordedAt))]; } }
   ];
-
-  // A column shown only where some row has it (exceptions): a report without any leaves it out.
   columns = columns.filter(function (c) { return c.onlyIfAny === undefined || rows.some(function (_, i) { return str(i, c.onlyIfAny) !== ''; }); });
+
+  // What a rule's detail row holds, in this order, where the rule has it.
+  var details = [
+    ['Status', function (r) { return [str(r, F.status), str(r, F.outcome), str(r, F.replacedWith) ? 'Replaced with ' + str(r, F.replacedWith) : ''].filter(Boolean).join(' - '); }],
+    ['Description', function (r) { return str(r, F.description); }],
+    ['Exposure', function (r) { return str(r, F.attachedTo) ? str(r, F.exposure) + ': ' + str(r, F.attachedTo) : ''; }],
+    ['Recommendation', function (r) { return str(r, F.reason) ? str(r, F.recommendation) + ': ' + str(r, F.reason) : ''; }],
+    ['Observed sources', function (r) { return str(r, F.observed); }],
+    ['Proposed cover', function (r) { return str(r, F.cover); }],
+    ['Opened', function (r) { return str(r, F.provenanceNote); }],
+    ['Exception', function (r) { return str(r, F.exceptionNote); }],
+    ['History', function (r) { return str(r, F.history); }]
+  ];
+  var open = {};
 
   function text(t) { return document.createTextNode(t); }
   function el(tag, cls, t) { var e = document.createElement(tag); if (cls) e.className = cls; if (t !== undefined) e.textContent = t; return e; }
   function sub(t) { return t ? el('span', 'sub', t) : null; }
   // A record's file or object name, its whole path or URI on hover and in the text filter.
-  function named(t) { if (!t) return null; var e = sub(t.replace(/^.*[\\/]/, '')); e.title = t; return e; }
+  // A long value in one line, cut with an ellipsis; the whole of it on hover and in the detail row.
+  function clip(t, cls) { if (!t) return null; var e = el('span', 'clip' + (cls ? ' ' + cls : ''), t); e.title = t; return e; }
+  function runName(r) { var id = str(r, F.runId), where = str(r, F.record); if (!id && !where) return null; var e = el('span', 'clip mono', id || where.replace(/^.*[\\/]/, '')); e.title = where; return e; }
+  function toggle(r) {
+    var b = el('button', 'more', open[r] ? '\u2212' : '+');
+    b.type = 'button';
+    b.setAttribute('aria-expanded', open[r] ? 'true' : 'false');
+    b.setAttribute('aria-label', (open[r] ? 'Hide' : 'Show') + ' the details of this rule');
+    b.addEventListener('click', function () { open[r] = !open[r]; render(); });
+    return b;
+  }
+  function detailRow(r) {
+    var tr = el('tr', 'detail'), td = el('td');
+    td.colSpan = columns.length;
+    var dl = el('dl');
+    details.forEach(function (d) {
+      var v = d[1](r);
+      if (!v) return;
+      dl.appendChild(el('dt', null, d[0]));
+      var dd = el('dd');
+      v.split('\n').forEach(function (line) { dd.appendChild(el('div', null, line)); });
+      dl.appendChild(dd);
+    });
+    td.appendChild(dl);
+    tr.appendChild(td);
+    return tr;
+  }
 
   function stringRanks() {
     if (ranks) return ranks;
@@ -87,6 +128,7 @@
         tr.appendChild(td);
       }
       frag.appendChild(tr);
+      if (open[r]) frag.appendChild(detailRow(r));
     }
     body.textContent = '';
     body.appendChild(frag);

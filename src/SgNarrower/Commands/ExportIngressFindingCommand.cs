@@ -52,7 +52,7 @@ namespace SgNarrower.Commands
                 Stop("PathIsFile", ErrorCategory.InvalidArgument, $"'{folder}' is a file; -Path names the folder the findings go into. Nothing was written.", folder, null);
             var input = ReadRecords(_piped, RecordPath, RecordUri, Region, ExpectedBucketOwner);
             List<FindingSubject> subjects = new List<FindingSubject>();
-            try { subjects = FindingSubject.Of(input.Rows, DateTime.UtcNow); }
+            try { subjects = FindingSubject.Of(input.Lines, DateTime.UtcNow); }
             catch (FormatException e) { Stop("FindingScopeUnknown", ErrorCategory.InvalidData, e.Message + " Nothing was written.", null, e); }
             var batches = Format == FindingFormat.Asff
                 ? FindingWriter.Asff(subjects)
