@@ -1,6 +1,6 @@
 @{
     RootModule           = 'SgNarrower.dll'
-    ModuleVersion        = '0.5.0'
+    ModuleVersion        = '0.6.0'
     GUID                 = '5d0f3c52-3f6e-4b8e-9a57-6f1f0c2a7e41'
     Author               = 'SgNarrower contributors'
     CompanyName          = 'SgNarrower'
@@ -31,6 +31,13 @@
             ProjectUri   = 'https://github.com/sgnarrower/sgnarrower'
             LicenseUri   = 'https://github.com/sgnarrower/sgnarrower/blob/main/LICENSE'
             ReleaseNotes = @'
+0.6.0
+- Who opened each rule: Get-OpenIngressRule -CloudTrailUri (a trail's logs in S3, single-account or organisation layout, only the days of the window and the accounts and regions with open rules), -CloudTrailPath, or the shipped Athena query's result (-CloudTrailResultPath/-CloudTrailResultUri) adds OpenedBy, OpenedByType, OpenedByIssuer, OpenedAt, OpenedFrom, OpenedWith and LastChangedAt; a rule opened before the window says so.
+- Exceptions as code: -ExceptionPath/-ExceptionUri (JSON, CSV or a PowerShell data file) lists what may stay open, with scope, owner, reason, ticket and end, all required; a rule under a live exception is Excepted by Revoke-OpenIngressRule, findings are SUPPRESSED with the note, and an exception that ends brings its rule back. A file with any bad entry is refused whole; stale entries are warned of.
+- Reports of where things stand: one row a rule at its latest state with its history, counts of rules, columns that hold nothing left out, long text in a detail row, exception and provenance columns and filters.
+- Calls overlap under the bucket: up to 50 groups of an account and region are changed at once, so EC2's request bucket, not the time it takes to answer, sets the pace (1.02-1.03x the bound at 300 ms a call).
+- One JSON reader over UTF-8 bytes: the offline scan of a 227 MB export takes 12.5x less time than jq in a warm session.
+
 0.5.0
 - Plans EC2 will carry out: an open rule is edited in place only into a source of its own type; narrowing 0.0.0.0/0 to a security group, or a prefix list to its measured CIDR cover, grants the replacement and then revokes the open rule (NewRuleIds names the new rule), and restores exactly.
 - Quotas known before the first call: a narrowing or restore that would take a group past its inbound rule quota (60 per address family, prefix lists at MaxEntries) is refused before anything is granted (RuleQuotaExceeded); -RuleQuota states an account's raised quota.
