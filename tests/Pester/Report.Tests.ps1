@@ -296,7 +296,36 @@ Describe 'A report with exceptions' {
         $text = Get-Content $md
         $text | Should -Contain '| Live | 1 |'
         $text | Should -Contain '| Ended | 1 |'
+
+        # Against the file as it is now: the live exception has ended since, a new entry names nothing (stale).
+        $entry.Ends = '2020-06-01T00:00:00Z'
+        $stale = [ordered]@{} + $entry
+        $stale.GroupId = 'sg-0c99'; $stale.Ticket = 'CHG-9'; $stale.Ends = '2099-01-01T00:00:00Z'
+        @{ Exceptions = @($entry, $ended, $stale) } | ConvertTo-Json -Depth 4 | Set-Content $file
+        $now = Join-Path $script:Folder 'exceptions-now.html'
+        $rules | Export-IngressReport -Path $now -ExceptionPath $file | Out-Null
+        $page = Invoke-ReportCheck $now 'exceptions-now'
+        ($page.tallies | Where-Object { $_.facet -eq 'exception' -and $_.value -eq 'Live' }).count | Should -Be 0
+        ($page.tallies | Where-Object { $_.facet -eq 'exception' -and $_.value -eq 'Ended' }).count | Should -Be 2
+        $html = Get-Content $now -Raw
+        $html | Should -Match 'Stale exceptions'
+        $html | Should -Match '#3 in report-exceptions.json</td><td>account 123456789012, us-east-1, sg-0c99, any rule, tcp 443, from 0.0.0.0/0</td><td>alice@example.com</td><td>CHG-9'
+        $mdNow = Join-Path $script:Folder 'exceptions-now.md'
+        $rules | Export-IngressReport -Path $mdNow -ExceptionPath $file | Out-Null
+        (Get-Content $mdNow) | Should -Contain '- #3 in report-exceptions.json: account 123456789012, us-east-1, sg-0c99, any rule, tcp 443, from 0.0.0.0/0; owner alice@example.com, CHG-9, ends 2099-01-01'
         ($text | Where-Object { $_ -match 'sg-0c02' -and $_ -match '443' }) | Should -Match '\| Live: alice@example.com, until 2099-01-01 \|'
+    }
+}
+
+Describe 'Results piped from a recorded run' {
+    It 'counts the runs of the records the results name' {
+        Set-World
+        $records = Join-Path $script:Folder 'piped-records'
+        $results = @(Get-OpenIngressRule @script:Conn | Export-IngressAudit -Path $records -PassThru)
+        $html = Join-Path $script:Folder 'piped.html'
+        $file = $results | Export-IngressReport -Path $html
+        $file.RunCount | Should -Be 1
+        (Invoke-ReportCheck $html 'piped').facts.runs | Should -Be '1'
     }
 }
 

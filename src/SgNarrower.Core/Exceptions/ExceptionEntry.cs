@@ -54,6 +54,17 @@ namespace SgNarrower.Exceptions
             return true;
         }
 
+        /// <summary>What the entry names, in words: "account 111122223333, eu-west-1, sg-0web, any rule, tcp 443, from 0.0.0.0/0".</summary>
+        public string ScopeText => string.Join(", ", new[]
+        {
+            AccountId == null ? "any account" : "account " + AccountId,
+            Region ?? "any region",
+            GroupId ?? "any group",
+            SecurityGroupRuleId ?? "any rule",
+            (IpProtocol == null ? "any protocol" : IpProtocol == "-1" ? "all traffic" : IpProtocol) + (Ports is (int f, int t) ? " " + (f == t ? f.ToString(CultureInfo.InvariantCulture) : $"{f}-{t}") : ""),
+            Source == null ? "from any source" : "from " + Source.Value.Value,
+        });
+
         /// <summary>The entry in a few words, for notes and messages: "exception #3 in exceptions.json (CHG-1234, owner alice@example.com)".</summary>
         public string Name => $"exception #{Number} in {System.IO.Path.GetFileName(File)} ({Ticket}, owner {Owner})";
     }

@@ -25,6 +25,7 @@ namespace SgNarrower.Reporting
             Tallies(sb, summary);
             Charts(sb, summary);
             Runs(sb, input, summary);
+            Stale(sb, summary);
             RuleTable(sb, summary);
 
             sb.Append("</main>\n<script type=\"application/json\" id=\"report-data\">").Append(Data(input)).Append("</script>\n");
@@ -110,6 +111,18 @@ namespace SgNarrower.Reporting
                 sb.Append("<tr><td>").Append(E(Time(run.RecordedAt))).Append("</td><td class=\"mono\">").Append(E(run.RunId)).Append("</td><td>").Append(E(run.Tool))
                   .Append("</td><td class=\"num\">").Append(N(s.ByRun[i].Count)).Append("</td><td class=\"mono\">").Append(E(uris)).Append("</td></tr>\n");
             }
+            sb.Append("</tbody></table></div>\n</section>\n");
+        }
+
+        /// <summary>Exceptions kept for nothing: each with its scope, owner, ticket and end, so that someone removes it.</summary>
+        private static void Stale(StringBuilder sb, ReportSummary s)
+        {
+            if (s.StaleExceptions.Count == 0) return;
+            sb.Append("<section aria-labelledby=\"stale-heading\">\n<h2 id=\"stale-heading\">Stale exceptions</h2>\n<p>These exceptions have not ended and name no rule of the accounts and regions in this report: remove them, or check their scope.</p>\n")
+              .Append("<div class=\"table-wrap\"><table id=\"stale-table\">\n<thead><tr><th scope=\"col\">Exception</th><th scope=\"col\">Names</th><th scope=\"col\">Owner</th><th scope=\"col\">Ticket</th><th scope=\"col\">Ends</th></tr></thead>\n<tbody>\n");
+            foreach (var e in s.StaleExceptions)
+                sb.Append("<tr><td>#").Append(e.Number.ToString(CultureInfo.InvariantCulture)).Append(" in ").Append(E(System.IO.Path.GetFileName(e.File))).Append("</td><td>").Append(E(e.ScopeText))
+                  .Append("</td><td>").Append(E(e.Owner)).Append("</td><td>").Append(E(e.Ticket)).Append("</td><td>").Append(E(Time(e.Ends.UtcDateTime))).Append("</td></tr>\n");
             sb.Append("</tbody></table></div>\n</section>\n");
         }
 

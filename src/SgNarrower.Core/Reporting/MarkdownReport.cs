@@ -26,6 +26,14 @@ namespace SgNarrower.Reporting
             Counts(sb, "Opened by", summary.ByProvenance);
             Counts(sb, "Port", summary.TopPorts.Select(t => t.Marked ? new Tally(t.Name + " (high-risk)", t.Count) : t).ToList());
 
+            if (summary.StaleExceptions.Count > 0)
+            {
+                sb.Append("## Stale exceptions\n\nThese have not ended and name no rule of the accounts and regions in this report: remove them, or check their scope.\n\n");
+                foreach (var e in summary.StaleExceptions)
+                    sb.Append("- ").Append(Cell($"#{e.Number} in {System.IO.Path.GetFileName(e.File)}: {e.ScopeText}; owner {e.Owner}, {e.Ticket}, ends {e.Ends.UtcDateTime:yyyy-MM-dd}")).Append('\n');
+                sb.Append('\n');
+            }
+
             var top = input.Rows.OrderByDescending(r => r.Severity).ThenBy(r => r.Order).Take(first).ToList();
             sb.Append("## Rules");
             sb.Append(top.Count < summary.RuleCount ? $" (the {HtmlReport.N(top.Count)} most severe of {HtmlReport.N(summary.RuleCount)})" : "").Append("\n\n");

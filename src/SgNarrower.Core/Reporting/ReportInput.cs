@@ -35,6 +35,25 @@ namespace SgNarrower.Reporting
 
         private List<ReportRow>? _byRule;
 
+        /// <summary>Exceptions that have not ended and name no rule of the accounts and regions the report holds: kept for nothing.</summary>
+        public IReadOnlyList<Exceptions.ExceptionEntry> StaleExceptions { get; private set; } = Array.Empty<Exceptions.ExceptionEntry>();
+
+        /// <summary>
+        /// Every rule as it stands against the exceptions file as it is now (<paramref name="now"/>): an exception that
+        /// has ended since a record was written shows Ended, one added since shows Live; and which entries are stale.
+        /// </summary>
+        public void UseExceptions(Exceptions.ExceptionList exceptions, DateTimeOffset now)
+        {
+            for (int i = 0; i < _rows.Count; i++)
+            {
+                var row = _rows[i];
+                _rows[i] = new ReportRow(row.Entry with { Rule = exceptions.Apply(row.Rule, now) }, row.Run, row.RecordUri, row.Order);
+            }
+            _byRule = null;
+            var scopes = new HashSet<(string, string)>(_rows.Select(r => (r.Account, r.Region)));
+            StaleExceptions = exceptions.Stale(now, e => scopes.Any(s => (e.AccountId == null || e.AccountId == s.Item1) && (e.Region == null || e.Region == s.Item2)));
+        }
+
         /// <summary>
         /// How many runs the input speaks of: the runs of the records read, and those that piped rules and results
         /// name (their record's run) where no record of that run was read.

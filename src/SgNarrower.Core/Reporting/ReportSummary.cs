@@ -20,6 +20,8 @@ namespace SgNarrower.Reporting
 
         public int RuleCount { get; private set; }
         public IReadOnlyList<AuditRunInfo> Runs { get; private set; } = Array.Empty<AuditRunInfo>();
+        /// <summary>Exceptions that have not ended and name no rule the report holds.</summary>
+        public IReadOnlyList<Exceptions.ExceptionEntry> StaleExceptions { get; private set; } = Array.Empty<Exceptions.ExceptionEntry>();
         /// <summary>Runs the input speaks of: those of the records, and those piped results name.</summary>
         public int RunCount { get; private set; }
         public IReadOnlyList<string> Records { get; private set; } = Array.Empty<string>();
@@ -52,6 +54,7 @@ namespace SgNarrower.Reporting
                 RuleCount = rows.Count,
                 Runs = input.Runs.OrderBy(r => r.RecordedAt).ToList(),
                 RunCount = input.RunCount,
+                StaleExceptions = input.StaleExceptions,
                 Records = input.Records,
                 Accounts = rows.Select(r => r.Account).Where(a => a.Length > 0).Distinct().OrderBy(a => a, StringComparer.Ordinal).ToList(),
                 Regions = rows.Select(r => r.Region).Where(a => a.Length > 0).Distinct().OrderBy(a => a, StringComparer.Ordinal).ToList(),

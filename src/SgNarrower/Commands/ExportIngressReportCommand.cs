@@ -52,6 +52,14 @@ namespace SgNarrower.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>The exceptions file as it is now: every rule is shown against it, and entries that name no rule are listed as stale.</summary>
+        [Parameter, ValidateNotNullOrEmpty]
+        public string? ExceptionPath { get; set; }
+
+        /// <summary>An exceptions file in S3 (s3://bucket/key).</summary>
+        [Parameter, ValidateNotNullOrEmpty, ValidatePlainText]
+        public string? ExceptionUri { get; set; }
+
         protected override void EndProcessing()
         {
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
@@ -59,6 +67,13 @@ namespace SgNarrower.Commands
                 : path.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? ReportFormat.Markdown : ReportFormat.Html;
             CheckTarget(path, Force);
             var input = ReadRecords(_piped, RecordPath, RecordUri, Region, ExpectedBucketOwner);
+            IAwsSession? session = null;
+            try
+            {
+                var exceptions = ReadExceptions(ExceptionPath, ExceptionUri, () => session ??= OpenSession(), Region, ExpectedBucketOwner);
+                if (exceptions != null) input.UseExceptions(exceptions, DateTimeOffset.UtcNow);
+            }
+            finally { session?.Dispose(); }
             var summary = ReportSummary.Of(input);
             if (!ShouldProcess(path, $"Write a {format} report of {summary.RuleCount} rule(s)")) return;
             var now = DateTime.UtcNow;
@@ -71,7 +86,7 @@ namespace SgNarrower.Commands
             {
                 Stop("ReportNotWritten", ErrorCategory.WriteError, $"The report '{path}' was not written: {e.Message}", path, e);
             }
-            WriteObject(new IngressReportFile(path, format.ToString(), summary.RuleCount, summary.Runs.Count, summary.Accounts.Count, summary.Regions.Count, bytes.Length));
+            WriteObject(new IngressReportFile(path, format.ToString(), summary.RuleCount, summary.RunCount, summary.Accounts.Count, summary.Regions.Count, bytes.Length));
         }
     }
 }
