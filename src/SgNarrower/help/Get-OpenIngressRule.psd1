@@ -56,7 +56,7 @@ Required IAM actions: ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRu
         @{ Type = 'SgNarrower.OpenIngressRule'; Description = 'One object per open rule: Region, OwnerId, VpcId, GroupId, GroupName, SecurityGroupRuleId, IpProtocol, FromPort and ToPort (-1 where EC2 has none), CidrIpv4 or CidrIpv6, Description, Tags (the rule''s), GroupTags, and the read-only Cidr and Ports.' }
     )
     Notes       = @'
-Errors have stable ids: NoCredentials, ProfileNotFound, NoRegion, UnknownRegion (terminating, before any call); AccessDenied (naming the missing IAM action), AuthenticationFailed, Throttled, EndpointUnreachable (per region: other regions go on); SecurityGroupNotFound (per group); InvalidSecurityGroupFile, FileNotFound, PathIsFolder (terminating, naming the file); InvalidPolicy, InvalidExceptionFile, ExceptionFileUnreadable (terminating).
+Errors have stable ids: NoCredentials, ProfileNotFound, NoRegion, UnknownRegion (terminating, before any call); AccessDenied (naming the missing IAM action), AuthenticationFailed, Throttled, EndpointUnreachable (per region: other regions go on); SecurityGroupNotFound (per group); InvalidSecurityGroupFile, FileNotFound, PathIsFolder (terminating, naming the file); InvalidPolicy, InvalidExceptionFile, ExceptionFileUnreadable (terminating); CloudTrailUnreadable (per CloudTrail file: the others are still read).
 Calls are paced to EC2's request buckets, and throttling that still happens (RequestLimitExceeded) is waited out patiently before a region is reported failed.
 '@
     Examples    = @(
