@@ -1,5 +1,6 @@
-# Who opened each rule: CloudTrail records of the shapes AWS documents, gzipped into moto's S3 under a trail's
-# single-account and organisation layouts by the test, read by Get-OpenIngressRule against moto's EC2.
+# Who opened each rule: CloudTrail records of the shapes AWS documents (authorize by group id, by name from a stack,
+# an older one without rule ids, a modify, a failed call), gzipped into moto's S3 under a trail's single-account and
+# organisation layouts by the test, read by Get-OpenIngressRule against moto's EC2.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Get-BuiltModulePath) -Force
@@ -50,10 +51,21 @@ BeforeAll {
     # answer names no rules (matched by group and what it allows); a failed call on the quiet group, which opened nothing.
     $failed = New-Record '2026-12-05T08:00:00Z' $bob @{ groupId = $script:Rules.quiet.GroupId; ipPermissions = (Permission $script:Rules.quiet) } @{ requestId = 'r0' }
     $failed['errorCode'] = 'Client.UnauthorizedOperation'
+    # The quiet rule was authorized private (10.0.0.0/8), then edited in place to the world by carol.
+    $quiet = $script:Rules.quiet
+    $private = [pscustomobject]@{ GroupId = $quiet.GroupId; SecurityGroupRuleId = $quiet.SecurityGroupRuleId; FromPort = $quiet.FromPort; ToPort = $quiet.ToPort; CidrIpv4 = '10.0.0.0/8' }
+    $madePrivate = New-Record '2026-12-05T07:00:00Z' $bob @{ groupId = $quiet.GroupId; ipPermissions = (Permission $private) } @{ requestId = 'r4'; _return = $true; securityGroupRuleSet = (RuleSet $private) }
+    $carol = @{ type = 'AssumedRole'; arn = "arn:aws:sts::$($script:Own):assumed-role/Admin/carol"; accountId = $script:Own
+        sessionContext = @{ sessionIssuer = @{ type = 'Role'; arn = "arn:aws:iam::$($script:Own):role/Admin"; accountId = $script:Own } } }
+    $modified = New-Record '2026-12-05T09:50:00Z' $carol @{ ModifySecurityGroupRulesRequest = @{ GroupId = $quiet.GroupId; SecurityGroupRule = @{ tag = 1; SecurityGroupRuleId = $quiet.SecurityGroupRuleId
+        SecurityGroupRule = @{ IpProtocol = 'tcp'; FromPort = $quiet.FromPort; ToPort = $quiet.ToPort; CidrIpv4 = '0.0.0.0/0'; Description = 'alt' } } } } @{ ModifySecurityGroupRulesResponse = @{ requestId = 'r5'; return = $true } }
+    $modified.eventName = 'ModifySecurityGroupRules'
     Put-Trail "AWSLogs/$($script:Own)/CloudTrail/us-east-2/2026/12/05/$($script:Own)_CloudTrail_us-east-2_20261205T1000Z_a1b2c3d4e5f6a7b8.json.gz" @(
         (New-Record '2026-12-05T09:15:01Z' $alice @{ groupId = $web.GroupId; ipPermissions = (Permission $web) } @{ requestId = 'r1'; _return = $true; securityGroupRuleSet = (RuleSet $web) })
         (New-Record '2026-12-05T09:40:00Z' $bob @{ groupId = $legacy.GroupId; ipPermissions = (Permission $legacy) } @{ requestId = 'r2'; _return = $true })
         $failed
+        $madePrivate
+        $modified
     )
     # The organisation layout: the admin rule authorized by group name from a stack (the group is in the answer).
     Put-Trail "org/AWSLogs/o-abcdefghij/$($script:Own)/CloudTrail/us-east-2/2026/12/06/$($script:Own)_CloudTrail_us-east-2_20261206T1200Z_b1b2c3d4e5f6a7b8.json.gz" @(
@@ -79,10 +91,12 @@ Describe 'Get-OpenIngressRule -CloudTrailUri' {
         $byGroup.web.OpenedWith | Should -Be 'AuthorizeSecurityGroupIngress'
         $byGroup.legacy.OpenedBy | Should -Be "arn:aws:iam::$($script:Own):user/bob"
         $byGroup.legacy.OpenedByType | Should -Be 'IAMUser'
-        foreach ($name in 'admin', 'quiet') {
-            $byGroup[$name].OpenedBy | Should -BeNullOrEmpty -Because $name
-            $byGroup[$name].ProvenanceNote | Should -BeLike 'Opened before *, where the CloudTrail read begins*' -Because $name
-        }
+        # Edited in place from a private block to the world: the modify opened it.
+        $byGroup.quiet.OpenedBy | Should -Be "arn:aws:sts::$($script:Own):assumed-role/Admin/carol"
+        $byGroup.quiet.OpenedWith | Should -Be 'ModifySecurityGroupRules'
+        $byGroup.quiet.OpenedAt | Should -Be ([DateTimeOffset]'2026-12-05T09:50:00Z')
+        $byGroup.admin.OpenedBy | Should -BeNullOrEmpty
+        $byGroup.admin.ProvenanceNote | Should -BeLike 'Opened before *, where the CloudTrail read begins*'
     }
 
     It 'reads an organisation trail''s layout with -OrganizationId' {
@@ -106,12 +120,12 @@ Describe 'Get-OpenIngressRule -CloudTrailUri' {
         $rules | Export-IngressReport -Path $html | Out-Null
         $page = Invoke-ReportCheck $html 'provenance' -Needle 'assumed-role/Admin/alice'
         foreach ($t in $page.tallies) { $t.shown | Should -Be $t.count -Because "$($t.facet) $($t.value)" }
-        ($page.tallies | Where-Object { $_.facet -eq 'provenance' -and $_.value -eq 'Known' }).count | Should -Be 2
-        ($page.tallies | Where-Object { $_.facet -eq 'provenance' -and $_.value -eq 'Before the window' }).count | Should -Be 2
+        ($page.tallies | Where-Object { $_.facet -eq 'provenance' -and $_.value -eq 'Known' }).count | Should -Be 3
+        ($page.tallies | Where-Object { $_.facet -eq 'provenance' -and $_.value -eq 'Before the window' }).count | Should -Be 1
         $page.headers.text | Should -Contain 'Opened by'
         $md = Join-Path $TestDrive 'provenance.md'
         $rules | Export-IngressReport -Path $md | Out-Null
-        (Get-Content $md) | Should -Contain '| Known | 2 |'
+        (Get-Content $md) | Should -Contain '| Known | 3 |'
     }
 
     It 'names the same openers from the shipped Athena query''s result as from the raw records' {
@@ -136,7 +150,7 @@ Describe 'Get-OpenIngressRule -CloudTrailUri' {
         $fromRaw = @(Get-OpenIngressRule @script:Conn -CloudTrailPath $raw | Select-Object $fields | ConvertTo-Json -Compress)
         $fromAthena = @(Get-OpenIngressRule @script:Conn -CloudTrailResultPath $csv | Select-Object $fields | ConvertTo-Json -Compress)
         $fromAthena | Should -Be $fromRaw
-        @(($fromRaw | ConvertFrom-Json) | Where-Object OpenedBy).Count | Should -Be 3
+        @(($fromRaw | ConvertFrom-Json) | Where-Object OpenedBy).Count | Should -Be 4
     }
 
     It 'keeps who opened a rule in its record' {

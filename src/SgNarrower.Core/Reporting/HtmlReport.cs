@@ -58,7 +58,12 @@ namespace SgNarrower.Reporting
               .Append(E(value)).Append("</dd></div>\n");
 
         /// <summary>The facets a report counts and filters by: a name, the key the page's script knows it by, its counts.</summary>
-        private static (string Name, string Facet, IReadOnlyList<Tally> Tallies)[] Facets(ReportSummary s) => new[]
+        private static IEnumerable<(string Name, string Facet, IReadOnlyList<Tally> Tallies)> Facets(ReportSummary s) => AllFacets(s)
+            // Exceptions and who opened a rule are counted only where some rule has one: otherwise all are None.
+            .Where(f => (f.Facet != "exception" || s.ByException.Any(t => t.Name != ReportRow.NoException && t.Count > 0))
+                     && (f.Facet != "provenance" || s.ByProvenance.Any(t => t.Name != ReportRow.NotRead && t.Count > 0)));
+
+        private static (string Name, string Facet, IReadOnlyList<Tally> Tallies)[] AllFacets(ReportSummary s) => new[]
         {
             ("Severity", "severity", s.BySeverity),
             ("Status", "status", s.ByStatus),

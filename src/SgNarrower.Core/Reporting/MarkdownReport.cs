@@ -22,8 +22,8 @@ namespace SgNarrower.Reporting
             Counts(sb, "Status", summary.ByStatus);
             Counts(sb, "Exposure", summary.ByExposure);
             Counts(sb, "Recommendation", summary.ByRecommendation);
-            Counts(sb, "Exception", summary.ByException);
-            Counts(sb, "Opened by", summary.ByProvenance);
+            if (summary.ByException.Any(t => t.Name != ReportRow.NoException && t.Count > 0)) Counts(sb, "Exception", summary.ByException);
+            if (summary.ByProvenance.Any(t => t.Name != ReportRow.NotRead && t.Count > 0)) Counts(sb, "Opened by", summary.ByProvenance);
             Counts(sb, "Port", summary.TopPorts.Select(t => t.Marked ? new Tally(t.Name + " (high-risk)", t.Count) : t).ToList());
 
             if (summary.StaleExceptions.Count > 0)
