@@ -101,4 +101,15 @@ Describe 'Exceptions against the endpoint' {
         ($results | Where-Object Rule -eq 'tcp 80 0.0.0.0/0').Status | Should -Be 'Revoked'
         ($results | Where-Object Rule -eq 'tcp 80 0.0.0.0/0').ExceptionState | Should -Be 'Ended'
     }
+
+    It 'matches a rule that names no account or region (a CSV row) in the account and region it is changed in' {
+        Set-TestWorld $script:Ec2 @{ regions = @{ 'us-east-1' = @{ groups = @(
+            New-TestGroup $script:Web -Rules @((New-TestRule tcp 443 443 '0.0.0.0/0' 'https'))
+        ) } } }
+        $row = [pscustomobject]@{ GroupId = $script:Web; IpProtocol = 'tcp'; FromPort = 443; ToPort = 443; CidrIpv4 = '0.0.0.0/0' }
+        $result = $row | Revoke-OpenIngressRule @script:Conn -ExceptionPath $script:Json -SkipAudit -Force
+        $result.Status | Should -Be 'Excepted'
+        $result.OwnerId | Should -BeNullOrEmpty
+        @(Get-OpenIngressRule @script:Conn).Count | Should -Be 1
+    }
 }

@@ -169,11 +169,29 @@ namespace SgNarrower.Commands
                 _exceptionsRead = true;
             }
             // The exceptions file as it is now decides for each rule: its own state, read earlier, is checked against the clock.
-            if (_exceptions != null) entry = entry with { Rule = _exceptions.Apply(entry.Rule, DateTimeOffset.UtcNow) };
+            if (_exceptions != null) entry = entry with { Rule = Excepted(entry.Rule) };
             var request = ToRequests(_session, new[] { entry }, AccountId, Region)[0];
             if (SigningKeyId != null && !SkipAudit) _signer ??= OpenSigner(_session, SigningKeyId, request.Region);
             var pump = _pump ?? OpenPump(Accounts(_session, _run.RunId, request.Region, RoleName, ExternalId), new PlanOptions(PlanKind.Revoke, _run.RunId) { Replacements = _replacements, RuleQuota = RuleQuota });
             pump.Stream.Add(request);
+        }
+
+        /// <summary>
+        /// The rule as it stands against the exceptions file. A rule that names no account or region (a CSV row, say) is
+        /// in the account and region it will be changed in: the caller's (or -AccountId), and -Region or the default
+        /// chain's; an entry that names an account or region is matched against those, never skipped for their absence.
+        /// </summary>
+        private OpenIngressRule Excepted(OpenIngressRule rule)
+        {
+            var probe = rule;
+            if (probe.Region == null && _exceptions!.Entries.Any(e => e.Region != null)) probe = probe with { Region = ResolveRegion(_session!, Region) };
+            if (probe.OwnerId == null && _exceptions!.Entries.Any(e => e.AccountId != null))
+            {
+                try { probe = probe with { OwnerId = AccountId ?? _session!.AccountId(probe.Region ?? ResolveRegion(_session!, Region)) }; }
+                catch (AwsServiceException e) { ThrowTerminatingError(Errors.Aws(e, "the caller's account (sts:GetCallerIdentity), which exceptions naming an account are matched against; nothing was changed", null)); }
+            }
+            var applied = _exceptions!.Apply(probe, DateTimeOffset.UtcNow);
+            return applied with { OwnerId = rule.OwnerId, Region = rule.Region };
         }
 
         public void Dispose()
