@@ -127,6 +127,20 @@ public sealed class ExceptionsTests
     }
 
     [Fact]
+    public void A_rule_that_names_no_account_or_region_is_matched_in_those_it_is_changed_in_and_keeps_its_own()
+    {
+        var list = new ExceptionList(ExceptionFile.FromJson("exceptions.json", File(Web)));
+        var row = Rule() with { OwnerId = null, Region = null };
+        Assert.Null(list.Apply(row, Now).ExceptionState);
+        var applied = list.ApplyIn(row, Now, () => "111122223333", () => "eu-west-1");
+        Assert.Equal((ExceptionState.Live, null, null), (applied.ExceptionState!.Value, applied.OwnerId, applied.Region));
+        Assert.Null(list.ApplyIn(row, Now, () => "444455556666", () => "eu-west-1").ExceptionState);
+        // The caller's account is asked for only where an entry names an account.
+        var anyAccount = new ExceptionList(ExceptionFile.FromJson("x.json", File(With(Web, "AccountId", "\"*\""))));
+        Assert.Equal(ExceptionState.Live, anyAccount.ApplyIn(row, Now, () => throw new InvalidOperationException("asked"), () => "eu-west-1").ExceptionState);
+    }
+
+    [Fact]
     public void An_exception_that_names_no_rule_where_the_run_looked_is_stale()
     {
         var elsewhere = With(Web, "Region", "\"us-west-2\"");

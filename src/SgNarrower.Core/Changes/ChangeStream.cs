@@ -47,9 +47,6 @@ namespace SgNarrower.Changes
             _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         }
 
-        /// <summary>The most groups any one scope had in flight at once (once the stream has finished).</summary>
-        public int MostGroupsInFlight => _lanes.Values.Select(l => l.MostInFlight).DefaultIfEmpty(0).Max();
-
         /// <summary>Groups planned so far, in all scopes.</summary>
         public int PlannedGroups => _lanes.Values.Sum(l => l.PlannedGroups);
 
@@ -309,7 +306,6 @@ namespace SgNarrower.Changes
                 finally
                 {
                     workers.Complete();
-                    Volatile.Write(ref _mostInFlight, workers.MostInFlight);
                     // Whatever stopped this lane, the planner must not wait for it.
                     lock (_gate)
                     {
@@ -329,11 +325,6 @@ namespace SgNarrower.Changes
                     Monitor.PulseAll(_gate);
                 }
             }
-
-            private int _mostInFlight;
-
-            /// <summary>The most groups this lane had in flight at once (known once it has finished).</summary>
-            public int MostInFlight => Volatile.Read(ref _mostInFlight);
 
             private IEc2Api Ec2() => _ec2 ??= _stream._api(_scope);
 

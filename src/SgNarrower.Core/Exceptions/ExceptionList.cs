@@ -46,6 +46,20 @@ namespace SgNarrower.Exceptions
         }
 
         /// <summary>
+        /// The rule as it stands against the list, in the account and region it will be changed in: a rule that names
+        /// neither (a CSV row, say) is matched as if it named <paramref name="account"/> and <paramref name="region"/>
+        /// (asked for only where an entry names an account or a region), so no entry is skipped for their absence. The
+        /// rule keeps its own (absent) account and region.
+        /// </summary>
+        public OpenIngressRule ApplyIn(OpenIngressRule rule, DateTimeOffset now, Func<string> account, Func<string> region)
+        {
+            var probe = rule;
+            if (probe.Region == null && Entries.Any(e => e.Region != null)) probe = probe with { Region = region() };
+            if (probe.OwnerId == null && Entries.Any(e => e.AccountId != null)) probe = probe with { OwnerId = account() };
+            return ReferenceEquals(probe, rule) ? Apply(rule, now) : Apply(probe, now) with { OwnerId = rule.OwnerId, Region = rule.Region };
+        }
+
+        /// <summary>
         /// Entries that have not ended and named no rule among those applied, where <paramref name="inView"/> says the
         /// run looked where the entry points (its account and region were scanned): stale, kept for nothing.
         /// </summary>

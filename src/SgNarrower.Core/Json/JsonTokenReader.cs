@@ -84,26 +84,20 @@ namespace SgNarrower.Json
 
         /// <summary>Passes '{': true when a member follows (the reader is then at its name), false for {}.</summary>
         [MethodImpl(Hot)]
-        public bool BeginObject(int depth)
-        {
-            if (depth > MaxDepth) throw Error("JSON nested too deeply");
-            if (Kind() != JsonKind.Object) throw Error("Expected an object");
-            _pos++;
-            SkipWhitespace();
-            if (Peek() != '}') return true;
-            _pos++;
-            return false;
-        }
+        public bool BeginObject(int depth) => Begin(depth, JsonKind.Object, (byte)'}', "Expected an object");
 
         /// <summary>Passes '[': true when an item follows (the reader is then at it), false for [].</summary>
         [MethodImpl(Hot)]
-        public bool BeginArray(int depth)
+        public bool BeginArray(int depth) => Begin(depth, JsonKind.Array, (byte)']', "Expected a list");
+
+        [MethodImpl(Hot)]
+        private bool Begin(int depth, JsonKind kind, byte close, string expected)
         {
             if (depth > MaxDepth) throw Error("JSON nested too deeply");
-            if (Kind() != JsonKind.Array) throw Error("Expected a list");
+            if (Kind() != kind) throw Error(expected);
             _pos++;
             SkipWhitespace();
-            if (Peek() != ']') return true;
+            if (Peek() != close) return true;
             _pos++;
             return false;
         }

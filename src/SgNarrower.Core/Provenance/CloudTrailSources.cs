@@ -66,9 +66,11 @@ namespace SgNarrower.Provenance
         public static void Read(IReadOnlyList<FlowLogFile> files, ProvenanceIndex index, int throttleLimit, WorkerNotes notes, CancellationToken cancel)
         {
             int done = 0;
-            ScopeRunner.Run(files.Select(f => f.Name).ToList(), throttleLimit, (string name, IWorkerSink<int> sink) =>
+            // A trail delivers a file every few minutes per account and region: files are looked up by name, not searched.
+            var byName = files.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            ScopeRunner.Run(byName.Keys.ToList(), throttleLimit, (string name, IWorkerSink<int> sink) =>
             {
-                var file = files.First(f => f.Name == name);
+                var file = byName[name];
                 int events = 0;
                 try
                 {
@@ -90,7 +92,7 @@ namespace SgNarrower.Provenance
                 sink.Result(events);
             }, new WorkerHandlers<int>
             {
-                Result = _ => { done++; notes.Progress(new WorkProgress($"{done} of {files.Count} CloudTrail file(s), {index.Events} rule event(s)", done, files.Count)); },
+                Result = _ => { done++; notes.Progress(new WorkProgress($"{done} of {byName.Count} CloudTrail file(s), {index.Events} rule event(s)", done, byName.Count)); },
                 Verbose = notes.Verbose, Warning = notes.Warning, Failure = notes.Failure,
             }, cancel);
         }

@@ -40,7 +40,9 @@ namespace SgNarrower.Commands
 
         /// <summary>A worker's failure as an error record: about its scope, or about the item it was working on (a file).</summary>
         public static ErrorRecord Failure(WorkFailure failure) =>
-            failure.Scope is Scope scope ? ScopeError(scope, failure.Error) : FailureError(failure.Item ?? "", failure.Error);
+            failure.Scope is Scope scope ? ScopeError(scope, failure.Error)
+            : failure.Error is AwsServiceException aws ? Aws(aws, failure.Item ?? "", failure.Item)
+            : FailureError(failure.Item ?? "", failure.Error);
 
         /// <summary>An error a worker met, as an error record: stable ids for ours and AWS's, the scope as target.</summary>
         public static ErrorRecord ScopeError(Scope scope, Exception e) => e switch

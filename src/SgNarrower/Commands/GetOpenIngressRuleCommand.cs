@@ -116,43 +116,27 @@ namespace SgNarrower.Commands
         /// </summary>
         private IEnumerable<OpenIngressRule> Trace(List<OpenIngressRule> rules, IAwsSession? session, string? region)
         {
-            var since = new DateTimeOffset(CloudTrailSince.ToUniversalTime());
-            var index = new Provenance.ProvenanceIndex(since, _now);
-            if (rules.Count == 0) return rules;
-            var files = new List<Evidence.FlowLogFile>();
+            string Resolved(string p) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);
+            var request = new Provenance.CloudTrailRequest
+            {
+                LogPaths = (CloudTrailPath ?? Array.Empty<string>()).Select(Resolved).ToList(),
+                ResultPaths = (CloudTrailResultPath ?? Array.Empty<string>()).Select(Resolved).ToList(),
+                TrailUri = session != null ? CloudTrailUri : null,
+                OrganizationId = OrganizationId,
+                ResultUris = session != null ? CloudTrailResultUri ?? Array.Empty<string>() : Array.Empty<string>(),
+                Since = new DateTimeOffset(CloudTrailSince.ToUniversalTime()),
+                Until = _now,
+            };
+            List<OpenIngressRule> traced = rules;
             try
             {
-                if (CloudTrailPath != null)
-                    files.AddRange(Provenance.CloudTrailSources.Local(CloudTrailPath.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p))));
-                if (CloudTrailResultPath != null)
-                    files.AddRange(Evidence.FlowLogSources.LocalAggregates(CloudTrailResultPath.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p))));
+                traced = Provenance.ProvenanceRun.Trace(rules, request, () => session!.S3(region!), () => BucketOwner(session!, ExpectedBucketOwner, region!), ThrottleLimit,
+                    Notes(new WorkerNotes { Progress = p => WriteProgress(new ProgressRecord(5, "Reading CloudTrail", p.Text) { PercentComplete = p.Percent }) }), StopToken);
             }
             catch (FileNotFoundException e) { Stop("FileNotFound", ErrorCategory.ObjectNotFound, e.Message, e.FileName, e); }
-            if (CloudTrailResultUri != null && session != null)
-            {
-                var s3 = session.S3(region!);
-                foreach (var uri in CloudTrailResultUri)
-                {
-                    try { files.AddRange(Evidence.FlowLogSources.AggregatesInS3(s3, uri)); }
-                    catch (FormatException e) { Stop("InvalidUri", ErrorCategory.InvalidArgument, e.Message, uri, e); }
-                    catch (AwsServiceException e) { WriteError(Errors.Aws(e, uri, uri)); }
-                }
-            }
-            if (CloudTrailUri != null && session != null)
-            {
-                var scopes = rules.Where(r => r.OwnerId != null && r.Region != null).Select(r => (r.OwnerId!, r.Region!)).Distinct().ToList();
-                var owner = BucketOwner(session, ExpectedBucketOwner, region!);
-                files.AddRange(Provenance.CloudTrailSources.InS3(session.S3(region!), CloudTrailUri, OrganizationId, scopes, since, _now, owner,
-                    (e, where) => WriteError(Errors.Aws(e, where, where))));
-            }
-            WriteVerbose($"{files.Count} CloudTrail file(s) from {since:u} to {_now:u}");
-            Provenance.CloudTrailSources.Read(files, index, ThrottleLimit, Notes(new WorkerNotes
-            {
-                Progress = p => WriteProgress(new ProgressRecord(5, "Reading CloudTrail", p.Text) { PercentComplete = p.Percent }),
-            }), StopToken);
+            catch (FormatException e) { Stop("InvalidUri", ErrorCategory.InvalidArgument, e.Message, null, e); }
             WriteProgress(new ProgressRecord(5, "Reading CloudTrail", "Done") { RecordType = ProgressRecordType.Completed });
-            WriteVerbose($"{index.Events} call(s) that opened or changed ingress rules");
-            return rules.Select(index.Apply);
+            return traced;
         }
 
         private Exceptions.ExceptionList? _exceptions;

@@ -176,22 +176,20 @@ namespace SgNarrower.Commands
             pump.Stream.Add(request);
         }
 
-        /// <summary>
-        /// The rule as it stands against the exceptions file. A rule that names no account or region (a CSV row, say) is
-        /// in the account and region it will be changed in: the caller's (or -AccountId), and -Region or the default
-        /// chain's; an entry that names an account or region is matched against those, never skipped for their absence.
-        /// </summary>
+        /// <summary>The rule against the exceptions file, in the account and region it is changed in (the caller's, -AccountId, -Region).</summary>
         private OpenIngressRule Excepted(OpenIngressRule rule)
         {
-            var probe = rule;
-            if (probe.Region == null && _exceptions!.Entries.Any(e => e.Region != null)) probe = probe with { Region = ResolveRegion(_session!, Region) };
-            if (probe.OwnerId == null && _exceptions!.Entries.Any(e => e.AccountId != null))
+            string Region_() => rule.Region ?? ResolveRegion(_session!, Region);
+            string Account()
             {
-                try { probe = probe with { OwnerId = AccountId ?? _session!.AccountId(probe.Region ?? ResolveRegion(_session!, Region)) }; }
-                catch (AwsServiceException e) { ThrowTerminatingError(Errors.Aws(e, "the caller's account (sts:GetCallerIdentity), which exceptions naming an account are matched against; nothing was changed", null)); }
+                try { return AccountId ?? _session!.AccountId(Region_()); }
+                catch (AwsServiceException e)
+                {
+                    ThrowTerminatingError(Errors.Aws(e, "the caller's account (sts:GetCallerIdentity), which exceptions naming an account are matched against; nothing was changed", null));
+                    throw; // not reached
+                }
             }
-            var applied = _exceptions!.Apply(probe, DateTimeOffset.UtcNow);
-            return applied with { OwnerId = rule.OwnerId, Region = rule.Region };
+            return _exceptions!.ApplyIn(rule, DateTimeOffset.UtcNow, Account, Region_);
         }
 
         public void Dispose()
